@@ -1,0 +1,258 @@
+"""Load `seamline.toml` (or `[tool.seamline]` in pyproject.toml) into a checked `SystemConfig`."""
+
+from __future__ import annotations
+
+import copy
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from seamline.config import explain
+from seamline.config.graph import Edge, find_cycle, start_waves
+from seamline.config.locate import KeyLocator
+from seamline.config.model import ATTRIBUTES, HTTP_KINDS, SystemSpec
+from seamline.config.templates import Ref, TemplateSyntaxError, refs
+from seamline.errors import ConfigError, ConfigProblem
+
+CONFIG_NAMES = ("seamline.toml", "pyproject.toml")
+_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_\-]*$")
+RESERVED_NAMES = frozenset({"self", "test", "browser", "run_dir"})
+
+
+@dataclass(frozen=True)
+class Link:
+    """A service reaching another one's URL through its environment: a seam."""
+
+    consumer: str
+    provider: str
+    variable: str
+
+
+@dataclass(frozen=True)
+class SystemConfig:
+    """A validated system declaration, with paths resolved against `base_dir`."""
+
+    spec: SystemSpec
+    path: Path
+    base_dir: Path
+    profile: str | None = None
+    edges: tuple[Edge, ...] = ()
+    links: tuple[Link, ...] = ()
+    waves: tuple[tuple[str, ...], ...] = field(default=())
+
+    @property
+    def name(self) -> str:
+        return self.spec.name
+
+    def needs(self, service: str) -> list[str]:
+        return sorted({e.provider for e in self.edges if e.consumer == service})
+
+    def resolve(self, path: Path | str) -> Path:
+        return (self.base_dir / path).resolve()
+
+
+def find_config(start: Path | str) -> Path:
+    """The config file at `start` (a file or a directory holding one)."""
+    start = Path(start)
+    if start.is_file():
+        return start.resolve()
+    for name in CONFIG_NAMES:
+        candidate = start / name
+        if candidate.is_file() and (name != "pyproject.toml" or _has_tool_table(candidate)):
+            return candidate.resolve()
+    raise ConfigError([ConfigProblem(
+        key="config", expected="seamline.toml or a pyproject.toml with [tool.seamline]",
+        found=f"neither in {start.resolve()}",
+        fix="create seamline.toml (see the README's example) or pass --config PATH",
+    )])
+
+
+def _has_tool_table(path: Path) -> bool:
+    try:
+        return "seamline" in tomllib.loads(path.read_text()).get("tool", {})
+    except (tomllib.TOMLDecodeError, OSError):
+        return False
+
+
+def load_config(path: Path | str, profile: str | None = None) -> SystemConfig:
+    file = find_config(path)
+    source = file.read_text(encoding="utf-8")
+    try:
+        data = tomllib.loads(source)
+    except tomllib.TOMLDecodeError as err:
+        line = re.search(r"line (\d+)", str(err))
+        raise ConfigError([ConfigProblem(
+            "(syntax)", "valid TOML", str(err), "fix the TOML syntax at that line",
+            file, int(line.group(1)) if line else None,
+        )]) from None
+    prefix: tuple[str, ...] = ()
+    if file.name == "pyproject.toml":
+        data, prefix = data.get("tool", {}).get("seamline", {}), ("tool", "seamline")
+    locator = KeyLocator(source, prefix)
+
+    def fail(problems: list[ConfigProblem]) -> ConfigError:
+        return ConfigError(explain.with_lines(problems, file, locator.line_of))
+
+    data, problems = _prepare(data, profile)
+    if problems:
+        raise fail(problems)
+    try:
+        spec = SystemSpec.model_validate(data)
+    except ValidationError as err:
+        raise fail(explain.explain(err, data)) from None
+    base_dir = file.parent.resolve()
+    edges, links, problems = _check_services(spec, base_dir)
+    if problems:
+        raise fail(problems)
+    cycle = find_cycle(list(spec.services), edges)
+    if cycle:
+        chain = " -> ".join([cycle[0].consumer, *(e.provider for e in cycle)])
+        why = "; ".join(e.why for e in cycle)
+        raise fail([ConfigProblem(
+            f"services.{cycle[0].consumer}", "dependencies without a cycle",
+            f"the cycle {chain} ({why})",
+            "remove one of these dependencies, or use {name.direct_url} where a service "
+            "only needs an address and not the other service started first",
+        )])
+    needs = {name: sorted({e.provider for e in edges if e.consumer == name}) for name in spec.services}
+    waves = tuple(tuple(w) for w in start_waves(needs))
+    return SystemConfig(spec, file, base_dir, profile, tuple(edges), tuple(links), waves)
+
+
+def _prepare(data: dict[str, Any], profile: str | None) -> tuple[dict[str, Any], list[ConfigProblem]]:
+    """Apply the profile and infer `kind = "process"` where a command is given."""
+    data = copy.deepcopy(data)
+    problems: list[ConfigProblem] = []
+    if profile:
+        profiles = data.get("profiles", {})
+        if profile not in profiles:
+            near = explain.suggest(profile, profiles)
+            known = ", ".join(sorted(profiles)) or "none declared"
+            problems.append(ConfigProblem(
+                "profiles", f"a declared profile (known: {known})", repr(profile),
+                f"did you mean '{near}'?" if near else f"add a [profiles.{profile}] table",
+            ))
+        else:
+            data = _merge(data, profiles[profile])
+    services = data.get("services", {})
+    if isinstance(services, dict):
+        for name, table in services.items():
+            if isinstance(table, dict) and "kind" not in table:
+                if "command" in table:
+                    table["kind"] = "process"
+                else:
+                    problems.append(ConfigProblem(
+                        f"services.{name}", "a 'kind' (or a 'command' for a process)",
+                        "neither", "add " + explain.EXAMPLES["kind"],
+                    ))
+    return data, problems
+
+
+def _merge(base: dict[str, Any], overlay: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in overlay.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def _check_services(spec: SystemSpec, base_dir: Path) -> tuple[list[Edge], list[Link], list[ConfigProblem]]:
+    edges: list[Edge] = []
+    links: list[Link] = []
+    problems: list[ConfigProblem] = []
+    names = list(spec.services)
+    for name, service in spec.services.items():
+        where = f"services.{name}"
+        if not _NAME.match(name) or name in RESERVED_NAMES:
+            problems.append(ConfigProblem(
+                where, "a service name of letters, digits, _ and - (not self, test, browser, run_dir)",
+                repr(name), "rename the service",
+            ))
+        for dep in service.depends_on:
+            if dep not in spec.services:
+                near = explain.suggest(dep, names)
+                problems.append(ConfigProblem(
+                    f"{where}.depends_on", "the name of a declared service", repr(dep),
+                    f"did you mean '{near}'?" if near else "declared services: " + ", ".join(names),
+                ))
+            elif dep != name:
+                edges.append(Edge(name, dep, f"{name}.depends_on lists {dep}"))
+        for key, template in _templates(service):
+            found, bad = _check_template(spec, name, f"{where}.{key}", template)
+            problems.extend(bad)
+            for ref in found:
+                if ref.service in ("", "self", name):
+                    continue
+                if ref.attr != "direct_url":
+                    edges.append(Edge(name, ref.service, f"{name}.{key} uses {ref}"))
+                provider_kind = spec.services[ref.service].kind
+                if ref.attr == "url" and provider_kind in HTTP_KINDS and key.startswith("env."):
+                    links.append(Link(name, ref.service, key.removeprefix("env.")))
+        problems.extend(_check_paths(service, where, base_dir))
+    return edges, links, problems
+
+
+def _templates(service: Any) -> list[tuple[str, str]]:
+    found = [(f"env.{k}", v) for k, v in service.env.items()]
+    command = getattr(service, "command", None)
+    if isinstance(command, str):
+        found.append(("command", command))
+    elif isinstance(command, list):
+        found.extend(("command", part) for part in command)
+    return found
+
+
+def _check_template(spec: SystemSpec, owner: str, key: str, template: str) -> tuple[list[Ref], list[ConfigProblem]]:
+    try:
+        found = refs(template)
+    except TemplateSyntaxError as err:
+        return [], [ConfigProblem(key, "a valid template", repr(template), str(err))]
+    problems: list[ConfigProblem] = []
+    names = list(spec.services)
+    for ref in found:
+        if not ref.service:
+            continue
+        target = owner if ref.service == "self" else ref.service
+        if target not in spec.services:
+            near = explain.suggest(ref.service, [*names, "self"])
+            fix = f"did you mean {{{near}.{ref.attr}}}?" if near else "declared services: " + ", ".join(names)
+            problems.append(ConfigProblem(
+                key, "a reference to a declared service", f"{ref} (no service '{ref.service}')", fix,
+            ))
+            continue
+        kind = spec.services[target].kind
+        attrs = ATTRIBUTES[kind]
+        if ref.attr not in attrs:
+            near = explain.suggest(ref.attr, attrs)
+            fix = f"did you mean {{{ref.service}.{near}}}?" if near else ""
+            problems.append(ConfigProblem(
+                key, f"an attribute of a {kind} service ({', '.join(sorted(attrs))})", str(ref),
+                fix or f"use one of the attributes of '{target}'",
+            ))
+    return found, problems
+
+
+def _check_paths(service: Any, where: str, base_dir: Path) -> list[ConfigProblem]:
+    problems: list[ConfigProblem] = []
+    for key in ("workdir", "openapi", "mappings", "schema_", "seed"):
+        value = getattr(service, key, None)
+        if value is None or (key == "seed" and _is_callable_ref(value)):
+            continue
+        path = base_dir / value
+        if not path.exists():
+            shown = key.rstrip("_")
+            problems.append(ConfigProblem(
+                f"{where}.{shown}", f"an existing path (relative to {base_dir})",
+                f"{str(value)!r}, which does not exist", f"create {path} or correct the path",
+            ))
+    return problems
+
+
+def _is_callable_ref(value: Path | str) -> bool:
+    return isinstance(value, str) and re.fullmatch(r"[\w.]+:[\w.]+", value) is not None

@@ -1,0 +1,108 @@
+"""The shape of `seamline.toml`, validated by pydantic.
+
+Each service kind has its own model with unknown keys forbidden, so a typo such
+as `comand` is caught; `load.py` turns pydantic's errors into messages with the
+file, line, expected and found values, and a fix.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from seamline.config.probes import Probe, parse_probe
+
+Kind = Literal["process", "sqlite", "postgres", "redis", "mock", "external"]
+KINDS: tuple[str, ...] = ("process", "sqlite", "postgres", "redis", "mock", "external")
+
+# What `{name.attr}` may name, per kind. `direct_url` bypasses the seam proxy.
+ATTRIBUTES: dict[str, frozenset[str]] = {
+    "process": frozenset({"url", "direct_url", "host", "port", "name"}),
+    "mock": frozenset({"url", "direct_url", "host", "port", "name"}),
+    "external": frozenset({"url", "direct_url", "host", "port", "name"}),
+    "postgres": frozenset({"url", "dsn", "host", "port", "user", "password", "database", "name"}),
+    "sqlite": frozenset({"url", "path", "name"}),
+    "redis": frozenset({"url", "host", "port", "name"}),
+}
+# Kinds that speak HTTP and so get a seam proxy on every link into them.
+HTTP_KINDS = frozenset({"process", "mock", "external"})
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class _ServiceBase(_Strict):
+    env: dict[str, str] = Field(default_factory=dict)
+    depends_on: list[str] = Field(default_factory=list)
+    ready: Probe | None = None
+    ready_timeout: Annotated[float, Field(gt=0, le=600)] = 30.0
+    # The provider's OpenAPI document: every exchange on a seam into it is validated.
+    openapi: Path | None = None
+
+    @field_validator("ready", mode="before")
+    @classmethod
+    def _parse_ready(cls, value: Any) -> Any:
+        return parse_probe(value)
+
+
+class ProcessSpec(_ServiceBase):
+    kind: Literal["process"] = "process"
+    command: str | list[str]
+    workdir: Path | None = None
+    port: Annotated[int, Field(ge=0, le=65535)] = 0
+    stop_timeout: Annotated[float, Field(gt=0, le=120)] = 5.0
+
+
+class SqliteSpec(_ServiceBase):
+    kind: Literal["sqlite"]
+    schema_: Path | None = Field(default=None, alias="schema")
+    seed: Path | str | None = None
+
+
+class PostgresSpec(_ServiceBase):
+    kind: Literal["postgres"]
+    schema_: Path | None = Field(default=None, alias="schema")
+    seed: Path | str | None = None
+    database: str = "app"
+    user: str = "seamline"
+    version: int | None = None
+    bindir: Path | None = None
+    settings: dict[str, str | int | float | bool] = Field(default_factory=dict)
+    port: Annotated[int, Field(ge=0, le=65535)] = 0
+
+
+class RedisSpec(_ServiceBase):
+    kind: Literal["redis"]
+    port: Annotated[int, Field(ge=0, le=65535)] = 0
+    settings: dict[str, str | int] = Field(default_factory=dict)
+
+
+class MockSpec(_ServiceBase):
+    kind: Literal["mock"]
+    mappings: Path | None = None
+    port: Annotated[int, Field(ge=0, le=65535)] = 0
+
+
+class ExternalSpec(_ServiceBase):
+    kind: Literal["external"]
+    url: str
+    allow_remote: bool = False
+
+
+ServiceSpec = Annotated[
+    ProcessSpec | SqliteSpec | PostgresSpec | RedisSpec | MockSpec | ExternalSpec,
+    Field(discriminator="kind"),
+]
+
+
+class SystemSpec(_Strict):
+    name: str = "system"
+    services: dict[str, ServiceSpec] = Field(default_factory=dict)
+    isolation: Literal["auto", "truncate", "template", "none"] = "auto"
+    contracts: Literal["fail", "warn", "off"] = "fail"
+    run_root: Path | None = None
+    keep_runs: Annotated[int, Field(ge=0)] = 10
+    profiles: dict[str, dict[str, Any]] = Field(default_factory=dict)

@@ -1,0 +1,78 @@
+"""What every service kind provides to the System."""
+
+from __future__ import annotations
+
+import os
+from abc import ABC, abstractmethod
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from seamline.config import SystemConfig
+from seamline.system.procs import ProcessTracker
+from seamline.system.rundir import RunDirs
+
+if TYPE_CHECKING:
+    from seamline.http.loop import LoopThread
+
+Render = Callable[[str], str]
+
+
+@dataclass
+class RunContext:
+    """What a service needs from the run it belongs to."""
+
+    config: SystemConfig
+    dirs: RunDirs
+    tracker: ProcessTracker
+    loop: Callable[[], LoopThread]  # the run's shared asyncio loop thread, started on first use
+    base_env: dict[str, str] = field(default_factory=lambda: dict(os.environ))
+
+    def log_path(self, service: str) -> Path:
+        return self.dirs.logs / f"{service}.log"
+
+
+class Service(ABC):
+    """One component of the system. Lifecycle: allocate -> start -> wait_ready -> stop."""
+
+    kind: ClassVar[str]
+
+    def __init__(self, name: str, spec: Any, ctx: RunContext) -> None:
+        self.name = name
+        self.spec = spec
+        self.ctx = ctx
+
+    def allocate(self) -> None:
+        """Reserve ports and paths, so `attributes()` is complete before anything starts."""
+
+    @abstractmethod
+    def attributes(self) -> dict[str, str]:
+        """The values `{name.attr}` templates may use (the real, direct address)."""
+
+    @abstractmethod
+    def start(self, render: Render) -> None:
+        """Start the service (return once launched; readiness is separate)."""
+
+    def wait_ready(self, timeout: float) -> None:
+        """Block until the service answers its readiness probe; raise StartError if not."""
+
+    @abstractmethod
+    def stop(self) -> None:
+        """Stop the service and release what it holds. Safe to call twice."""
+
+    def describe(self) -> str:
+        """A short description for tables: what runs, which version."""
+        return self.kind
+
+    def log_path(self) -> Path | None:
+        path = self.ctx.log_path(self.name)
+        return path if path.exists() else None
+
+    def logs(self) -> str:
+        path = self.log_path()
+        return path.read_text(encoding="utf-8", errors="replace") if path else ""
+
+    @property
+    def url(self) -> str | None:
+        return self.attributes().get("url")

@@ -1,0 +1,1 @@
+"""Start and stop a declared system: graph, lifecycle, readiness, janitor."""

@@ -1,0 +1,222 @@
+"""Child processes: spawned in their own process group, logged with timestamps,
+tracked on disk so a watchdog can stop them if the runner dies, stopped by
+process group with SIGTERM then SIGKILL."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import threading
+import time
+from collections import deque
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+# Every process seamline starts carries this variable, so cleanup can find
+# processes that left their group (daemons that call setsid) by PID.
+RUN_MARKER = "SEAMLINE_RUN_ID"
+
+
+def proc_start_time(pid: int) -> int | None:
+    """The kernel's start time of `pid` (clock ticks since boot), to detect PID reuse."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return int(stat[stat.rindex(")") + 2 :].split()[19])
+
+
+def alive(pid: int, start_time: int | None = None) -> bool:
+    now = proc_start_time(pid)
+    if now is None:
+        return False
+    state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    return state != "Z" and (start_time is None or now == start_time)
+
+
+@dataclass(frozen=True)
+class Tracked:
+    service: str
+    pid: int
+    start_time: int
+
+
+class ProcessTracker:
+    """Records every started process in `<run_dir>/pids` before anything waits on it."""
+
+    def __init__(self, run_dir: Path, run_id: str) -> None:
+        self.path = run_dir / "pids"
+        self.run_id = run_id
+        self._lock = threading.Lock()
+
+    def add(self, service: str, pid: int) -> None:
+        start = proc_start_time(pid) or 0
+        with self._lock, self.path.open("a") as out:
+            out.write(f"{service} {pid} {start}\n")
+            out.flush()
+
+    def entries(self) -> list[Tracked]:
+        return read_pids(self.path)
+
+
+def read_pids(path: Path) -> list[Tracked]:
+    try:
+        text = path.read_text()
+    except OSError:
+        return []
+    found = []
+    for line in text.splitlines():
+        parts = line.split()
+        if len(parts) == 3 and parts[1].isdigit() and parts[2].isdigit():
+            found.append(Tracked(parts[0], int(parts[1]), int(parts[2])))
+    return found
+
+
+def marked_pids(run_id: str) -> list[int]:
+    """PIDs whose environment carries this run's marker (children that escaped their group)."""
+    needle = f"{RUN_MARKER}={run_id}\0".encode()
+    found = []
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/environ", "rb") as f:
+                if needle in f.read() + b"\0":
+                    found.append(int(entry.name))
+        except OSError:
+            continue
+    return found
+
+
+def kill_run(run_id: str, tracked: Sequence[Tracked], grace: float = 3.0) -> None:
+    """Stop every process of a run: tracked groups first, then marked stragglers."""
+    groups = [t.pid for t in tracked if alive(t.pid, t.start_time)]
+    for pgid in groups:
+        _signal_group(pgid, signal.SIGTERM)
+    _wait_gone(groups, grace)
+    for pgid in groups:
+        _signal_group(pgid, signal.SIGKILL)
+    for pid in marked_pids(run_id):
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+
+
+def _signal_group(pgid: int, sig: signal.Signals) -> None:
+    try:
+        os.killpg(pgid, sig)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def _wait_gone(pids: Sequence[int], timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and any(alive(p) for p in pids):
+        time.sleep(0.01)
+
+
+class LogPump:
+    """Copies a child's output to its log file, one timestamped line at a time.
+
+    Each line is written as `<ISO UTC time> <line>` so the report can put the
+    logs of all services on one timeline. The last lines are kept in memory
+    for start errors and log-based readiness.
+    """
+
+    def __init__(self, path: Path, tail: int = 200) -> None:
+        self.path = path
+        self._lines: deque[str] = deque(maxlen=tail)
+        self._count = 0
+        self._cond = threading.Condition()
+        self._closed = False
+        self._thread: threading.Thread | None = None
+
+    def follow(self, stream: object) -> None:
+        self._thread = threading.Thread(target=self._pump, args=(stream,), daemon=True,
+                                        name=f"seamline-log-{self.path.stem}")
+        self._thread.start()
+
+    def _pump(self, stream: object) -> None:
+        with self.path.open("a", encoding="utf-8", errors="replace") as out:
+            for raw in iter(stream.readline, b""):  # type: ignore[attr-defined]
+                line = raw.decode("utf-8", "replace").rstrip("\r\n")
+                stamp = datetime.now(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
+                out.write(f"{stamp} {line}\n")
+                out.flush()
+                with self._cond:
+                    self._lines.append(line)
+                    self._count += 1
+                    self._cond.notify_all()
+        with self._cond:
+            self._closed = True
+            self._cond.notify_all()
+
+    def wait_for(self, pattern: re.Pattern[str], timeout: float) -> bool:
+        """True once a line (seen so far or later) matches; False on timeout or end of output."""
+        deadline = time.monotonic() + timeout
+        checked = 0
+        with self._cond:
+            while True:
+                recent = list(self._lines)[-(self._count - checked):] if self._count > checked else []
+                if any(pattern.search(line) for line in recent):
+                    return True
+                checked = self._count
+                left = deadline - time.monotonic()
+                if self._closed or left <= 0:
+                    return False
+                self._cond.wait(left)
+
+    def tail(self, n: int = 30) -> str:
+        with self._cond:
+            return "\n".join(list(self._lines)[-n:])
+
+    def join(self, timeout: float = 2.0) -> None:
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+
+class ManagedProcess:
+    """One child process in its own process group, with its output pumped to a log."""
+
+    def __init__(self, service: str, argv: Sequence[str], *, env: Mapping[str, str], cwd: Path,
+                 log_path: Path, tracker: ProcessTracker, user: str | None = None) -> None:
+        self.service = service
+        self.log = LogPump(log_path)
+        full_env = {**env, RUN_MARKER: tracker.run_id}
+        self.popen = subprocess.Popen(
+            list(argv), env=full_env, cwd=cwd, stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            start_new_session=True, user=user,
+        )
+        tracker.add(service, self.popen.pid)
+        self.log.follow(self.popen.stdout)
+
+    @property
+    def pid(self) -> int:
+        return self.popen.pid
+
+    def exit_code(self) -> int | None:
+        return self.popen.poll()
+
+    def stop(self, grace: float) -> int | None:
+        """SIGTERM to the group, SIGKILL after `grace` seconds; returns the exit code."""
+        if self.popen.poll() is None:
+            _signal_group(self.popen.pid, signal.SIGTERM)
+            try:
+                self.popen.wait(grace)
+            except subprocess.TimeoutExpired:
+                pass
+        _signal_group(self.popen.pid, signal.SIGKILL)  # children that outlived their leader
+        try:
+            code = self.popen.wait(grace)
+        except subprocess.TimeoutExpired:
+            code = None
+        self.log.join()
+        if self.popen.stdout is not None:
+            self.popen.stdout.close()
+        return code

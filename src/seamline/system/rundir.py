@@ -1,0 +1,97 @@
+"""Where a run lives on disk.
+
+* the run dir (`{run_dir}`): ephemeral data of the services (database
+  clusters, sockets, files) under the run root in the temp dir. Always removed:
+  at stop, by the watchdog if the runner is killed, or by the janitor at the
+  next start if even the watchdog was killed.
+* the record dir: what a person needs afterwards (service logs, the seam
+  journal, test events) under `.seamline/runs/` next to the config. Kept so a
+  failed or killed run can still be read and reported; old ones are pruned.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from seamline.system.procs import alive, kill_run, proc_start_time, read_pids
+
+
+def default_run_root() -> Path:
+    configured = os.environ.get("SEAMLINE_RUN_ROOT")
+    if configured:
+        return Path(configured)
+    return Path(tempfile.gettempdir()) / f"seamline-{os.getuid()}"
+
+
+@dataclass(frozen=True)
+class RunDirs:
+    run_id: str
+    run_dir: Path
+    record_dir: Path
+
+    @property
+    def logs(self) -> Path:
+        return self.record_dir / "logs"
+
+    def service_dir(self, service: str) -> Path:
+        path = self.run_dir / "services" / service
+        path.mkdir(parents=True, exist_ok=True)
+        return path
+
+
+def create_run(run_root: Path, record_root: Path, worker: str | None = None) -> RunDirs:
+    """Fresh run and record dirs, with an owner file naming this process."""
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    run_id = f"{stamp}-{os.getpid()}" + (f"-{worker}" if worker else "")
+    run_root.mkdir(parents=True, exist_ok=True)
+    # Servers that refuse to run as root (PostgreSQL) run as another user and
+    # must be able to reach their data dir below the run root.
+    run_root.chmod(0o755)
+    run_dir = run_root / run_id
+    run_dir.mkdir(mode=0o755)
+    owner = {"pid": os.getpid(), "start_time": proc_start_time(os.getpid()), "run_id": run_id}
+    (run_dir / "owner.json").write_text(json.dumps(owner))
+    record_dir = record_root / run_id
+    (record_dir / "logs").mkdir(parents=True, exist_ok=True)
+    return RunDirs(run_id, run_dir, record_dir)
+
+
+def remove_run_dir(run_dir: Path) -> None:
+    shutil.rmtree(run_dir, ignore_errors=True)
+
+
+def reap_stale_runs(run_root: Path) -> list[str]:
+    """The janitor: stop and remove runs whose owner process is gone. Returns their ids."""
+    reaped: list[str] = []
+    if not run_root.is_dir():
+        return reaped
+    for run_dir in run_root.iterdir():
+        if not run_dir.is_dir():
+            continue
+        try:
+            owner = json.loads((run_dir / "owner.json").read_text())
+        except (OSError, ValueError):
+            if time.time() - run_dir.stat().st_mtime < 60:
+                continue  # being created right now by another runner
+            owner = {"pid": 0, "start_time": None, "run_id": run_dir.name}
+        if owner["pid"] and alive(owner["pid"], owner.get("start_time")):
+            continue
+        kill_run(str(owner.get("run_id", run_dir.name)), read_pids(run_dir / "pids"))
+        remove_run_dir(run_dir)
+        reaped.append(run_dir.name)
+    return reaped
+
+
+def prune_records(record_root: Path, keep: int) -> None:
+    """Keep only the newest `keep` record dirs (by name, which starts with the time)."""
+    if not record_root.is_dir():
+        return
+    records = sorted((p for p in record_root.iterdir() if p.is_dir()), key=lambda p: p.name)
+    for old in records[: max(0, len(records) - keep)]:
+        shutil.rmtree(old, ignore_errors=True)
