@@ -4,4 +4,12 @@ from seamline.config.load import Link, SystemConfig, find_config, load_config
 from seamline.config.model import ServiceSpec, SystemSpec
 from seamline.config.probes import Probe
 
-__all__ = ["Link", "Probe", "ServiceSpec", "SystemConfig", "SystemSpec", "find_config", "load_config"]
+__all__ = [
+    "Link",
+    "Probe",
+    "ServiceSpec",
+    "SystemConfig",
+    "SystemSpec",
+    "find_config",
+    "load_config",
+]

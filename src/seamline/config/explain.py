@@ -43,8 +43,14 @@ _TYPE_WORDS = {
 
 
 def describe_value(value: Any) -> str:
-    kind = {str: "a string", int: "an integer", float: "a number", bool: "a boolean",
-            list: "a list", dict: "a table"}.get(type(value), type(value).__name__)
+    kind = {
+        str: "a string",
+        int: "an integer",
+        float: "a number",
+        bool: "a boolean",
+        list: "a list",
+        dict: "a table",
+    }.get(type(value), type(value).__name__)
     shown = repr(value)
     if len(shown) > 60:
         shown = shown[:57] + "..."
@@ -81,8 +87,12 @@ def _model_for_kind(kind: Any) -> type[BaseModel] | None:
     from seamline.config import model as m
 
     models: dict[str, type[BaseModel]] = {
-        "process": m.ProcessSpec, "sqlite": m.SqliteSpec, "postgres": m.PostgresSpec,
-        "redis": m.RedisSpec, "mock": m.MockSpec, "external": m.ExternalSpec,
+        "process": m.ProcessSpec,
+        "sqlite": m.SqliteSpec,
+        "postgres": m.PostgresSpec,
+        "redis": m.RedisSpec,
+        "mock": m.MockSpec,
+        "external": m.ExternalSpec,
     }
     return models.get(kind) if isinstance(kind, str) else None
 
@@ -113,7 +123,7 @@ def _one(item: Any, loc: tuple[str, ...], data: dict[str, Any]) -> ConfigProblem
     if kind == "union_tag_invalid":
         tag = str(item.get("ctx", {}).get("tag", value))
         near = suggest(tag, KINDS)
-        fix = f"did you mean kind = \"{near}\"?" if near else "use " + EXAMPLES["kind"]
+        fix = f'did you mean kind = "{near}"?' if near else "use " + EXAMPLES["kind"]
         return ConfigProblem(key + ".kind", "one of " + ", ".join(KINDS), repr(tag), fix)
     if kind == "literal_error":
         expected = str(item.get("ctx", {}).get("expected", "one of the allowed values"))
@@ -121,8 +131,9 @@ def _one(item: Any, loc: tuple[str, ...], data: dict[str, Any]) -> ConfigProblem
     if kind == "value_error":
         message = str(item["msg"]).removeprefix("Value error, ")
         expected, _, rest = message.removeprefix("expected ").partition(" (")
-        return ConfigProblem(key, expected + (f" ({rest}" if rest else ""),
-                             describe_value(value), _example_fix(last))
+        return ConfigProblem(
+            key, expected + (f" ({rest}" if rest else ""), describe_value(value), _example_fix(last)
+        )
     expected = _TYPE_WORDS.get(kind) or str(item["msg"]).lower()
     return ConfigProblem(key, expected, describe_value(value), _example_fix(last))
 
@@ -137,4 +148,4 @@ def with_lines(problems: Sequence[ConfigProblem], file: Any, line_of: Any) -> li
     for p in problems:
         path = tuple(p.key.split(".")) if p.key != "(top level)" else ()
         placed.append(ConfigProblem(p.key, p.expected, p.found, p.fix, file, line_of(path)))
-    return placed
+    return sorted(placed, key=lambda p: p.line or 0)

@@ -27,8 +27,11 @@ def find_cycle(nodes: Sequence[str], edges: Sequence[Edge]) -> list[Edge] | None
         state[node] = 1
         for edge in out[node]:
             if state[edge.provider] == 1:
-                start = next(i for i, e in enumerate(stack) if e.consumer == edge.provider) \
-                    if edge.provider != node else len(stack)
+                start = (
+                    next(i for i, e in enumerate(stack) if e.consumer == edge.provider)
+                    if edge.provider != node
+                    else len(stack)
+                )
                 return [*stack[start:], edge]
             if state[edge.provider] == 0:
                 stack.append(edge)

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import copy
+import ipaddress
 import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from pydantic import ValidationError
 
 from seamline.config import explain
 from seamline.config.graph import Edge, find_cycle, start_waves
 from seamline.config.locate import KeyLocator
-from seamline.config.model import ATTRIBUTES, HTTP_KINDS, SystemSpec
+from seamline.config.model import ATTRIBUTES, HTTP_KINDS, ExternalSpec, SystemSpec
 from seamline.config.templates import Ref, TemplateSyntaxError, refs
 from seamline.errors import ConfigError, ConfigProblem
 
@@ -64,11 +66,16 @@ def find_config(start: Path | str) -> Path:
         candidate = start / name
         if candidate.is_file() and (name != "pyproject.toml" or _has_tool_table(candidate)):
             return candidate.resolve()
-    raise ConfigError([ConfigProblem(
-        key="config", expected="seamline.toml or a pyproject.toml with [tool.seamline]",
-        found=f"neither in {start.resolve()}",
-        fix="create seamline.toml (see the README's example) or pass --config PATH",
-    )])
+    raise ConfigError(
+        [
+            ConfigProblem(
+                key="config",
+                expected="seamline.toml or a pyproject.toml with [tool.seamline]",
+                found=f"neither in {start.resolve()}",
+                fix="create seamline.toml (see the README's example) or pass --config PATH",
+            )
+        ]
+    )
 
 
 def _has_tool_table(path: Path) -> bool:
@@ -85,10 +92,18 @@ def load_config(path: Path | str, profile: str | None = None) -> SystemConfig:
         data = tomllib.loads(source)
     except tomllib.TOMLDecodeError as err:
         line = re.search(r"line (\d+)", str(err))
-        raise ConfigError([ConfigProblem(
-            "(syntax)", "valid TOML", str(err), "fix the TOML syntax at that line",
-            file, int(line.group(1)) if line else None,
-        )]) from None
+        raise ConfigError(
+            [
+                ConfigProblem(
+                    "(syntax)",
+                    "valid TOML",
+                    str(err),
+                    "fix the TOML syntax at that line",
+                    file,
+                    int(line.group(1)) if line else None,
+                )
+            ]
+        ) from None
     prefix: tuple[str, ...] = ()
     if file.name == "pyproject.toml":
         data, prefix = data.get("tool", {}).get("seamline", {}), ("tool", "seamline")
@@ -112,18 +127,27 @@ def load_config(path: Path | str, profile: str | None = None) -> SystemConfig:
     if cycle:
         chain = " -> ".join([cycle[0].consumer, *(e.provider for e in cycle)])
         why = "; ".join(e.why for e in cycle)
-        raise fail([ConfigProblem(
-            f"services.{cycle[0].consumer}", "dependencies without a cycle",
-            f"the cycle {chain} ({why})",
-            "remove one of these dependencies, or use {name.direct_url} where a service "
-            "only needs an address and not the other service started first",
-        )])
-    needs = {name: sorted({e.provider for e in edges if e.consumer == name}) for name in spec.services}
+        raise fail(
+            [
+                ConfigProblem(
+                    f"services.{cycle[0].consumer}",
+                    "dependencies without a cycle",
+                    f"the cycle {chain} ({why})",
+                    "remove one of these dependencies, or use {name.direct_url} where a service "
+                    "only needs an address and not the other service started first",
+                )
+            ]
+        )
+    needs = {
+        name: sorted({e.provider for e in edges if e.consumer == name}) for name in spec.services
+    }
     waves = tuple(tuple(w) for w in start_waves(needs))
     return SystemConfig(spec, file, base_dir, profile, tuple(edges), tuple(links), waves)
 
 
-def _prepare(data: dict[str, Any], profile: str | None) -> tuple[dict[str, Any], list[ConfigProblem]]:
+def _prepare(
+    data: dict[str, Any], profile: str | None
+) -> tuple[dict[str, Any], list[ConfigProblem]]:
     """Apply the profile and infer `kind = "process"` where a command is given."""
     data = copy.deepcopy(data)
     problems: list[ConfigProblem] = []
@@ -132,10 +156,14 @@ def _prepare(data: dict[str, Any], profile: str | None) -> tuple[dict[str, Any],
         if profile not in profiles:
             near = explain.suggest(profile, profiles)
             known = ", ".join(sorted(profiles)) or "none declared"
-            problems.append(ConfigProblem(
-                "profiles", f"a declared profile (known: {known})", repr(profile),
-                f"did you mean '{near}'?" if near else f"add a [profiles.{profile}] table",
-            ))
+            problems.append(
+                ConfigProblem(
+                    "profiles",
+                    f"a declared profile (known: {known})",
+                    repr(profile),
+                    f"did you mean '{near}'?" if near else f"add a [profiles.{profile}] table",
+                )
+            )
         else:
             data = _merge(data, profiles[profile])
     services = data.get("services", {})
@@ -145,10 +173,14 @@ def _prepare(data: dict[str, Any], profile: str | None) -> tuple[dict[str, Any],
                 if "command" in table:
                     table["kind"] = "process"
                 else:
-                    problems.append(ConfigProblem(
-                        f"services.{name}", "a 'kind' (or a 'command' for a process)",
-                        "neither", "add " + explain.EXAMPLES["kind"],
-                    ))
+                    problems.append(
+                        ConfigProblem(
+                            f"services.{name}",
+                            "a 'kind' (or a 'command' for a process)",
+                            "neither",
+                            "add " + explain.EXAMPLES["kind"],
+                        )
+                    )
     return data, problems
 
 
@@ -162,7 +194,9 @@ def _merge(base: dict[str, Any], overlay: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
-def _check_services(spec: SystemSpec, base_dir: Path) -> tuple[list[Edge], list[Link], list[ConfigProblem]]:
+def _check_services(
+    spec: SystemSpec, base_dir: Path
+) -> tuple[list[Edge], list[Link], list[ConfigProblem]]:
     edges: list[Edge] = []
     links: list[Link] = []
     problems: list[ConfigProblem] = []
@@ -170,24 +204,34 @@ def _check_services(spec: SystemSpec, base_dir: Path) -> tuple[list[Edge], list[
     for name, service in spec.services.items():
         where = f"services.{name}"
         if not _NAME.match(name) or name in RESERVED_NAMES:
-            problems.append(ConfigProblem(
-                where, "a service name of letters, digits, _ and - (not self, test, browser, run_dir)",
-                repr(name), "rename the service",
-            ))
+            problems.append(
+                ConfigProblem(
+                    where,
+                    "a service name of letters, digits, _ and - (not self, test, browser, run_dir)",
+                    repr(name),
+                    "rename the service",
+                )
+            )
         for dep in service.depends_on:
             if dep not in spec.services:
                 near = explain.suggest(dep, names)
-                problems.append(ConfigProblem(
-                    f"{where}.depends_on", "the name of a declared service", repr(dep),
-                    f"did you mean '{near}'?" if near else "declared services: " + ", ".join(names),
-                ))
+                problems.append(
+                    ConfigProblem(
+                        f"{where}.depends_on",
+                        "the name of a declared service",
+                        repr(dep),
+                        f"did you mean '{near}'?"
+                        if near
+                        else "declared services: " + ", ".join(names),
+                    )
+                )
             elif dep != name:
                 edges.append(Edge(name, dep, f"{name}.depends_on lists {dep}"))
         for key, template in _templates(service):
             found, bad = _check_template(spec, name, f"{where}.{key}", template)
             problems.extend(bad)
             for ref in found:
-                if ref.service in ("", "self", name):
+                if ref.service in ("", "self", name) or ref.service not in spec.services:
                     continue
                 if ref.attr != "direct_url":
                     edges.append(Edge(name, ref.service, f"{name}.{key} uses {ref}"))
@@ -195,11 +239,51 @@ def _check_services(spec: SystemSpec, base_dir: Path) -> tuple[list[Edge], list[
                 if ref.attr == "url" and provider_kind in HTTP_KINDS and key.startswith("env."):
                     links.append(Link(name, ref.service, key.removeprefix("env.")))
         problems.extend(_check_paths(service, where, base_dir))
+        if isinstance(service, ExternalSpec):
+            problems.extend(_check_external(service, where))
     return edges, links, problems
+
+
+LOOPBACK_HOSTS = frozenset({"localhost", "ip6-localhost", "::1"})
+
+
+def is_loopback(host: str) -> bool:
+    if host in LOOPBACK_HOSTS:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _check_external(service: ExternalSpec, where: str) -> list[ConfigProblem]:
+    parts = urlsplit(service.url)
+    if not parts.scheme or not parts.hostname:
+        return [
+            ConfigProblem(
+                f"{where}.url",
+                "an absolute URL such as http://127.0.0.1:8080",
+                repr(service.url),
+                "write the scheme and host",
+            )
+        ]
+    if service.allow_remote or is_loopback(parts.hostname):
+        return []
+    return [
+        ConfigProblem(
+            f"{where}.url",
+            "a loopback host (127.0.0.1, localhost, ::1)",
+            f"the remote host {parts.hostname!r}",
+            "tests run against a separate test environment, never production by accident; if this "
+            "host really is a test system, set allow_remote = true on this service",
+        )
+    ]
 
 
 def _templates(service: Any) -> list[tuple[str, str]]:
     found = [(f"env.{k}", v) for k, v in service.env.items()]
+    if service.ready is not None and service.ready.command:
+        found.extend(("ready", part) for part in service.ready.command)
     command = getattr(service, "command", None)
     if isinstance(command, str):
         found.append(("command", command))
@@ -208,7 +292,9 @@ def _templates(service: Any) -> list[tuple[str, str]]:
     return found
 
 
-def _check_template(spec: SystemSpec, owner: str, key: str, template: str) -> tuple[list[Ref], list[ConfigProblem]]:
+def _check_template(
+    spec: SystemSpec, owner: str, key: str, template: str
+) -> tuple[list[Ref], list[ConfigProblem]]:
     try:
         found = refs(template)
     except TemplateSyntaxError as err:
@@ -221,20 +307,33 @@ def _check_template(spec: SystemSpec, owner: str, key: str, template: str) -> tu
         target = owner if ref.service == "self" else ref.service
         if target not in spec.services:
             near = explain.suggest(ref.service, [*names, "self"])
-            fix = f"did you mean {{{near}.{ref.attr}}}?" if near else "declared services: " + ", ".join(names)
-            problems.append(ConfigProblem(
-                key, "a reference to a declared service", f"{ref} (no service '{ref.service}')", fix,
-            ))
+            fix = (
+                f"did you mean {{{near}.{ref.attr}}}?"
+                if near
+                else "declared services: " + ", ".join(names)
+            )
+            problems.append(
+                ConfigProblem(
+                    key,
+                    "a reference to a declared service",
+                    f"{ref} (no service '{ref.service}')",
+                    fix,
+                )
+            )
             continue
         kind = spec.services[target].kind
         attrs = ATTRIBUTES[kind]
         if ref.attr not in attrs:
             near = explain.suggest(ref.attr, attrs)
             fix = f"did you mean {{{ref.service}.{near}}}?" if near else ""
-            problems.append(ConfigProblem(
-                key, f"an attribute of a {kind} service ({', '.join(sorted(attrs))})", str(ref),
-                fix or f"use one of the attributes of '{target}'",
-            ))
+            problems.append(
+                ConfigProblem(
+                    key,
+                    f"an attribute of a {kind} service ({', '.join(sorted(attrs))})",
+                    str(ref),
+                    fix or f"use one of the attributes of '{target}'",
+                )
+            )
     return found, problems
 
 
@@ -247,10 +346,14 @@ def _check_paths(service: Any, where: str, base_dir: Path) -> list[ConfigProblem
         path = base_dir / value
         if not path.exists():
             shown = key.rstrip("_")
-            problems.append(ConfigProblem(
-                f"{where}.{shown}", f"an existing path (relative to {base_dir})",
-                f"{str(value)!r}, which does not exist", f"create {path} or correct the path",
-            ))
+            problems.append(
+                ConfigProblem(
+                    f"{where}.{shown}",
+                    f"an existing path (relative to {base_dir})",
+                    f"{str(value)!r}, which does not exist",
+                    f"create {path} or correct the path",
+                )
+            )
     return problems
 
 

@@ -83,7 +83,9 @@ def _http(words: list[str]) -> Probe:
             f"(unknown method {words[0]!r})"
         )
     if not words or not words[0].startswith("/"):
-        raise ValueError('expected an http probe such as "http GET /health" (a path starting with /)')
+        raise ValueError(
+            'expected an http probe such as "http GET /health" (a path starting with /)'
+        )
     path = words.pop(0)
     status = None
     if words:
@@ -106,7 +108,9 @@ def _from_table(table: dict[str, Any]) -> Probe:
     if "http" in keys:
         extra = keys - {"http", "method", "status"}
         if extra:
-            raise ValueError(f"expected only http, method, status in an http probe table, not {sorted(extra)}")
+            raise ValueError(
+                f"expected only http, method, status in an http probe table, not {sorted(extra)}"
+            )
         words = [str(table.get("method", "GET")), str(table["http"])]
         if "status" in table:
             words.append(str(table["status"]))

@@ -57,8 +57,9 @@ def refs(template: str) -> list[Ref]:
     return found
 
 
-def render(template: str, owner: str, values: Mapping[str, Mapping[str, str]],
-           run: Mapping[str, str]) -> str:
+def render(
+    template: str, owner: str, values: Mapping[str, Mapping[str, str]], run: Mapping[str, str]
+) -> str:
     """Substitute every reference; `self` means `owner`. Unknown names raise KeyError."""
 
     def substitute(match: re.Match[str]) -> str:

@@ -4,6 +4,7 @@ process group with SIGTERM then SIGKILL."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import signal
@@ -19,6 +20,7 @@ from pathlib import Path
 # Every process seamline starts carries this variable, so cleanup can find
 # processes that left their group (daemons that call setsid) by PID.
 RUN_MARKER = "SEAMLINE_RUN_ID"
+SERVICE_MARKER = "SEAMLINE_SERVICE"
 
 
 def proc_start_time(pid: int) -> int | None:
@@ -76,19 +78,23 @@ def read_pids(path: Path) -> list[Tracked]:
     return found
 
 
-def marked_pids(run_id: str) -> list[int]:
-    """PIDs whose environment carries this run's marker (children that escaped their group)."""
-    needle = f"{RUN_MARKER}={run_id}\0".encode()
+def marked_pids(run_id: str, service: str | None = None) -> list[int]:
+    """PIDs whose environment carries this run's marker (and the service's, if given):
+    the descendants of our services, including those that left their process group."""
+    needles = [f"\0{RUN_MARKER}={run_id}\0".encode()]
+    if service is not None:
+        needles.append(f"\0{SERVICE_MARKER}={service}\0".encode())
     found = []
     for entry in os.scandir("/proc"):
         if not entry.name.isdigit() or int(entry.name) == os.getpid():
             continue
         try:
             with open(f"/proc/{entry.name}/environ", "rb") as f:
-                if needle in f.read() + b"\0":
-                    found.append(int(entry.name))
+                environ = b"\0" + f.read() + b"\0"
         except OSError:
             continue
+        if all(needle in environ for needle in needles):
+            found.append(int(entry.name))
     return found
 
 
@@ -101,17 +107,13 @@ def kill_run(run_id: str, tracked: Sequence[Tracked], grace: float = 3.0) -> Non
     for pgid in groups:
         _signal_group(pgid, signal.SIGKILL)
     for pid in marked_pids(run_id):
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
 
 
 def _signal_group(pgid: int, sig: signal.Signals) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(pgid, sig)
-    except (ProcessLookupError, PermissionError):
-        pass
 
 
 def _wait_gone(pids: Sequence[int], timeout: float) -> None:
@@ -137,8 +139,9 @@ class LogPump:
         self._thread: threading.Thread | None = None
 
     def follow(self, stream: object) -> None:
-        self._thread = threading.Thread(target=self._pump, args=(stream,), daemon=True,
-                                        name=f"seamline-log-{self.path.stem}")
+        self._thread = threading.Thread(
+            target=self._pump, args=(stream,), daemon=True, name=f"seamline-log-{self.path.stem}"
+        )
         self._thread.start()
 
     def _pump(self, stream: object) -> None:
@@ -162,7 +165,9 @@ class LogPump:
         checked = 0
         with self._cond:
             while True:
-                recent = list(self._lines)[-(self._count - checked):] if self._count > checked else []
+                recent = (
+                    list(self._lines)[-(self._count - checked) :] if self._count > checked else []
+                )
                 if any(pattern.search(line) for line in recent):
                     return True
                 checked = self._count
@@ -179,19 +184,41 @@ class LogPump:
         if self._thread is not None:
             self._thread.join(timeout)
 
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
 
 class ManagedProcess:
     """One child process in its own process group, with its output pumped to a log."""
 
-    def __init__(self, service: str, argv: Sequence[str], *, env: Mapping[str, str], cwd: Path,
-                 log_path: Path, tracker: ProcessTracker, user: str | None = None) -> None:
+    def __init__(
+        self,
+        service: str,
+        argv: Sequence[str],
+        *,
+        env: Mapping[str, str],
+        cwd: Path,
+        log_path: Path,
+        tracker: ProcessTracker,
+        user: int | None = None,
+        group: int | None = None,
+    ) -> None:
         self.service = service
         self.log = LogPump(log_path)
-        full_env = {**env, RUN_MARKER: tracker.run_id}
+        self.run_id = tracker.run_id
+        full_env = {**env, RUN_MARKER: tracker.run_id, SERVICE_MARKER: service}
         self.popen = subprocess.Popen(
-            list(argv), env=full_env, cwd=cwd, stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-            start_new_session=True, user=user,
+            list(argv),
+            env=full_env,
+            cwd=cwd,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            user=user,
+            group=group,
+            extra_groups=[] if user is not None else None,
         )
         tracker.add(service, self.popen.pid)
         self.log.follow(self.popen.stdout)
@@ -203,20 +230,24 @@ class ManagedProcess:
     def exit_code(self) -> int | None:
         return self.popen.poll()
 
-    def stop(self, grace: float) -> int | None:
-        """SIGTERM to the group, SIGKILL after `grace` seconds; returns the exit code."""
+    def stop(self, grace: float, term: signal.Signals = signal.SIGTERM) -> int | None:
+        """`term` (SIGTERM) to the group, SIGKILL after `grace` seconds; returns the exit code."""
         if self.popen.poll() is None:
-            _signal_group(self.popen.pid, signal.SIGTERM)
-            try:
+            _signal_group(self.popen.pid, term)
+            with contextlib.suppress(subprocess.TimeoutExpired):
                 self.popen.wait(grace)
-            except subprocess.TimeoutExpired:
-                pass
         _signal_group(self.popen.pid, signal.SIGKILL)  # children that outlived their leader
         try:
             code = self.popen.wait(grace)
         except subprocess.TimeoutExpired:
             code = None
-        self.log.join()
-        if self.popen.stdout is not None:
+        self.log.join(0.2)
+        if self.log.running:
+            # Something still holds the output pipe: a descendant that left the group.
+            for pid in marked_pids(self.run_id, self.service):
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
+            self.log.join(2.0)
+        if self.popen.stdout is not None and not self.log.running:
             self.popen.stdout.close()
         return code

@@ -73,16 +73,23 @@ def http_ok(probe: Probe, host: str, port: int) -> bool:
 
 def command_ok(probe: Probe, target: ProbeTarget) -> bool:
     try:
-        done = subprocess.run(probe.command or [], cwd=target.cwd, env=target.env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                              timeout=10, check=False)
+        done = subprocess.run(
+            probe.command or [],
+            cwd=target.cwd,
+            env=target.env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            timeout=10,
+            check=False,
+        )
     except (OSError, subprocess.TimeoutExpired):
         return False
     return done.returncode == 0
 
 
-def make_check(probe: Probe, target: ProbeTarget,
-               wait_log: Callable[[re.Pattern[str], float], bool]) -> Callable[[], bool]:
+def make_check(
+    probe: Probe, target: ProbeTarget, wait_log: Callable[[re.Pattern[str], float], bool]
+) -> Callable[[], bool]:
     """A no-argument check for `probe` (log probes wait on the log in short slices)."""
     if probe.kind == "http":
         return lambda: http_ok(probe, target.host, target.port)

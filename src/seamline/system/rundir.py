@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import shutil
@@ -21,12 +22,26 @@ from pathlib import Path
 
 from seamline.system.procs import alive, kill_run, proc_start_time, read_pids
 
+SHM = Path("/dev/shm")
+
 
 def default_run_root() -> Path:
+    """`$SEAMLINE_RUN_ROOT`, else a tmpfs (/dev/shm) when there is one, else the temp dir.
+
+    Service data is thrown away after every run, so memory is the right place
+    for it: copying a database cluster there is ten times faster than to disk.
+    """
     configured = os.environ.get("SEAMLINE_RUN_ROOT")
     if configured:
         return Path(configured)
+    if SHM.is_dir() and os.access(SHM, os.W_OK) and _free_bytes(SHM) > 512 * 2**20:
+        return SHM / f"seamline-{os.getuid()}"
     return Path(tempfile.gettempdir()) / f"seamline-{os.getuid()}"
+
+
+def _free_bytes(path: Path) -> int:
+    stats = os.statvfs(path)
+    return stats.f_bavail * stats.f_frsize
 
 
 @dataclass(frozen=True)
@@ -47,14 +62,19 @@ class RunDirs:
 
 def create_run(run_root: Path, record_root: Path, worker: str | None = None) -> RunDirs:
     """Fresh run and record dirs, with an owner file naming this process."""
-    stamp = time.strftime("%Y%m%d-%H%M%S")
-    run_id = f"{stamp}-{os.getpid()}" + (f"-{worker}" if worker else "")
     run_root.mkdir(parents=True, exist_ok=True)
     # Servers that refuse to run as root (PostgreSQL) run as another user and
     # must be able to reach their data dir below the run root.
     run_root.chmod(0o755)
-    run_dir = run_root / run_id
-    run_dir.mkdir(mode=0o755)
+    base = f"{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}" + (f"-{worker}" if worker else "")
+    for attempt in itertools.count(1):
+        run_id = base if attempt == 1 else f"{base}-{attempt}"
+        run_dir = run_root / run_id
+        try:
+            run_dir.mkdir(mode=0o755)
+            break
+        except FileExistsError:  # a second System of this process within the same second
+            continue
     owner = {"pid": os.getpid(), "start_time": proc_start_time(os.getpid()), "run_id": run_id}
     (run_dir / "owner.json").write_text(json.dumps(owner))
     record_dir = record_root / run_id

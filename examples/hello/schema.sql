@@ -1,0 +1,4 @@
+CREATE TABLE names (
+    id SERIAL PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE
+);

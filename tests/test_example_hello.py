@@ -1,0 +1,24 @@
+"""The README's example system works as documented: PostgreSQL, Redis and two services."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import psycopg
+
+HELLO = Path(__file__).parents[1] / "examples" / "hello"
+
+
+def test_greeter_greets_known_names_and_counts_visits_in_redis(start_system):
+    system = start_system(HELLO)
+    greeter = system.client("greeter")
+    assert greeter.get("/greet/ada").json() == {"greeting": "hello, ada", "visits": 1}
+    assert greeter.get("/greet/ada").json()["visits"] == 2
+    assert greeter.get("/greet/linus").status_code == 404
+    assert system.client("names").post("/names/linus").status_code == 201
+    assert greeter.get("/greet/linus").json() == {"greeting": "hello, linus", "visits": 1}
+    assert system.env("greeter")["NAMES_URL"] == system.url("names")
+    assert "GET /greet/ada" in system.logs("greeter")
+    with psycopg.connect(system.service("db").attributes()["dsn"]) as conn:
+        names = conn.execute("SELECT name FROM names ORDER BY id").fetchall()
+    assert names == [("ada",), ("grace",), ("linus",)]
