@@ -90,3 +90,47 @@ def test_each_xdist_worker_gets_its_own_system(project: pytest.Pytester, tmp_pat
     assert seen[0]["url"] != seen[1]["url"]
     assert seen[0]["run_dir"] != seen[1]["run_dir"]
     assert seen[0]["run_dir"].endswith("-gw0") and seen[1]["run_dir"].endswith("-gw1")
+
+
+OUTCOMES = """
+import pytest
+
+@pytest.fixture
+def broken():
+    raise RuntimeError("fixture broke")
+
+def test_passes(system):
+    assert system.current_test.endswith("test_passes")
+
+def test_fails(system):
+    assert 1 == 2, "one is not two"
+
+def test_errors(system, broken):
+    pass
+
+def test_skips(system):
+    pytest.skip("not today")
+"""
+
+
+def test_each_test_start_and_outcome_is_recorded_for_the_report(project: pytest.Pytester):
+    (project.path / "system" / "tests" / "test_it.py").write_text(OUTCOMES)
+    project.runpytest_subprocess("system/tests", *FAST).assert_outcomes(
+        passed=1, failed=1, errors=1, skipped=1
+    )
+    record = next((project.path / "system" / ".seamline" / "runs").iterdir())
+    events = [json.loads(line) for line in (record / "tests.jsonl").read_text().splitlines()]
+    ends = {e["test"].rsplit("::", 1)[1]: e for e in events if e["event"] == "end"}
+    assert {name: e["outcome"] for name, e in ends.items()} == {
+        "test_passes": "passed",
+        "test_fails": "failed",
+        "test_errors": "error",
+        "test_skips": "skipped",
+    }
+    assert "one is not two" in ends["test_fails"]["message"]
+    assert "fixture broke" in ends["test_errors"]["longrepr"]
+    starts = [e["test"].rsplit("::", 1)[1] for e in events if e["event"] == "start"]
+    assert starts == ["test_passes", "test_fails", "test_errors", "test_skips"]
+    run = json.loads((record / "run.json").read_text())
+    assert run["system"] == "plugged" and run["services"]["api"]["kind"] == "process"
+    assert run["ended"]

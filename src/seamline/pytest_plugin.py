@@ -7,7 +7,7 @@ ports, data and run dir) and stops when the session ends.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from pathlib import Path
 
 import pytest
@@ -54,7 +54,7 @@ def _profile(config: pytest.Config) -> str | None:
 
 
 @pytest.fixture(scope="session")
-def system(pytestconfig: pytest.Config) -> Iterator[System]:
+def system(pytestconfig: pytest.Config) -> System:
     """The declared system, started for real (once per session, or per xdist worker)."""
     try:
         path = config_path(pytestconfig)
@@ -66,5 +66,74 @@ def system(pytestconfig: pytest.Config) -> Iterator[System]:
             "set `seamline_config` in your pytest ini, or put seamline.toml above your tests"
         ) from None
     worker = os.environ.get("PYTEST_XDIST_WORKER")
-    with System.from_config(path, profile=_profile(pytestconfig), worker=worker) as started:
-        yield started
+    started = System.from_config(path, profile=_profile(pytestconfig), worker=worker).start()
+    # Stopped in pytest_sessionfinish, after the last test's teardown report,
+    # so that report is recorded too.
+    pytestconfig.stash[SYSTEM_KEY] = started
+    current = pytestconfig.stash.get(CURRENT_KEY, None)
+    if current is not None:
+        started.begin_test(current)
+    return started
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    started = session.config.stash.get(SYSTEM_KEY, None)
+    if started is not None:
+        del session.config.stash[SYSTEM_KEY]
+        started.stop(failed=session.testsfailed > 0)
+
+
+# -- attributing what happens to the test it happens in -------------------------
+
+SYSTEM_KEY = pytest.StashKey[System]()
+CURRENT_KEY = pytest.StashKey[str]()
+REPORTS_KEY = pytest.StashKey[dict[str, pytest.TestReport]]()
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> Iterator[None]:
+    item.config.stash[CURRENT_KEY] = item.nodeid
+    item.stash[REPORTS_KEY] = {}
+    started = item.config.stash.get(SYSTEM_KEY, None)
+    if started is not None:
+        started.begin_test(item.nodeid)
+    return (yield)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    report = yield
+    reports = item.stash.setdefault(REPORTS_KEY, {})
+    reports[report.when] = report
+    started = item.config.stash.get(SYSTEM_KEY, None)
+    if report.when == "teardown" and started is not None:
+        outcome, message, longrepr = _outcome(reports)
+        started.end_test(item.nodeid, outcome, message, longrepr)
+    return report
+
+
+def _outcome(reports: dict[str, pytest.TestReport]) -> tuple[str, str, str]:
+    """passed | failed | skipped | error (setup failed), with the failure's text."""
+    setup, call, teardown = reports.get("setup"), reports.get("call"), reports.get("teardown")
+    if setup is not None and setup.failed:
+        return "error", _message(setup), setup.longreprtext
+    if teardown is not None and teardown.failed:
+        return "error", _message(teardown), teardown.longreprtext
+    if setup is not None and setup.skipped:
+        return "skipped", _message(setup), ""
+    if call is None:
+        return "error", "", ""
+    if hasattr(call, "wasxfail"):
+        return ("xfailed" if call.skipped else "xpassed"), "", ""
+    return call.outcome, _message(call), call.longreprtext if call.failed else ""
+
+
+def _message(report: pytest.TestReport) -> str:
+    crash = getattr(report.longrepr, "reprcrash", None)
+    if crash is not None:
+        return str(crash.message)
+    if isinstance(report.longrepr, tuple):
+        return str(report.longrepr[2])
+    return str(report.longrepr or "")

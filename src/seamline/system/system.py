@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
+from seamline import __version__
 from seamline.config import SystemConfig, load_config
 from seamline.config.templates import render as render_template
 from seamline.errors import SeamlineError, StartError
@@ -21,6 +22,7 @@ from seamline.services.base import Render, RunContext, Service
 from seamline.services.registry import create_service
 from seamline.system import lifecycle, rundir
 from seamline.system.procs import ProcessTracker
+from seamline.system.record import TestLog, now_iso, write_run_json
 
 if TYPE_CHECKING:
     from seamline.http.loop import LoopThread
@@ -49,6 +51,8 @@ class System:
         self._loop: LoopThread | None = None
         self._loop_lock = threading.Lock()
         self._clients: dict[str, httpx.Client] = {}
+        self.tests: TestLog | None = None
+        self._started_at = ""
         self._needs = {name: config.needs(name) for name in config.spec.services}
 
     @classmethod
@@ -65,6 +69,8 @@ class System:
         rundir.reap_stale_runs(self.run_root)
         self.dirs = rundir.create_run(self.run_root, self.record_root, self.worker)
         self._watchdog = _spawn_watchdog(self.dirs)
+        self.tests = TestLog(self.dirs.record_dir)
+        self._started_at = now_iso()
         atexit.register(self.stop)
         ctx = RunContext(
             self.config, self.dirs, ProcessTracker(self.dirs.run_dir, self.dirs.run_id), self.loop
@@ -93,6 +99,7 @@ class System:
             self._started = list(self.services)
             self.stop(failed=True)
             raise
+        write_run_json(self.dirs.record_dir, self.describe())
         return self
 
     def stop(self, failed: bool = False) -> None:
@@ -108,10 +115,14 @@ class System:
         if self._loop is not None:
             self._loop.stop()
             self._loop = None
+        info = self.describe()
         rundir.remove_run_dir(self.dirs.run_dir)
         if self._watchdog is not None:
             _release_watchdog(self._watchdog)
             self._watchdog = None
+        write_run_json(self.dirs.record_dir, {**info, "ended": now_iso()})
+        if self.tests is not None:
+            self.tests.close()
         rundir.prune_records(self.record_root, self.config.spec.keep_runs)
         self.dirs = None
         if errors and not failed:
@@ -133,6 +144,48 @@ class System:
             if self._loop is None:
                 self._loop = LoopThread(f"seamline-loop-{self.config.name}")
             return self._loop
+
+    def describe(self) -> dict[str, Any]:
+        """The system as `run.json` records it: services, seams, how each runs."""
+        return {
+            "system": self.config.name,
+            "config": str(self.config.path),
+            "profile": self.config.profile,
+            "run_id": self.dirs.run_id if self.dirs else None,
+            "worker": self.worker,
+            "started": self._started_at,
+            "seamline": __version__,
+            "services": {
+                name: {
+                    "kind": service.kind,
+                    "url": service.url,
+                    "runs": service.describe(),
+                    "ready_s": (t.ready - t.started)
+                    if (t := self.timings.get(name)) and t.ready
+                    else None,
+                }
+                for name, service in self.services.items()
+            },
+            "seams": [
+                {"consumer": link.consumer, "provider": link.provider, "variable": link.variable}
+                for link in self.config.links
+            ],
+        }
+
+    # -- tests -------------------------------------------------------------
+
+    @property
+    def current_test(self) -> str | None:
+        """The id of the pytest test running now (set by the plugin), if any."""
+        return self.tests.current if self.tests else None
+
+    def begin_test(self, test_id: str) -> None:
+        if self.tests is not None:
+            self.tests.begin(test_id)
+
+    def end_test(self, test_id: str, outcome: str, message: str = "", longrepr: str = "") -> None:
+        if self.tests is not None:
+            self.tests.end(test_id, outcome, message, longrepr)
 
     # -- templates ---------------------------------------------------------
 

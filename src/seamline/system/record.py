@@ -1,0 +1,97 @@
+"""What a run writes to its record dir for people and reports afterwards.
+
+* `run.json`: the system (services, seams, versions), rewritten at start and stop;
+* `tests.jsonl`: one line when each test starts and one when it ends, with its outcome.
+
+Lines are appended and flushed as they happen, so a killed run keeps what it had.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+FORMAT_VERSION = 1
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
+
+
+class JsonLines:
+    """An append-only JSON-lines file, safe to write from several threads."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._lock = threading.Lock()
+        self._file = path.open("a", encoding="utf-8")
+
+    def write(self, record: dict[str, Any]) -> None:
+        line = json.dumps(record, ensure_ascii=False, default=str)
+        with self._lock:
+            if self._file.closed:
+                return
+            self._file.write(line + "\n")
+            self._file.flush()
+
+    def close(self) -> None:
+        with self._lock:
+            self._file.close()
+
+
+class TestLog:
+    """Which test is running: exchanges, changes and log lines are attributed to it."""
+
+    __test__ = False  # not a pytest test class
+
+    def __init__(self, record_dir: Path) -> None:
+        self._lines = JsonLines(record_dir / "tests.jsonl")
+        self.current: str | None = None
+        self._started: dict[str, float] = {}
+
+    def begin(self, test_id: str) -> None:
+        if self.current == test_id:
+            return
+        self.current = test_id
+        self._started[test_id] = time.monotonic()
+        self._lines.write(
+            {
+                "v": FORMAT_VERSION,
+                "event": "start",
+                "test": test_id,
+                "at": now_iso(),
+                "mono": time.monotonic(),
+            }
+        )
+
+    def end(self, test_id: str, outcome: str, message: str = "", longrepr: str = "") -> None:
+        started = self._started.pop(test_id, time.monotonic())
+        self._lines.write(
+            {
+                "v": FORMAT_VERSION,
+                "event": "end",
+                "test": test_id,
+                "outcome": outcome,
+                "at": now_iso(),
+                "mono": time.monotonic(),
+                "duration_s": round(time.monotonic() - started, 6),
+                "message": message,
+                "longrepr": longrepr,
+            }
+        )
+        if self.current == test_id:
+            self.current = None
+
+    def close(self) -> None:
+        self._lines.close()
+
+
+def write_run_json(record_dir: Path, info: dict[str, Any]) -> None:
+    path = record_dir / "run.json"
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps({"v": FORMAT_VERSION, **info}, indent=2, default=str))
+    tmp.replace(path)
