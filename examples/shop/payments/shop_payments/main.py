@@ -196,7 +196,8 @@ async def _invalid_request(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     problems = []
     for error in exc.errors():
-        where = ".".join(str(p) for p in error["loc"] if p != "body") or "body"
+        located = [str(p) for p in error["loc"] if p != "body"]
+        where = "body" if error["type"] == "json_invalid" else ".".join(located) or "body"
         problems.append((where, f"{where}: {error['msg']}"))
     body = _error(
         "invalid_request_error",
