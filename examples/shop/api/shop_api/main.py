@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import partial
+from typing import Any
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.openapi.utils import get_openapi
 
 from shop_api.db import Database
 from shop_api.errors import install_error_handlers
@@ -40,7 +43,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="1.0.0",
         description="The seamline example shop's backend: users, products, carts and orders.",
         lifespan=_lifespan,
+        generate_unique_id_function=lambda route: route.name,  # operationId = function name
     )
+    app.openapi = partial(_openapi, app)  # type: ignore[method-assign]
     app.state.settings = settings
     for router in ROUTERS:
         app.include_router(router)
@@ -56,6 +61,38 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         expose_headers=[REQUEST_ID_HEADER, "Idempotent-Replayed"],
     )
     return app
+
+
+def _openapi(app: FastAPI) -> dict[str, Any]:
+    """FastAPI's document, plus what middleware does: X-Request-ID in and out of every call."""
+    if app.openapi_schema is None:
+        document = get_openapi(
+            title=app.title, version=app.version, description=app.description, routes=app.routes
+        )
+        document["components"]["headers"] = {
+            REQUEST_ID_HEADER: {
+                "description": "The request's X-Request-ID, or one made up when it had none "
+                "(the api passes it on to payments).",
+                "required": True,
+                "schema": {"type": "string"},
+            }
+        }
+        parameter = {
+            "name": REQUEST_ID_HEADER,
+            "in": "header",
+            "required": False,
+            "description": "An id for the request, for logs; echoed back, passed on to payments.",
+            "schema": {"type": "string", "pattern": r"^[\x21-\x7e]{1,200}$"},
+        }
+        for operations in document["paths"].values():
+            for operation in operations.values():
+                operation.setdefault("parameters", []).append(parameter)
+                for response in operation["responses"].values():
+                    response.setdefault("headers", {})[REQUEST_ID_HEADER] = {
+                        "$ref": f"#/components/headers/{REQUEST_ID_HEADER}"
+                    }
+        app.openapi_schema = document
+    return app.openapi_schema
 
 
 app = create_app()

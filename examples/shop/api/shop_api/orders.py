@@ -84,7 +84,7 @@ class OrderService:
                 return self._pay(order, request)
         if order.cart_id != request.cart_id:
             raise ApiError(
-                422,
+                409,
                 "idempotency_key_reused",
                 f"Idempotency-Key {request.idempotency_key!r} was used for cart {order.cart_id}; "
                 f"use a new key for cart {request.cart_id}",

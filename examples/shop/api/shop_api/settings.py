@@ -1,12 +1,12 @@
 """The api's configuration, read from the environment once at start-up.
 
-  DATABASE_URL      a SQLAlchemy URL: sqlite:////abs/shop.db or postgresql://user@host:port/db
-                    (required; a bare postgresql:// URL runs on psycopg 3)
-  PAYMENTS_URL      the payments service's base URL, e.g. http://127.0.0.1:8001 (required)
-  PAYMENTS_TIMEOUT  seconds to wait for payments, for connecting, sending and reading each
-                    (default 2.0)
-  CORS_ORIGINS      comma-separated origins a browser may call from, or * (default: any
-                    origin on 127.0.0.1, localhost or [::1])
+DATABASE_URL      a SQLAlchemy URL: sqlite:////abs/shop.db or postgresql://user@host:port/db
+                  (required; a bare postgresql:// URL runs on psycopg 3)
+PAYMENTS_URL      the payments service's base URL, e.g. http://127.0.0.1:8001 (required)
+PAYMENTS_TIMEOUT  seconds to wait for payments, for connecting, sending and reading each
+                  (default 2.0)
+CORS_ORIGINS      comma-separated origins a browser may call from, or * (default: any
+                  origin on 127.0.0.1, localhost or [::1])
 """
 
 from __future__ import annotations

@@ -36,7 +36,7 @@ def get_cart(cart_id: int, db: DatabaseDep) -> CartOut:
 
 @router.post(
     "/carts/{cart_id}/items",
-    responses={**_NOT_FOUND, 409: {"model": ErrorOut}, 422: {"model": ErrorOut}},
+    responses={**_NOT_FOUND, 409: {"model": ErrorOut}},
 )
 def add_item(cart_id: int, body: CartItemIn, db: DatabaseDep) -> CartOut:
     """Add a product to the cart (adding one already there raises its quantity)."""
@@ -59,7 +59,7 @@ def add_item(cart_id: int, body: CartItemIn, db: DatabaseDep) -> CartOut:
             return cart_out(cart)
     except IntegrityError:  # the CHECK on quantity
         raise ApiError(
-            422, "quantity_limit", f"a cart holds at most 99 of a product ({body.product_id})"
+            409, "quantity_limit", f"a cart holds at most 99 of a product ({body.product_id})"
         ) from None
 
 

@@ -27,29 +27,42 @@ IdempotencyKey = Annotated[
 
 _ORDER_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {
-        "description": "A replay: the order was already paid by an earlier submission of this key"
+        "model": OrderOut,
+        "description": "A replay: an earlier submission with this key paid the order",
     },
     201: {"description": "Paid"},
     402: {
         "model": OrderErrorOut,
-        "description": "The card was declined; the order is payment_failed",
+        "description": "The card was declined: the order is payment_failed",
     },
     404: {"model": ErrorOut, "description": "No such cart"},
     409: {
         "model": OrderErrorOut,
-        "description": "The cart is empty, already has an order, or the order is still being paid",
+        "description": (
+            "cart_empty, cart_has_order (another key's order holds the cart), "
+            "idempotency_key_reused (the key was used for another cart), or "
+            "order_in_progress (another submission is still paying it: retry later)"
+        ),
     },
-    422: {"description": "Invalid body or Idempotency-Key, or the key was used for another cart"},
     502: {
         "model": OrderErrorOut,
-        "description": "payments is down or answered nonsense; the order is payment_error",
+        "description": "payments is down or answered nonsense: the order is payment_error",
     },
     504: {
         "model": OrderErrorOut,
-        "description": "payments did not answer in time; the order is payment_error",
+        "description": "payments did not answer in time: the order is payment_error",
     },
 }
 REPLAYED_HEADER = "Idempotent-Replayed"
+_REPLAYED_DOC = {
+    REPLAYED_HEADER: {
+        "description": "true when another submission with this key paid (or failed) the order",
+        "required": True,
+        "schema": {"type": "string", "enum": ["true", "false"]},
+    }
+}
+for _status in (200, 201, 402, 502, 504):
+    _ORDER_RESPONSES[_status]["headers"] = dict(_REPLAYED_DOC)
 
 
 @router.post("/orders", status_code=201, responses=_ORDER_RESPONSES)
