@@ -84,7 +84,7 @@ def interpret(status: int, body: bytes, *, amount_cents: int, currency: str) -> 
         if error is None:
             return _bad(f"payments answered 402 with an error that breaks its contract: {problem}")
         return ChargeDeclined(error.error.code, error.error.message)
-    snippet = body[:200].decode("utf-8", errors="replace")
+    snippet = " ".join(body[:300].decode("utf-8", errors="replace").split())[:200]
     if status >= 500:
         return ChargeFailed("payments_unavailable", f"payments answered {status}: {snippet}")
     return _bad(f"payments answered an unexpected {status}: {snippet}")
