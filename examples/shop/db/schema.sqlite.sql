@@ -4,18 +4,20 @@
 
 CREATE TABLE users (
     id          INTEGER PRIMARY KEY,
-    email       VARCHAR(254) NOT NULL UNIQUE,
+    email       VARCHAR(254) NOT NULL,
     name        VARCHAR(100) NOT NULL,
-    created_at  TIMESTAMP    NOT NULL DEFAULT CURRENT_TIMESTAMP
+    created_at  TIMESTAMP    NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    CONSTRAINT users_email_key UNIQUE (email)
 );
 
 CREATE TABLE products (
     id           INTEGER PRIMARY KEY,
-    sku          VARCHAR(32)  NOT NULL UNIQUE,
+    sku          VARCHAR(32)  NOT NULL,
     name         VARCHAR(100) NOT NULL,
     description  TEXT         NOT NULL DEFAULT '',
     price_cents  INTEGER      NOT NULL CHECK (price_cents > 0),
-    currency     VARCHAR(3)   NOT NULL CHECK (length(currency) = 3)
+    currency     VARCHAR(3)   NOT NULL CHECK (length(currency) = 3),
+    CONSTRAINT products_sku_key UNIQUE (sku)
 );
 
 CREATE TABLE carts (
@@ -38,7 +40,7 @@ CREATE TABLE orders (
     id               INTEGER PRIMARY KEY,
     user_id          INTEGER      NOT NULL REFERENCES users (id),
     cart_id          INTEGER      NOT NULL REFERENCES carts (id),
-    idempotency_key  VARCHAR(200) NOT NULL UNIQUE,
+    idempotency_key  VARCHAR(200) NOT NULL,
     status           VARCHAR(20)  NOT NULL
         CHECK (status IN ('pending', 'paid', 'payment_failed', 'payment_error')),
     total_cents      INTEGER      NOT NULL CHECK (total_cents > 0),
@@ -47,7 +49,8 @@ CREATE TABLE orders (
     failure_code     VARCHAR(64),
     failure_message  TEXT,
     created_at       TIMESTAMP    NOT NULL DEFAULT CURRENT_TIMESTAMP,
-    updated_at       TIMESTAMP    NOT NULL DEFAULT CURRENT_TIMESTAMP
+    updated_at       TIMESTAMP    NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    CONSTRAINT orders_idempotency_key_key UNIQUE (idempotency_key)
 );
 CREATE INDEX orders_user_id ON orders (user_id);
 -- A cart has at most one order that is paid or may still be paid: the database, not the api,

@@ -107,7 +107,9 @@ def _parse(model: type[M], body: bytes) -> tuple[M | None, str]:
 def _describe(error: ErrorDetails) -> str:
     where = ".".join(str(part) for part in error["loc"]) or "body"
     found = error.get("input")
-    shown = json.dumps(found)[:60] if not isinstance(found, dict) else "an object"
+    if isinstance(found, bytes):  # the whole body, when it is not JSON at all
+        found = found.decode("utf-8", errors="replace")
+    shown = "an object" if isinstance(found, dict) else json.dumps(found, default=str)[:60]
     return f"{where}: {error['msg'].lower()} (found {shown})"
 
 
