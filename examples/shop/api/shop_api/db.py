@@ -61,7 +61,7 @@ def _sqlite_engine(url: URL) -> Engine:
     # file costs microseconds, and no connection outlives a request holding on to an old
     # copy of a database file that the test harness has since replaced. pool_pre_ping is
     # kept for symmetry; with no pool it has nothing to check.
-    engine = create_engine(url, poolclass=NullPool, pool_pre_ping=True)
+    engine = create_engine(_must_exist(url), poolclass=NullPool, pool_pre_ping=True)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -86,3 +86,12 @@ def _sqlite_engine(url: URL) -> Engine:
         connection.exec_driver_sql(connection.get_execution_options().get(_BEGIN, "BEGIN"))
 
     return engine
+
+
+def _must_exist(url: URL) -> URL:
+    """Open the SQLite file read-write but never create it: a missing database is an error
+    (the api is not ready), not a new empty file without the shop's tables."""
+    path = url.database or ""
+    if path in ("", ":memory:") or path.startswith("file:"):
+        return url
+    return url.set(database=f"file:{path}", query={**url.query, "mode": "rw", "uri": "true"})

@@ -140,6 +140,16 @@ def create_app(settings: SandboxSettings | None = None) -> FastAPI:
                 ),
                 status_code=409,
             )
+        log.info(
+            "charge %s %s: %s %s (%s, request %s, key %s)",
+            charge.id,
+            charge.status,
+            charge.amount,
+            charge.currency,
+            "new" if created else "replayed",
+            request.headers.get("x-request-id"),
+            idempotency_key,
+        )
         return answer(charge, created=created)
 
     @app.get("/charges")

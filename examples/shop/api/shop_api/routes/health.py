@@ -18,5 +18,6 @@ def health(db: DatabaseDep, response: Response) -> HealthOut:
             session.execute(text("SELECT 1"))
     except SQLAlchemyError as err:
         response.status_code = 503
-        return HealthOut(status="unavailable", database=type(err).__name__)
+        cause = getattr(err, "orig", None) or err
+        return HealthOut(status="unavailable", database=f"{type(cause).__name__}: {cause}"[:200])
     return HealthOut(status="ok", database="ok")
