@@ -39,7 +39,7 @@ class Settings:
         if not payments_url.startswith(("http://", "https://")):
             problems.append(
                 f"PAYMENTS_URL: expected the payments service's base URL such as "
-                f"http://127.0.0.1:8001, found {payments_url or 'nothing'!r}"
+                f"http://127.0.0.1:8001, found {repr(payments_url) if payments_url else 'nothing'}"
             )
         timeout = _timeout(env.get("PAYMENTS_TIMEOUT", "2.0"), problems)
         origins = cors_origins(env)

@@ -68,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
     if not api_url.startswith(("http://", "https://")):
         print(
             f"shop_web: API_URL: expected the api's base URL such as http://127.0.0.1:8000, "
-            f"found {api_url or 'nothing'!r}",
+            f"found {repr(api_url) if api_url else 'nothing'}",
             file=sys.stderr,
         )
         return 2
