@@ -1,0 +1,5 @@
+"""The api's endpoints, one module per resource."""
+
+from shop_api.routes import carts, health, orders, products, users
+
+ROUTERS = (health.router, users.router, products.router, carts.router, orders.router)
