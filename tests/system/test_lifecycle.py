@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
+import sys
 import urllib.request
+from pathlib import Path
 
 import pytest
 
@@ -52,6 +55,8 @@ def test_services_start_in_dependency_order_and_get_their_rendered_environment(
     assert env["SEAMLINE_RUN_ID"] == system.record_dir.name
     assert system.env("frontend")["BACKEND_URL"] == backend.url
     assert "PATH" not in system.env("frontend")  # only what seamline handed over
+    # seamline's Python comes first, as in an activated virtualenv
+    assert env["PATH"].split(os.pathsep)[0] == str(Path(sys.executable).parent)
 
 
 def test_client_is_bound_to_the_service_and_logs_are_captured_with_timestamps(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -27,10 +28,22 @@ class RunContext:
     dirs: RunDirs
     tracker: ProcessTracker
     loop: Callable[[], LoopThread]  # the run's shared asyncio loop thread, started on first use
-    base_env: dict[str, str] = field(default_factory=lambda: dict(os.environ))
+    base_env: dict[str, str] = field(default_factory=lambda: service_base_env())
 
     def log_path(self, service: str) -> Path:
         return self.dirs.logs / f"{service}.log"
+
+
+def service_base_env() -> dict[str, str]:
+    """seamline's own environment, with its Python's bin dir first on PATH, as an
+    activated virtualenv would have it: `python -m app` in a command means the
+    Python seamline runs in, whether or not the venv was activated."""
+    env = dict(os.environ)
+    bindir = str(Path(sys.executable).parent)
+    parts = env.get("PATH", "").split(os.pathsep)
+    if parts[:1] != [bindir]:
+        env["PATH"] = os.pathsep.join([bindir, *(p for p in parts if p)])
+    return env
 
 
 class Service(ABC):
