@@ -20,20 +20,6 @@ if TYPE_CHECKING:
 Render = Callable[[str], str]
 
 
-@dataclass
-class RunContext:
-    """What a service needs from the run it belongs to."""
-
-    config: SystemConfig
-    dirs: RunDirs
-    tracker: ProcessTracker
-    loop: Callable[[], LoopThread]  # the run's shared asyncio loop thread, started on first use
-    base_env: dict[str, str] = field(default_factory=lambda: service_base_env())
-
-    def log_path(self, service: str) -> Path:
-        return self.dirs.logs / f"{service}.log"
-
-
 def service_base_env() -> dict[str, str]:
     """seamline's own environment, with its Python's bin dir first on PATH, as an
     activated virtualenv would have it: `python -m app` in a command means the
@@ -44,6 +30,20 @@ def service_base_env() -> dict[str, str]:
     if parts[:1] != [bindir]:
         env["PATH"] = os.pathsep.join([bindir, *(p for p in parts if p)])
     return env
+
+
+@dataclass
+class RunContext:
+    """What a service needs from the run it belongs to."""
+
+    config: SystemConfig
+    dirs: RunDirs
+    tracker: ProcessTracker
+    loop: Callable[[], LoopThread]  # the run's shared asyncio loop thread, started on first use
+    base_env: dict[str, str] = field(default_factory=service_base_env)
+
+    def log_path(self, service: str) -> Path:
+        return self.dirs.logs / f"{service}.log"
 
 
 class Service(ABC):
