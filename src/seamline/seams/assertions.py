@@ -1,0 +1,203 @@
+"""Asserting on what crossed the seams: typed queries whose failures show what was there."""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+import time
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, TypeVar
+
+from seamline.seams.exchange import Exchange
+
+T = TypeVar("T")
+_TEMPLATE = re.compile(r"\{[^}/]+\}")
+
+
+def path_matcher(path: str) -> Callable[[str], bool]:
+    """Exact path; `*` globs (`/charges/*`); `{name}` templates (`/charges/{id}`)."""
+    if "{" in path:
+        pattern = re.compile(
+            "^"
+            + _TEMPLATE.sub("[^/]+", re.escape(path).replace(r"\{", "{").replace(r"\}", "}"))
+            + "$"
+        )
+        return lambda actual: pattern.match(actual) is not None
+    if "*" in path or "?" in path:
+        return lambda actual: fnmatch.fnmatchcase(actual, path)
+    return lambda actual: actual == path
+
+
+def describe(exchanges: Iterable[Exchange]) -> str:
+    lines = [f"    {e}" + (f" ({e.error})" if e.error else "") for e in exchanges]
+    return "\n".join(lines) if lines else "    (none)"
+
+
+class Calls:
+    """The exchanges a query found, with the context to explain a failed expectation.
+
+    Iterable and indexable like a list; `count` is a number (`calls.count == 2`).
+    """
+
+    def __init__(
+        self, found: Iterable[Exchange], what: str, context: list[Exchange], where: str
+    ) -> None:
+        self._found = list(found)
+        self.what = what
+        self.context = context
+        self.where = where
+
+    @property
+    def count(self) -> int:
+        return len(self._found)
+
+    def __len__(self) -> int:
+        return len(self._found)
+
+    def __iter__(self) -> Iterator[Exchange]:
+        return iter(self._found)
+
+    def __getitem__(self, index: int) -> Exchange:
+        return self._found[index]
+
+    def __bool__(self) -> bool:
+        return bool(self._found)
+
+    def __repr__(self) -> str:
+        return f"<Calls {self.what} on {self.where}: {len(self)}>\n{describe(self._found)}"
+
+    def _fail(self, expectation: str) -> AssertionError:
+        return AssertionError(
+            f"expected {expectation} {self.what} on {self.where}, found {len(self)}.\n"
+            f"  what crossed {self.where}:\n{describe(self.context)}"
+        )
+
+    def one(self) -> Exchange:
+        """The only matching exchange; fails listing what was there if there are 0 or several."""
+        if len(self) != 1:
+            raise self._fail("exactly one call")
+        return self[0]
+
+    def none(self) -> None:
+        if self:
+            raise self._fail("no call")
+
+    @property
+    def first(self) -> Exchange:
+        if not self:
+            raise self._fail("at least one call")
+        return self[0]
+
+    @property
+    def last(self) -> Exchange:
+        if not self:
+            raise self._fail("at least one call")
+        return self[-1]
+
+
+def query(
+    exchanges: list[Exchange],
+    where: str,
+    method: str | None = None,
+    path: str | None = None,
+    status: int | None = None,
+) -> Calls:
+    matches_path = path_matcher(path) if path is not None else None
+    found = [
+        e
+        for e in exchanges
+        if (method is None or e.request.method == method.upper())
+        and (matches_path is None or matches_path(e.request.path))
+        and (status is None or e.status == status)
+    ]
+    what = (
+        " ".join(
+            part
+            for part in (method and method.upper(), path, f"-> {status}" if status else None)
+            if part
+        )
+        or "(any)"
+    )
+    return Calls(found, what, exchanges, where)
+
+
+class Flow(list[Exchange]):
+    """Exchanges in the order they started, across all seams."""
+
+    @property
+    def seams(self) -> list[str]:
+        return [e.seam for e in self]
+
+    def index_of(self, seam: str, method: str | None = None, path: str | None = None) -> int:
+        """Position of the first exchange on `seam` (matching method/path); fails if absent."""
+        matches_path = path_matcher(path) if path else (lambda _: True)
+        for position, e in enumerate(self):
+            if (
+                e.seam == seam
+                and (method is None or e.request.method == method.upper())
+                and matches_path(e.request.path)
+            ):
+                return position
+        raise AssertionError(
+            f"no exchange on {seam} {method or ''} {path or ''} in this flow:\n{describe(self)}"
+        )
+
+    def __str__(self) -> str:
+        return describe(self)
+
+
+def assert_header_propagated(exchanges: list[Exchange], header: str, from_: str, to: str) -> None:
+    """Every call on `from_` that had `header` passed the same value on each call it
+    caused on `to` (calls on `to` made while it was in flight)."""
+    sources = [e for e in exchanges if e.seam == from_]
+    targets = [e for e in exchanges if e.seam == to]
+    if not sources:
+        raise AssertionError(
+            f"no exchange on {from_} in this test; what crossed the seams:\n{describe(exchanges)}"
+        )
+    problems: list[str] = []
+    for source in sources:
+        value = source.request.headers.get(header)
+        inner = [t for t in targets if _during(t, source)]
+        if value is None:
+            problems.append(f"{source}: the request had no {header} header")
+        elif not inner:
+            problems.append(f"{source}: no call on {to} while it was in flight")
+        for target in inner:
+            passed = target.request.headers.get(header)
+            if value is not None and passed != value:
+                found = "no such header" if passed is None else repr(passed)
+                problems.append(
+                    f"{target}: expected {header}: {value!r} (from {source}), found {found}"
+                )
+    if problems:
+        raise AssertionError(
+            f"{header} was not propagated from {from_} to {to}:\n  " + "\n  ".join(problems)
+        )
+
+
+def _during(inner: Exchange, outer: Exchange) -> bool:
+    end = outer.mono + outer.duration_ms / 1000
+    return outer.mono <= inner.mono <= end
+
+
+def eventually(check: Callable[[], T], timeout: float = 5.0, interval: float = 0.05) -> T:
+    """Call `check` until it returns a truthy value without raising AssertionError.
+
+    For asynchronous flows: `eventually(lambda: db.count("emails") == 1)`. On time-out
+    the AssertionError shows the last value returned or the last assertion raised.
+    """
+    deadline = time.monotonic() + timeout
+    last: Any = None
+    last_error: AssertionError | None = None
+    while True:
+        try:
+            last, last_error = check(), None
+            if last:
+                return last
+        except AssertionError as error:
+            last_error = error
+        if time.monotonic() >= deadline:
+            seen = f"last assertion: {last_error}" if last_error else f"last value: {last!r}"
+            raise AssertionError(f"not true within {timeout:g} s; {seen}") from last_error
+        time.sleep(interval)

@@ -1,0 +1,297 @@
+"""One request/response pair that crossed a seam, as the journal records it."""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import json
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+from urllib.parse import parse_qs
+
+from seamline.errors import SeamlineError
+
+FORMAT_VERSION = 1
+OUTCOMES = ("ok", "refused", "reset", "timeout", "fault", "error")
+
+
+def seam_name(consumer: str, provider: str) -> str:
+    return f"{consumer} -> {provider}"
+
+
+@dataclass(frozen=True)
+class Body:
+    """A message body: the first `cap` bytes are kept; `size` is always the whole size."""
+
+    data: bytes = b""
+    size: int = 0
+    truncated: bool = False
+    content_type: str = ""
+
+    @cached_property
+    def text(self) -> str:
+        return self.data.decode("utf-8", errors="replace")
+
+    @property
+    def is_json(self) -> bool:
+        kind = self.content_type.split(";", 1)[0].strip().lower()
+        return kind == "application/json" or kind.endswith("+json")
+
+    @cached_property
+    def json(self) -> Any:
+        """The body parsed as JSON; a clear error if it is not JSON or was truncated."""
+        if self.truncated:
+            raise SeamlineError(
+                f"the body ({self.size} bytes) was truncated in the journal; "
+                "raise journal_body_cap to assert on its JSON"
+            )
+        try:
+            return json.loads(self.data)
+        except ValueError as err:
+            shown = self.text[:80] + ("..." if len(self.text) > 80 else "")
+            raise SeamlineError(f"expected a JSON body, found {shown!r} ({err})") from None
+
+    def to_json(self) -> dict[str, Any]:
+        record: dict[str, Any] = {
+            "size": self.size,
+            "truncated": self.truncated,
+            "text": None,
+            "json": None,
+            "base64": None,
+        }
+        try:
+            record["text"] = self.data.decode("utf-8")
+        except UnicodeDecodeError:
+            record["base64"] = base64.b64encode(self.data).decode()
+        if self.is_json and not self.truncated and record["text"] is not None:
+            with contextlib.suppress(ValueError):
+                record["json"] = json.loads(self.data)
+        return record
+
+    @classmethod
+    def from_json(cls, record: dict[str, Any], content_type: str) -> Body:
+        data = (
+            record["text"].encode()
+            if record.get("text") is not None
+            else base64.b64decode(record.get("base64") or "")
+        )
+        return cls(
+            data, record.get("size", len(data)), record.get("truncated", False), content_type
+        )
+
+
+class HeaderList(list[tuple[str, str]]):
+    """Headers in order, with case-insensitive `get` and `get_all`."""
+
+    def get(self, name: str, default: str | None = None) -> str | None:
+        lowered = name.lower()
+        return next((v for k, v in self if k.lower() == lowered), default)
+
+    def get_all(self, name: str) -> list[str]:
+        lowered = name.lower()
+        return [v for k, v in self if k.lower() == lowered]
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and self.get(name) is not None
+
+
+@dataclass(frozen=True)
+class RequestRecord:
+    method: str
+    target: str
+    headers: HeaderList
+    body: Body
+    http_version: str = "1.1"
+
+    @property
+    def path(self) -> str:
+        return self.target.split("?", 1)[0]
+
+    @cached_property
+    def query(self) -> dict[str, list[str]]:
+        return (
+            parse_qs(self.target.split("?", 1)[1], keep_blank_values=True)
+            if "?" in self.target
+            else {}
+        )
+
+    @property
+    def json(self) -> Any:
+        return self.body.json
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "method": self.method,
+            "target": self.target,
+            "path": self.path,
+            "query": self.query,
+            "http_version": self.http_version,
+            "headers": [list(h) for h in self.headers],
+            "body": self.body.to_json(),
+        }
+
+    @classmethod
+    def from_json(cls, record: dict[str, Any]) -> RequestRecord:
+        headers = HeaderList((k, v) for k, v in record["headers"])
+        body = Body.from_json(record["body"], headers.get("content-type") or "")
+        return cls(
+            record["method"], record["target"], headers, body, record.get("http_version", "1.1")
+        )
+
+
+@dataclass(frozen=True)
+class ResponseRecord:
+    status: int
+    reason: str
+    headers: HeaderList
+    body: Body
+
+    @property
+    def json(self) -> Any:
+        return self.body.json
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "status": self.status,
+            "reason": self.reason,
+            "headers": [list(h) for h in self.headers],
+            "body": self.body.to_json(),
+        }
+
+    @classmethod
+    def from_json(cls, record: dict[str, Any]) -> ResponseRecord:
+        headers = HeaderList((k, v) for k, v in record["headers"])
+        return cls(
+            record["status"],
+            record.get("reason", ""),
+            headers,
+            Body.from_json(record["body"], headers.get("content-type") or ""),
+        )
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One way an exchange broke the provider's OpenAPI contract."""
+
+    seam: str
+    operation: str  # "POST /charges", or the request line when no operation matched
+    where: str  # request | response
+    pointer: str  # JSON pointer into the body, or a parameter / header name
+    expected: str
+    found: str
+    status: int | None = None
+
+    @property
+    def message(self) -> str:
+        part = "request" if self.where == "request" else f"response {self.status}"
+        field = _field(self.pointer)
+        return (
+            f"{self.seam}: {self.operation} {part}: {field}: expected {self.expected}, "
+            f"found {self.found}"
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "seam": self.seam,
+            "operation": self.operation,
+            "where": self.where,
+            "status": self.status,
+            "pointer": self.pointer,
+            "expected": self.expected,
+            "found": self.found,
+            "message": self.message,
+        }
+
+    @classmethod
+    def from_json(cls, record: dict[str, Any]) -> Violation:
+        return cls(
+            record["seam"],
+            record["operation"],
+            record["where"],
+            record["pointer"],
+            record["expected"],
+            record["found"],
+            record.get("status"),
+        )
+
+
+def _field(pointer: str) -> str:
+    """'/amount' -> 'body.amount'; a parameter keeps its own label ('header X-Id')."""
+    if not pointer.startswith("/") and pointer:
+        return pointer
+    parts = [p.replace("~1", "/").replace("~0", "~") for p in pointer.split("/")[1:]]
+    return "body" + "".join(f"[{p}]" if p.isdigit() else f".{p}" for p in parts)
+
+
+@dataclass
+class Exchange:
+    """A request/response pair on a seam. `response` is None when none came back."""
+
+    seam: str
+    consumer: str
+    provider: str
+    request: RequestRecord
+    response: ResponseRecord | None
+    outcome: str = "ok"
+    mode: str = "real"
+    error: str | None = None
+    seq: int = 0
+    test: str | None = None
+    started: str = ""
+    ended: str = ""
+    mono: float = 0.0
+    duration_ms: float = 0.0
+    fault: dict[str, Any] | None = None
+    violations: list[Violation] = field(default_factory=list)
+
+    @property
+    def status(self) -> int | None:
+        return self.response.status if self.response else None
+
+    def __str__(self) -> str:
+        result = str(self.status) if self.response else self.outcome
+        return f"#{self.seq} {self.seam}: {self.request.method} {self.request.target} -> {result}"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "v": FORMAT_VERSION,
+            "seam": self.seam,
+            "consumer": self.consumer,
+            "provider": self.provider,
+            "seq": self.seq,
+            "test": self.test,
+            "mode": self.mode,
+            "outcome": self.outcome,
+            "error": self.error,
+            "started": self.started,
+            "ended": self.ended,
+            "mono": self.mono,
+            "duration_ms": self.duration_ms,
+            "request": self.request.to_json(),
+            "response": self.response.to_json() if self.response else None,
+            "fault": self.fault,
+            "violations": [v.to_json() for v in self.violations],
+        }
+
+    @classmethod
+    def from_json(cls, record: dict[str, Any]) -> Exchange:
+        response = record.get("response")
+        return cls(
+            seam=record["seam"],
+            consumer=record["consumer"],
+            provider=record["provider"],
+            request=RequestRecord.from_json(record["request"]),
+            response=ResponseRecord.from_json(response) if response else None,
+            outcome=record["outcome"],
+            mode=record.get("mode", "real"),
+            error=record.get("error"),
+            seq=record["seq"],
+            test=record.get("test"),
+            started=record.get("started", ""),
+            ended=record.get("ended", ""),
+            mono=record.get("mono", 0.0),
+            duration_ms=record.get("duration_ms", 0.0),
+            fault=record.get("fault"),
+            violations=[Violation.from_json(v) for v in record.get("violations", [])],
+        )
