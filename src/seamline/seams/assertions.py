@@ -192,9 +192,10 @@ def eventually(check: Callable[[], T], timeout: float = 5.0, interval: float = 0
     last_error: AssertionError | None = None
     while True:
         try:
-            last, last_error = check(), None
-            if last:
-                return last
+            value = check()
+            last, last_error = value, None
+            if value:
+                return value
         except AssertionError as error:
             last_error = error
         if time.monotonic() >= deadline:
