@@ -233,11 +233,17 @@ def _check_services(
             for ref in found:
                 if ref.service in ("", "self", name) or ref.service not in spec.services:
                     continue
-                if ref.attr != "direct_url":
+                # direct_url and browser_url are addresses only: nothing to start first
+                if ref.attr not in ("direct_url", "browser_url"):
                     edges.append(Edge(name, ref.service, f"{name}.{key} uses {ref}"))
-                provider_kind = spec.services[ref.service].kind
-                if ref.attr == "url" and provider_kind in HTTP_KINDS and key.startswith("env."):
-                    links.append(Link(name, ref.service, key.removeprefix("env.")))
+                if spec.services[ref.service].kind not in HTTP_KINDS:
+                    continue
+                variable = f"{name}.{key}" if ref.attr == "browser_url" else key
+                consumer = "browser" if ref.attr == "browser_url" else name
+                if ref.attr in ("url", "browser_url"):
+                    link = Link(consumer, ref.service, variable.removeprefix("env."))
+                    if link not in links:
+                        links.append(link)
         problems.extend(_check_paths(service, where, base_dir))
         if isinstance(service, ExternalSpec):
             problems.extend(_check_external(service, where))
@@ -339,7 +345,7 @@ def _check_template(
 
 def _check_paths(service: Any, where: str, base_dir: Path) -> list[ConfigProblem]:
     problems: list[ConfigProblem] = []
-    for key in ("workdir", "openapi", "mappings", "schema_", "seed"):
+    for key in ("workdir", "openapi", "stubs", "mappings", "schema_", "seed"):
         value = getattr(service, key, None)
         if value is None or (key == "seed" and _is_callable_ref(value)):
             continue

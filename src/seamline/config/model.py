@@ -17,11 +17,14 @@ from seamline.config.probes import Probe, parse_probe
 Kind = Literal["process", "sqlite", "postgres", "redis", "mock", "external"]
 KINDS: tuple[str, ...] = ("process", "sqlite", "postgres", "redis", "mock", "external")
 
-# What `{name.attr}` may name, per kind. `direct_url` bypasses the seam proxy.
+# What `{name.attr}` may name, per kind. `url` is the seam proxy's address for the
+# service that uses it; `direct_url` bypasses the seam; `browser_url` is the address
+# of the `browser -> name` seam, for pages whose browser calls the service.
+_HTTP_ATTRIBUTES = frozenset({"url", "direct_url", "browser_url", "host", "port", "name"})
 ATTRIBUTES: dict[str, frozenset[str]] = {
-    "process": frozenset({"url", "direct_url", "host", "port", "name"}),
-    "mock": frozenset({"url", "direct_url", "host", "port", "name"}),
-    "external": frozenset({"url", "direct_url", "host", "port", "name"}),
+    "process": _HTTP_ATTRIBUTES,
+    "mock": _HTTP_ATTRIBUTES,
+    "external": _HTTP_ATTRIBUTES,
     "postgres": frozenset({"url", "dsn", "host", "port", "user", "password", "database", "name"}),
     "sqlite": frozenset({"url", "path", "name"}),
     "redis": frozenset({"url", "host", "port", "name"}),
@@ -41,6 +44,8 @@ class _ServiceBase(_Strict):
     ready_timeout: Annotated[float, Field(gt=0, le=600)] = 30.0
     # The provider's OpenAPI document: every exchange on a seam into it is validated.
     openapi: Path | None = None
+    # WireMock mappings that stand in for this service when a seam into it is stubbed.
+    stubs: Path | None = None
 
     @field_validator("ready", mode="before")
     @classmethod
@@ -98,11 +103,20 @@ ServiceSpec = Annotated[
 ]
 
 
+class SeamsSpec(_Strict):
+    body_cap: Annotated[int, Field(ge=0)] = 64 * 1024
+    stream_above: Annotated[int, Field(ge=0)] = 1024 * 1024
+    timeout: Annotated[float, Field(gt=0)] = 120.0
+    via: bool = False
+    journal_in_memory: Annotated[int, Field(ge=100)] = 20_000
+
+
 class SystemSpec(_Strict):
     name: str = "system"
     services: dict[str, ServiceSpec] = Field(default_factory=dict)
     isolation: Literal["auto", "truncate", "template", "none"] = "auto"
     contracts: Literal["fail", "warn", "off"] = "fail"
+    seams: SeamsSpec = Field(default_factory=SeamsSpec)
     run_root: Path | None = None
     keep_runs: Annotated[int, Field(ge=0)] = 10
     profiles: dict[str, dict[str, Any]] = Field(default_factory=dict)

@@ -1,0 +1,197 @@
+"""All seams of a running system, and the test's handle on one of them."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, Literal
+
+from seamline.contracts import Contract
+from seamline.errors import SeamlineError
+from seamline.seams.assertions import Calls, Flow, query
+from seamline.seams.assertions import assert_header_propagated as _assert_propagated
+from seamline.seams.exchange import Exchange, Violation, seam_name
+from seamline.seams.journal import Journal
+from seamline.seams.modes import Fault, Route
+from seamline.seams.proxy import SeamOptions, SeamProxy
+
+if TYPE_CHECKING:
+    from seamline.http.loop import LoopThread
+
+
+class Seams:
+    """The seam proxies of one running system, created on first use, one per link."""
+
+    def __init__(self, loop: LoopThread, journal: Journal, *, upstreams: Mapping[str, str],
+                 contracts: Mapping[str, Contract], options: SeamOptions,
+                 current_test: Callable[[], str | None],
+                 stub_for: Callable[[str], str]) -> None:
+        self._loop = loop
+        self.journal = journal
+        self._upstreams = upstreams
+        self._contracts = contracts
+        self._options = options
+        self._current_test = current_test
+        self._stub_for = stub_for
+        self._proxies: dict[str, SeamProxy] = {}
+        self._lock = threading.Lock()
+
+    def proxy(self, consumer: str, provider: str) -> SeamProxy:
+        """The proxy for `consumer -> provider`, started now if it is the first use."""
+        name = seam_name(consumer, provider)
+        with self._lock:
+            existing = self._proxies.get(name)
+            if existing is not None:
+                return existing
+            if provider not in self._upstreams:
+                raise SeamlineError(f"no seam into {provider!r}: it is not an HTTP service "
+                                    f"(HTTP services: {', '.join(sorted(self._upstreams))})")
+            proxy = SeamProxy(consumer, provider, self._upstreams[provider], journal=self.journal,
+                              current_test=self._current_test,
+                              contract=self._contracts.get(provider), options=self._options)
+            self._loop.run(proxy.start())
+            self._proxies[name] = proxy
+            return proxy
+
+    def url(self, consumer: str, provider: str) -> str:
+        return self.proxy(consumer, provider).url
+
+    def names(self) -> list[str]:
+        return sorted(self._proxies)
+
+    def __iter__(self) -> Iterator[SeamView]:
+        return iter([SeamView(self, p) for p in list(self._proxies.values())])
+
+    def view(self, consumer: str, provider: str | None = None) -> SeamView:
+        if provider is None:
+            consumer, _, provider = consumer.partition("->")
+            consumer, provider = consumer.strip(), provider.strip()
+        name = seam_name(consumer, provider)
+        proxy = self._proxies.get(name)
+        if proxy is None and consumer == "test":
+            proxy = self.proxy(consumer, provider)
+        if proxy is None:
+            raise SeamlineError(f"no seam {name!r}; the seams are: {', '.join(self.names())}")
+        return SeamView(self, proxy)
+
+    # -- the current test's traffic ---------------------------------------------------------
+
+    def exchanges(self, *, all_tests: bool = False) -> list[Exchange]:
+        test = self._current_test()
+        if all_tests or test is None:
+            return self.journal.select()
+        return self.journal.select(lambda e: e.test == test)
+
+    def sequence(self, *, all_tests: bool = False) -> Flow:
+        """Every exchange of the current test across all seams, in the order they started."""
+        return Flow(sorted(self.exchanges(all_tests=all_tests), key=lambda e: e.mono))
+
+    def violations(self, *, all_tests: bool = False) -> list[Violation]:
+        return [v for e in self.exchanges(all_tests=all_tests) for v in e.violations]
+
+    def assert_header_propagated(self, header: str, *, from_: str, to: str) -> None:
+        _assert_propagated(self.exchanges(), header, _normal(from_), _normal(to))
+
+    # -- modes --------------------------------------------------------------------------------
+
+    def reset(self) -> None:
+        """Every seam back to its real provider, with no fault."""
+        for proxy in list(self._proxies.values()):
+            if proxy.route.kind != "real" or proxy.route.fault is not None:
+                proxy.switch(Route("real", proxy.real_upstream), self._loop.loop)
+
+    def set_provider_mode(self, provider: str, mode: str | Fault | Any) -> None:
+        """Switch every seam into `provider` (marker form: "real", "stub", a Fault or a stub)."""
+        seams = [p for p in self._proxies.values() if p.provider == provider]
+        if not seams:
+            raise SeamlineError(f"no seam into {provider!r} (seams: {', '.join(self.names())})")
+        for proxy in seams:
+            SeamView(self, proxy).set_mode(mode)
+
+    def close(self) -> None:
+        for proxy in list(self._proxies.values()):
+            self._loop.run(proxy.close())
+        self._proxies.clear()
+        self.journal.close()
+
+
+def _normal(name: str) -> str:
+    consumer, _, provider = name.partition("->")
+    return seam_name(consumer.strip(), provider.strip())
+
+
+class SeamView:
+    """`system.seam("api", "payments")`: what crossed one seam, and its mode."""
+
+    def __init__(self, seams: Seams, proxy: SeamProxy) -> None:
+        self._seams = seams
+        self._proxy = proxy
+        self.name, self.consumer, self.provider = proxy.name, proxy.consumer, proxy.provider
+
+    @property
+    def url(self) -> str:
+        return self._proxy.url
+
+    # -- assertions ------------------------------------------------------------------------
+
+    def exchanges(self, *, all_tests: bool = False) -> list[Exchange]:
+        return [e for e in self._seams.exchanges(all_tests=all_tests) if e.seam == self.name]
+
+    def calls(self, method: str | None = None, path: str | None = None,
+              status: int | None = None, *, all_tests: bool = False) -> Calls:
+        where = self.name + ("" if all_tests else " in this test")
+        return query(self.exchanges(all_tests=all_tests), where, method, path, status)
+
+    @property
+    def count(self) -> int:
+        return len(self.exchanges())
+
+    def one(self, method: str | None = None, path: str | None = None) -> Exchange:
+        return self.calls(method, path).one()
+
+    def none(self, method: str | None = None, path: str | None = None) -> None:
+        self.calls(method, path).none()
+
+    # -- switching -------------------------------------------------------------------------
+
+    @property
+    def mode(self) -> str:
+        return self._proxy.route.label
+
+    def use_real(self) -> SeamView:
+        return self._switch(Route("real", self._proxy.real_upstream))
+
+    def use_stub(self, stub: Any = None) -> SeamView:
+        """Send requests to `stub` (a MockServer, anything with a `url`, or a URL); without
+        one, to a stub server loaded from the provider's `stubs` mappings."""
+        url = self._seams._stub_for(self.provider) if stub is None else getattr(stub, "url", stub)
+        if not isinstance(url, str) or not url.startswith("http://"):
+            raise SeamlineError(f"use_stub: expected a MockServer or an http:// URL, found {stub!r}")
+        return self._switch(Route("stub", url.rstrip("/")))
+
+    def fault(self, *, latency_ms: float = 0.0, status: int | None = None, body: str = "",
+              reset: bool = False, timeout: bool = False, drop_after_bytes: int | None = None,
+              rate: float = 1.0) -> SeamView:
+        """Inject a fault on top of the current route (real or stub)."""
+        fault = Fault(latency_ms, status, body, reset, timeout, drop_after_bytes, rate)
+        route = self._proxy.route
+        return self._switch(Route(route.kind, route.upstream, fault))
+
+    def set_mode(self, mode: Literal["real", "stub"] | Fault | Any) -> SeamView:
+        if mode == "real":
+            return self.use_real()
+        if mode == "stub":
+            return self.use_stub()
+        if isinstance(mode, Fault):
+            route = self._proxy.route
+            return self._switch(Route(route.kind, route.upstream, mode))
+        if isinstance(mode, dict):
+            return self.fault(**mode)
+        return self.use_stub(mode)
+
+    def _switch(self, route: Route) -> SeamView:
+        self._proxy.switch(route, self._seams._loop.loop)
+        return self
+
+    def __repr__(self) -> str:
+        return f"<seam {self.name} ({self.mode})>"

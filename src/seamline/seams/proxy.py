@@ -1,0 +1,317 @@
+"""The seam proxy: forwards a consumer's requests to its provider and records each exchange.
+
+One proxy per seam (`api -> payments`), listening on its own loopback port on the
+run's event loop. The consumer is handed the proxy's address instead of the
+provider's. Requests and responses pass through unchanged except for hop-by-hop
+framing (and a `Via` header when configured); bodies above `stream_above` bytes
+stream through without being buffered, and the journal keeps their first
+`body_cap` bytes. A test can switch the seam at run time: real provider, stub, or
+an injected fault (`modes.py`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+
+from seamline.contracts import Contract
+from seamline.http import (
+    HttpClient,
+    HttpServer,
+    Limits,
+    RawConnection,
+    RawReply,
+    Reply,
+    Request,
+    Response,
+    UpstreamError,
+)
+from seamline.http import wire
+from seamline.seams.capture import Capture
+from seamline.seams.exchange import Exchange, HeaderList, RequestRecord, ResponseRecord, seam_name
+from seamline.seams.journal import Journal
+from seamline.seams.modes import Fault, Route
+from seamline.system.record import now_iso
+
+HOP_BY_HOP = frozenset(
+    {
+        "connection",
+        "keep-alive",
+        "proxy-connection",
+        "te",
+        "trailer",
+        "upgrade",
+        "transfer-encoding",
+        "content-length",
+        "host",
+        "expect",
+    }
+)
+
+
+@dataclass(frozen=True)
+class SeamOptions:
+    body_cap: int = 64 * 1024  # bytes of each body kept in the journal
+    stream_above: int = 1024 * 1024  # bodies larger than this stream through
+    timeout: float = 120.0  # the longest the proxy waits for the provider
+    via: bool = False  # add `Via: 1.1 seamline (consumer -> provider)`
+
+
+class SeamProxy:
+    def __init__(
+        self,
+        consumer: str,
+        provider: str,
+        upstream: str,
+        *,
+        journal: Journal,
+        current_test: Callable[[], str | None],
+        contract: Contract | None = None,
+        options: SeamOptions | None = None,
+    ) -> None:
+        self.consumer, self.provider = consumer, provider
+        self.name = seam_name(consumer, provider)
+        self.real_upstream = upstream.rstrip("/")
+        self.route = Route("real", self.real_upstream)
+        self.journal = journal
+        self.contract = contract
+        self.options = options or SeamOptions()
+        self._current_test = current_test
+        self._client = HttpClient()
+        self._server = HttpServer(self.handle, limits=Limits(body_high_water=256 * 1024))
+        self._rng = random.Random()
+        self._held: set[asyncio.Future[None]] = set()
+
+    # -- lifecycle and control (control methods are called from the test thread) --------
+
+    async def start(self, port: int = 0) -> None:
+        await self._server.start("127.0.0.1", port)
+
+    @property
+    def url(self) -> str:
+        return self._server.url
+
+    @property
+    def port(self) -> int:
+        return self._server.port
+
+    async def close(self) -> None:
+        self._release_held()
+        await self._server.close()
+        await self._client.close()
+
+    def switch(self, route: Route, loop: asyncio.AbstractEventLoop) -> None:
+        """Send later requests along `route`; requests held by a timeout fault are let go."""
+        self.route = route
+        loop.call_soon_threadsafe(self._release_held)
+
+    def _release_held(self) -> None:
+        for held in list(self._held):
+            if not held.done():
+                held.set_result(None)
+        self._held.clear()
+
+    # -- the request path ------------------------------------------------------------------
+
+    async def handle(self, request: Request) -> Reply:
+        route = self.route
+        fault = route.fault if route.fault is not None and route.fault.applies(self._rng) else None
+        record = _Record(self, request, route, fault)
+        if request.body_complete:
+            data = request.body_now()
+            record.request_body.add(data)
+            body: bytes | AsyncIterator[bytes] = data
+        else:
+            body = record.request_body.tee(request.stream())
+        if fault is not None:
+            injected = await self._inject(fault, record, body)
+            if injected is not None:
+                return injected
+        try:
+            upstream = await asyncio.wait_for(
+                self._client.request(
+                    request.method,
+                    route.upstream + request.target,
+                    self._forward_headers(request),
+                    body,
+                ),
+                self.options.timeout,
+            )
+        except TimeoutError:
+            record.finish(
+                "timeout", None, f"no answer from {self.provider} in {self.options.timeout:g} s"
+            )
+            return RawReply(_reset)
+        except UpstreamError as err:
+            refused = "cannot connect" in str(err)
+            record.finish("refused" if refused else "reset", None, str(err))
+            return RawReply(_reset)  # the consumer meets a connection error, as it would
+        headers = [(k, v) for k, v in upstream.headers if k.lower() not in HOP_BY_HOP]
+        if fault is not None and fault.drop_after_bytes is not None:
+            return await self._truncate(
+                upstream.status,
+                upstream.reason,
+                headers,
+                await upstream.read(),
+                fault.drop_after_bytes,
+                record,
+            )
+        length = wire.content_length(upstream.headers)
+        if length is not None and length <= self.options.stream_above:
+            try:
+                data = await upstream.read()
+            except UpstreamError as err:
+                record.finish("reset", None, str(err))
+                return RawReply(_reset)
+            record.response(upstream.status, upstream.reason, headers).add(data)
+            record.finish("fault" if fault else "ok")
+            return Response(upstream.status, headers, data, reason=upstream.reason)
+        capture = record.response(upstream.status, upstream.reason, headers)
+        return Response(
+            upstream.status,
+            headers,
+            _relay(upstream.stream(), capture, record),
+            reason=upstream.reason,
+        )
+
+    def _forward_headers(self, request: Request) -> list[tuple[str, str]]:
+        headers = [(k, v) for k, v in request.headers if k.lower() not in HOP_BY_HOP]
+        if self.options.via:
+            headers.append(("Via", f"1.1 seamline ({self.name})"))
+        return headers
+
+    async def _inject(
+        self, fault: Fault, record: _Record, body: bytes | AsyncIterator[bytes]
+    ) -> Reply | None:
+        if fault.latency_ms:
+            await asyncio.sleep(fault.latency_ms / 1000)
+        if not (fault.status or fault.reset or fault.timeout):
+            return None  # latency only, or a cut response: forward
+        if not isinstance(body, bytes):
+            async for _ in body:  # keep the request, then answer
+                pass
+        if fault.reset:
+            record.finish("fault", None, "connection reset injected by seamline")
+            return RawReply(_reset)
+        if fault.timeout:
+            record.finish("fault", None, "no answer: timeout injected by seamline")
+            held = asyncio.get_running_loop().create_future()
+            self._held.add(held)
+            await asyncio.wait([held], timeout=self.options.timeout)
+            return RawReply(_reset)
+        assert fault.status is not None
+        payload = fault.body or f'{{"error": "fault injected by seamline on {self.name}"}}'
+        headers = [
+            (
+                "Content-Type",
+                "application/json"
+                if payload.startswith(("{", "["))
+                else "text/plain; charset=utf-8",
+            )
+        ]
+        record.response(fault.status, "", headers).add(payload.encode())
+        record.finish("fault")
+        return Response(fault.status, headers, payload.encode())
+
+    async def _truncate(
+        self,
+        status: int,
+        reason: str,
+        headers: list[tuple[str, str]],
+        data: bytes,
+        keep: int,
+        record: _Record,
+    ) -> Reply:
+        record.response(status, reason, headers).add(data[:keep])
+        record.finish("fault", error=f"response cut after {keep} of {len(data)} bytes")
+        head = wire.response_head(
+            status, reason, headers, content_length=len(data), keep_alive=False
+        )
+
+        async def act(conn: RawConnection) -> None:
+            conn.write(head + data[:keep])
+            await conn.drain()
+            conn.close()
+
+        return RawReply(act)
+
+
+async def _reset(conn: RawConnection) -> None:
+    conn.reset()
+
+
+async def _relay(
+    stream: AsyncIterator[bytes], capture: Capture, record: _Record
+) -> AsyncIterator[bytes]:
+    outcome, error = "ok", None
+    try:
+        async for chunk in stream:
+            capture.add(chunk)
+            yield chunk
+    except UpstreamError as err:
+        outcome, error = "reset", str(err)
+        raise
+    finally:
+        record.finish("fault" if record.fault else outcome, error=error)
+
+
+class _Record:
+    """Collects one exchange while it happens; `finish` puts it in the journal once."""
+
+    def __init__(
+        self, proxy: SeamProxy, request: Request, route: Route, fault: Fault | None
+    ) -> None:
+        self.proxy, self.request, self.route, self.fault = proxy, request, route, fault
+        self.test = proxy._current_test()
+        self.started, self.mono = now_iso(), time.monotonic()
+        self.request_body = Capture(proxy.options.body_cap)
+        self._response: tuple[int, str, list[tuple[str, str]], Capture] | None = None
+        self._done = False
+
+    def response(self, status: int, reason: str, headers: list[tuple[str, str]]) -> Capture:
+        capture = Capture(self.proxy.options.body_cap)
+        self._response = (status, reason, headers, capture)
+        return capture
+
+    def finish(self, outcome: str, response: None = None, error: str | None = None) -> None:
+        if self._done:
+            return
+        self._done = True
+        proxy, request = self.proxy, self.request
+        headers = HeaderList(request.headers)
+        req = RequestRecord(
+            request.method,
+            request.target,
+            headers,
+            self.request_body.body(headers.get("content-type") or ""),
+            request.http_version,
+        )
+        resp = None
+        if self._response is not None:
+            status, reason, resp_headers, capture = self._response
+            listed = HeaderList(resp_headers)
+            resp = ResponseRecord(
+                status, reason, listed, capture.body(listed.get("content-type") or "")
+            )
+        exchange = Exchange(
+            proxy.name,
+            proxy.consumer,
+            proxy.provider,
+            req,
+            resp,
+            outcome=outcome,
+            mode="fault" if self.fault else self.route.kind,
+            error=error,
+            test=self.test,
+            started=self.started,
+            ended=now_iso(),
+            mono=self.mono,
+            duration_ms=round((time.monotonic() - self.mono) * 1000, 3),
+            fault=self.fault.to_json() if self.fault else None,
+        )
+        if proxy.contract is not None and outcome in ("ok",) and self.fault is None:
+            exchange.violations = proxy.contract.check(exchange)
+        proxy.journal.add(exchange)

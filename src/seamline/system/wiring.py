@@ -1,0 +1,115 @@
+"""How a System's services see each other: template values, with a seam on every link."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from typing import TYPE_CHECKING
+
+from seamline.config import SystemConfig
+from seamline.config.model import HTTP_KINDS
+from seamline.contracts import Contract, ContractError
+from seamline.errors import SeamlineError, StartError
+from seamline.seams.journal import Journal
+from seamline.seams.manager import Seams
+from seamline.seams.proxy import SeamOptions
+from seamline.services.base import Service
+
+if TYPE_CHECKING:
+    from seamline.http.loop import LoopThread
+    from seamline.mock.server import MockServer
+
+
+class ServiceValues(Mapping[str, str]):
+    """`{provider.attr}` as `consumer` sees it: `url` is the seam's address, not the provider's."""
+
+    def __init__(self, consumer: str, provider: Service, seams: Callable[[], Seams]) -> None:
+        self._consumer, self._provider, self._seams = consumer, provider, seams
+        self._direct = provider.attributes()
+
+    def __getitem__(self, attr: str) -> str:
+        name = self._provider.name
+        seamed = self._provider.kind in HTTP_KINDS and self._direct.get("url", "").startswith(
+            "http://")
+        if seamed and attr == "url" and self._consumer != name:
+            return self._seams().url(self._consumer, name)
+        if seamed and attr == "browser_url":
+            return self._seams().url("browser", name)
+        if attr == "browser_url":
+            return self._direct["url"]
+        return self._direct[attr]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._direct)
+
+    def __len__(self) -> int:
+        return len(self._direct)
+
+
+def http_upstreams(services: Mapping[str, Service]) -> dict[str, str]:
+    """The direct address of every service a seam can carry (plain http://)."""
+    return {
+        name: service.attributes()["direct_url"]
+        for name, service in services.items()
+        if service.kind in HTTP_KINDS and service.attributes().get("direct_url", "").startswith(
+            "http://")
+    }
+
+
+def load_contracts(config: SystemConfig) -> dict[str, Contract]:
+    contracts: dict[str, Contract] = {}
+    if config.spec.contracts == "off":
+        return contracts
+    for name, spec in config.spec.services.items():
+        if spec.openapi is not None:
+            try:
+                contracts[name] = Contract.load(config.resolve(spec.openapi))
+            except ContractError as err:
+                raise StartError(name, f"its openapi contract: {err}") from None
+    return contracts
+
+
+class StubServers:
+    """Stub servers loaded from services' `stubs` mappings, started on first use."""
+
+    def __init__(self, config: SystemConfig, loop: Callable[[], LoopThread]) -> None:
+        self._config, self._loop = config, loop
+        self._servers: dict[str, MockServer] = {}
+
+    def url_for(self, provider: str) -> str:
+        server = self._servers.get(provider)
+        if server is None:
+            from seamline.mock.server import MockServer
+
+            spec = self._config.spec.services[provider]
+            if spec.stubs is None:
+                raise SeamlineError(
+                    f"cannot stub {provider!r}: it has no stubs. Add stubs = \"path/to/mappings\" "
+                    f"(WireMock mappings) to [services.{provider}] in {self._config.path}, or "
+                    "pass a MockServer: seam.use_stub(mock)"
+                )
+            server = MockServer(root_dir=self._config.resolve(spec.stubs), loop=self._loop())
+            server.start()
+            self._servers[provider] = server
+        return server.url
+
+    def reset(self) -> None:
+        """Forget requests and scenario states between tests (the stubs stay)."""
+        for server in self._servers.values():
+            server.reset_journal()
+            server.reset_scenarios()
+
+    def close(self) -> None:
+        for server in self._servers.values():
+            server.stop()
+        self._servers.clear()
+
+
+def make_seams(config: SystemConfig, services: Mapping[str, Service], loop: LoopThread,
+               journal: Journal, current_test: Callable[[], str | None],
+               stubs: StubServers) -> Seams:
+    spec = config.spec.seams
+    options = SeamOptions(body_cap=spec.body_cap, stream_above=spec.stream_above,
+                          timeout=spec.timeout, via=spec.via)
+    return Seams(loop, journal, upstreams=http_upstreams(services),
+                 contracts=load_contracts(config), options=options, current_test=current_test,
+                 stub_for=stubs.url_for)
