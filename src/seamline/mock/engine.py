@@ -67,8 +67,6 @@ class StubEngine:
         loaded, problems = load_directory(self.root_dir)
         for stub in loaded:
             self.add(stub)
-        for problem in problems:
-            log.warning("seamline mock: skipped a mapping: %s", problem.render())
         self.load_problems = problems
         return problems
 
