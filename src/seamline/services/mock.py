@@ -49,7 +49,8 @@ class MockService(Service):
                 raise StartError(
                     self.name,
                     f"mappings = {str(self.spec.mappings)!r} resolves to {root}, which is not a "
-                    "directory; point it at a WireMock root (with mappings/) or a folder of JSON mappings",
+                    "directory; point it at a WireMock root (with mappings/) or a folder of "
+                    "JSON mappings",
                 )
         server = MockServer(host=LOOPBACK, port=self.port, root_dir=root, loop=self.ctx.loop())
         try:
