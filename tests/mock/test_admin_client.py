@@ -91,7 +91,9 @@ def test_client_gets_near_misses(admin: MockServer) -> None:
     unmatched = Requests.get_unmatched_requests_near_misses()
     assert unmatched.near_misses[0].request.url == "/dogz"
     assert 0 < unmatched.near_misses[0].match_result.distance < 1
-    by_request = NearMisses.find_nearest_misses_by_request(NearMissMatchRequest(url="/dog", method="GET"))
+    by_request = NearMisses.find_nearest_misses_by_request(
+        NearMissMatchRequest(url="/dog", method="GET")
+    )
     assert by_request.near_misses[0].match_result.distance > 0
     by_pattern = NearMisses.find_nearest_misses_by_request_pattern(
         NearMissMatchPatternRequest(url="/dogs", method="GET")
@@ -100,8 +102,11 @@ def test_client_gets_near_misses(admin: MockServer) -> None:
 
 
 def test_client_resets_scenarios(admin: MockServer) -> None:
-    Mappings.create_mapping(a_mapping("/s", scenario_name="sc", required_scenario_state="Started",
-                                      new_scenario_state="Done"))  # fmt: skip
+    Mappings.create_mapping(
+        a_mapping(
+            "/s", scenario_name="sc", required_scenario_state="Started", new_scenario_state="Done"
+        )
+    )
     httpx.get(admin.url + "/s")
     assert admin.scenario_state("sc") == "Done"
     Scenarios.reset_all_scenarios()
@@ -138,12 +143,17 @@ def test_save_without_a_root_dir_says_why(mock: MockServer) -> None:
 
 
 def test_import_overwrites_or_ignores_duplicates(mock: MockServer) -> None:
-    mapping = {"id": "8c5db8b0-2db4-4ad7-a99f-38c9b00da3f7", "request": {"url": "/i"},
-               "response": {"body": "one"}}  # fmt: skip
+    mapping = {
+        "id": "8c5db8b0-2db4-4ad7-a99f-38c9b00da3f7",
+        "request": {"url": "/i"},
+        "response": {"body": "one"},
+    }
     httpx.post(mock.url + "/__admin/mappings/import", json={"mappings": [mapping]})
     changed = {**mapping, "response": {"body": "two"}}
-    httpx.post(mock.url + "/__admin/mappings/import",
-               json={"mappings": [changed], "importOptions": {"duplicatePolicy": "IGNORE"}})  # fmt: skip
+    httpx.post(
+        mock.url + "/__admin/mappings/import",
+        json={"mappings": [changed], "importOptions": {"duplicatePolicy": "IGNORE"}},
+    )
     assert httpx.get(mock.url + "/i").text == "one"
     httpx.post(mock.url + "/__admin/mappings/import", json={"mappings": [changed]})
     assert httpx.get(mock.url + "/i").text == "two"
@@ -173,7 +183,7 @@ def test_health_and_reset(mock: MockServer) -> None:
     ("method", "path", "body", "status", "says"),
     [
         ("POST", "/__admin/mappings", b"{not json", 422, "expected a JSON body"),
-        ("POST", "/__admin/mappings", b'{"response": {}}', 422, "needs a \"request\""),
+        ("POST", "/__admin/mappings", b'{"response": {}}', 422, 'needs a "request"'),
         ("POST", "/__admin/mappings", b'{"request": {"url": 5}}', 422, "expected a string"),
         ("GET", "/__admin/mappings/1b2c", b"", 404, "no stub mapping with id"),
         ("PATCH", "/__admin/mappings", b"", 405, "PATCH is not allowed"),

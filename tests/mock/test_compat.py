@@ -9,9 +9,9 @@ from typing import Any
 
 import httpx
 import pytest
+from compat_cases import MATCH_CASES, RESPONSE_CASES, Case, Send
 
 from seamline.mock import MockServer
-from compat_cases import MATCH_CASES, RESPONSE_CASES, Case, Send
 
 
 def create(mock: MockServer, mapping: dict[str, Any]) -> dict[str, Any]:
@@ -63,7 +63,9 @@ def test_response_fields_are_sent_as_written(
 
 
 def test_response_header_lists_send_every_value(mock: MockServer) -> None:
-    create(mock, {"request": {"url": "/c"}, "response": {"headers": {"Set-Cookie": ["a=1", "b=2"]}}})
+    create(
+        mock, {"request": {"url": "/c"}, "response": {"headers": {"Set-Cookie": ["a=1", "b=2"]}}}
+    )
     assert httpx.get(mock.url + "/c").headers.get_list("Set-Cookie") == ["a=1", "b=2"]
 
 
@@ -83,12 +85,16 @@ def test_body_file_outside_the_files_dir_is_refused(tmp_path: Path) -> None:
     with MockServer(root_dir=tmp_path) as mock:
         create(mock, {"request": {"url": "/x"}, "response": {"bodyFileName": "../secret.txt"}})
         reply = httpx.get(mock.url + "/x")
-        assert "secret" != reply.text and "outside" in reply.text
+        assert reply.text != "secret"
+        assert "outside" in reply.text
 
 
 def test_lower_priority_number_wins(mock: MockServer) -> None:
     create(mock, {"priority": 1, "request": {"urlPath": "/p"}, "response": {"body": "specific"}})
-    create(mock, {"priority": 10, "request": {"urlPathPattern": "/.*"}, "response": {"body": "catch-all"}})
+    create(
+        mock,
+        {"priority": 10, "request": {"urlPathPattern": "/.*"}, "response": {"body": "catch-all"}},
+    )
     assert httpx.get(mock.url + "/p").text == "specific"
     assert httpx.get(mock.url + "/other").text == "catch-all"
 
@@ -101,17 +107,32 @@ def test_equal_priority_prefers_the_most_recent_stub(mock: MockServer) -> None:
 
 def test_scenario_moves_through_its_states(mock: MockServer) -> None:
     todo = {"scenarioName": "To do list", "request": {"method": "GET", "url": "/todo/items"}}
-    create(mock, {**todo, "requiredScenarioState": "Started", "response": {"body": "<item>Buy milk</item>"}})
-    create(mock, {
-        "scenarioName": "To do list", "requiredScenarioState": "Started",
-        "newScenarioState": "Cancel newspaper item added",
-        "request": {"method": "POST", "url": "/todo/items", "bodyPatterns": [{"contains": "Cancel newspaper"}]},
-        "response": {"status": 201},
-    })  # fmt: skip
-    create(mock, {
-        **todo, "requiredScenarioState": "Cancel newspaper item added",
-        "response": {"body": "<item>Buy milk</item><item>Cancel newspaper subscription</item>"},
-    })  # fmt: skip
+    create(
+        mock,
+        {**todo, "requiredScenarioState": "Started", "response": {"body": "<item>Buy milk</item>"}},
+    )
+    create(
+        mock,
+        {
+            "scenarioName": "To do list",
+            "requiredScenarioState": "Started",
+            "newScenarioState": "Cancel newspaper item added",
+            "request": {
+                "method": "POST",
+                "url": "/todo/items",
+                "bodyPatterns": [{"contains": "Cancel newspaper"}],
+            },
+            "response": {"status": 201},
+        },
+    )
+    create(
+        mock,
+        {
+            **todo,
+            "requiredScenarioState": "Cancel newspaper item added",
+            "response": {"body": "<item>Buy milk</item><item>Cancel newspaper subscription</item>"},
+        },
+    )
     assert httpx.get(mock.url + "/todo/items").text == "<item>Buy milk</item>"
     assert httpx.post(mock.url + "/todo/items", content="Cancel newspaper").status_code == 201
     assert "Cancel newspaper" in httpx.get(mock.url + "/todo/items").text
@@ -123,26 +144,67 @@ def test_scenario_moves_through_its_states(mock: MockServer) -> None:
 
 
 def test_scenario_state_can_be_set_through_the_admin_api(mock: MockServer) -> None:
-    create(mock, {"scenarioName": "s", "requiredScenarioState": "Paid", "request": {"url": "/o"},
-                  "response": {"body": "paid"}})  # fmt: skip
+    create(
+        mock,
+        {
+            "scenarioName": "s",
+            "requiredScenarioState": "Paid",
+            "request": {"url": "/o"},
+            "response": {"body": "paid"},
+        },
+    )
     assert httpx.get(mock.url + "/o").status_code == 404
     httpx.put(mock.url + "/__admin/scenarios/s/state", json={"state": "Paid"})
     assert httpx.get(mock.url + "/o").text == "paid"
-    assert httpx.put(mock.url + "/__admin/scenarios/nope/state", json={"state": "x"}).status_code == 404
+    assert (
+        httpx.put(mock.url + "/__admin/scenarios/nope/state", json={"state": "x"}).status_code
+        == 404
+    )
 
 
 def test_fixed_delay_and_distributions_still_answer(mock: MockServer) -> None:
-    create(mock, {"request": {"url": "/fixed"}, "response": {"body": "f", "fixedDelayMilliseconds": 20}})
-    create(mock, {"request": {"url": "/uniform"},
-                  "response": {"body": "u", "delayDistribution": {"type": "uniform", "lower": 1, "upper": 5}}})  # fmt: skip
-    create(mock, {"request": {"url": "/lognormal"},
-                  "response": {"body": "l", "delayDistribution": {"type": "lognormal", "median": 5, "sigma": 0.1}}})  # fmt: skip
-    assert [httpx.get(mock.url + p).text for p in ("/fixed", "/uniform", "/lognormal")] == ["f", "u", "l"]
+    create(
+        mock,
+        {"request": {"url": "/fixed"}, "response": {"body": "f", "fixedDelayMilliseconds": 20}},
+    )
+    create(
+        mock,
+        {
+            "request": {"url": "/uniform"},
+            "response": {
+                "body": "u",
+                "delayDistribution": {"type": "uniform", "lower": 1, "upper": 5},
+            },
+        },
+    )
+    create(
+        mock,
+        {
+            "request": {"url": "/lognormal"},
+            "response": {
+                "body": "l",
+                "delayDistribution": {"type": "lognormal", "median": 5, "sigma": 0.1},
+            },
+        },
+    )
+    assert [httpx.get(mock.url + p).text for p in ("/fixed", "/uniform", "/lognormal")] == [
+        "f",
+        "u",
+        "l",
+    ]
 
 
 def test_chunked_dribble_sends_the_body_in_chunks(mock: MockServer) -> None:
-    create(mock, {"request": {"url": "/drip"},
-                  "response": {"body": "abcdefghij", "chunkedDribbleDelay": {"numberOfChunks": 5, "totalDuration": 50}}})  # fmt: skip
+    create(
+        mock,
+        {
+            "request": {"url": "/drip"},
+            "response": {
+                "body": "abcdefghij",
+                "chunkedDribbleDelay": {"numberOfChunks": 5, "totalDuration": 50},
+            },
+        },
+    )
     with httpx.stream("GET", mock.url + "/drip") as reply:
         assert reply.headers["Transfer-Encoding"] == "chunked"
         pieces = list(reply.iter_raw())
@@ -158,9 +220,12 @@ def test_global_fixed_delay_setting_is_accepted_and_reported(mock: MockServer) -
 
 def test_metadata_is_kept_and_searchable(mock: MockServer) -> None:
     create(mock, {"request": {"url": "/m"}, "metadata": {"team": "payments"}, "name": "meta stub"})
-    found = httpx.post(mock.url + "/__admin/mappings/find-by-metadata",
-                       json={"matchesJsonPath": {"expression": "$.team", "equalTo": "payments"}}).json()  # fmt: skip
+    found = httpx.post(
+        mock.url + "/__admin/mappings/find-by-metadata",
+        json={"matchesJsonPath": {"expression": "$.team", "equalTo": "payments"}},
+    ).json()
     assert [m["name"] for m in found["mappings"]] == ["meta stub"]
-    httpx.post(mock.url + "/__admin/mappings/remove-by-metadata",
-               json={"matchesJsonPath": "$.team"})  # fmt: skip
+    httpx.post(
+        mock.url + "/__admin/mappings/remove-by-metadata", json={"matchesJsonPath": "$.team"}
+    )
     assert httpx.get(mock.url + "/__admin/mappings").json()["meta"]["total"] == 0

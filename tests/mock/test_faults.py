@@ -64,8 +64,10 @@ def test_server_keeps_serving_after_faults(mock: MockServer) -> None:
 
 
 def test_unknown_fault_is_rejected_with_the_known_ones(mock: MockServer) -> None:
-    reply = httpx.post(mock.url + "/__admin/mappings",
-                       json={"request": {"url": "/f"}, "response": {"fault": "SLOW"}})  # fmt: skip
+    reply = httpx.post(
+        mock.url + "/__admin/mappings",
+        json={"request": {"url": "/f"}, "response": {"fault": "SLOW"}},
+    )
     assert reply.status_code == 422
     error = reply.json()["errors"][0]
     assert error["source"]["pointer"] == "/response/fault"

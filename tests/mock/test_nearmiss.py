@@ -9,8 +9,9 @@ from seamline.mock import MockServer, get, post, present
 
 def test_unmatched_request_gets_a_diff_against_the_closest_stub(mock: MockServer) -> None:
     mock.stub(get("/users")).reply(200)
-    mock.stub(post("/charges").with_header("Idempotency-Key", present())
-              .with_json_body({"amount": 100})).named("create charge").reply(201)  # fmt: skip
+    mock.stub(
+        post("/charges").with_header("Idempotency-Key", present()).with_json_body({"amount": 100})
+    ).named("create charge").reply(201)
     reply = httpx.post(mock.url + "/charges", json={"amount": 99})
     assert reply.status_code == 404
     assert reply.headers["Content-Type"].startswith("text/plain")
@@ -21,7 +22,8 @@ def test_unmatched_request_gets_a_diff_against_the_closest_stub(mock: MockServer
     assert header_line.endswith("<<<<< Header does not match")
     assert "(absent)" in header_line
     body_line = next(line for line in lines if "equalToJson" in line)
-    assert body_line.endswith("<<<<< Body does not match") and '{"amount":99}' in body_line
+    assert body_line.endswith("<<<<< Body does not match")
+    assert '{"amount":99}' in body_line
     url_line = next(line for line in lines if "/charges" in line and "urlPath" in line)
     assert "<<<<<" not in url_line
 

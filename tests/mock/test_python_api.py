@@ -30,8 +30,11 @@ def test_stub_with_json_body_and_header_then_verify(mock: MockServer) -> None:
         .with_json_body({"amount": 100, "currency": "EUR"}, ignore_extra_elements=True)
         .with_header("Idempotency-Key", present())
     ).reply(201, json={"id": "ch_1", "status": "succeeded"})
-    reply = httpx.post(mock.url + "/charges", json={"amount": 100, "currency": "EUR", "note": "x"},
-                       headers={"Idempotency-Key": "k-1"})  # fmt: skip
+    reply = httpx.post(
+        mock.url + "/charges",
+        json={"amount": 100, "currency": "EUR", "note": "x"},
+        headers={"Idempotency-Key": "k-1"},
+    )
     assert reply.status_code == 201
     assert reply.json() == {"id": "ch_1", "status": "succeeded"}
     assert reply.headers["Content-Type"] == "application/json"
@@ -44,7 +47,8 @@ def test_verify_failure_lists_requests_and_the_closest_difference(mock: MockServ
     with pytest.raises(VerificationError) as caught:
         mock.verify(post("/charges").with_json_path("$.amount", "100"), times=1)
     text = str(caught.value)
-    assert "expected exactly 1 request(s)" in text and "found 0" in text
+    assert "expected exactly 1 request(s)" in text
+    assert "found 0" in text
     assert "POST /charges" in text
     assert "Body does not match" in text
 
@@ -71,11 +75,15 @@ def test_matcher_helpers_build_wiremock_json(mock: MockServer) -> None:
         .with_body(matching_json_path("$.tags[0]", equal_to("x")))
     ).reply(200, body="ok")
     assert stub.request.spec["urlPathPattern"] == "/items/[0-9]+"
-    assert stub.request.spec["queryParameters"]["mode"] == {"or": [{"equalTo": "a"}, {"absent": True}]}
+    assert stub.request.spec["queryParameters"]["mode"] == {
+        "or": [{"equalTo": "a"}, {"absent": True}]
+    }
     reply = httpx.put(
-        mock.url + "/items/7", auth=("u", "p"), headers={"User-Agent": "client/1", "Cookie": "sid=s-1"},
+        mock.url + "/items/7",
+        auth=("u", "p"),
+        headers={"User-Agent": "client/1", "Cookie": "sid=s-1"},
         json={"tags": ["x"]},
-    )  # fmt: skip
+    )
     assert reply.text == "ok"
 
 
@@ -90,7 +98,11 @@ def test_scenarios_faults_and_options_through_the_builder(mock: MockServer) -> N
         httpx.get(mock.url + "/pay")
     assert mock.scenario_state("retry") == "failed-once"
     reply = httpx.get(mock.url + "/pay")
-    assert (reply.text, reply.headers["X-Try"], reply.headers["Matched-Stub-Name"]) == ("paid", "2", "second try")
+    assert (reply.text, reply.headers["X-Try"], reply.headers["Matched-Stub-Name"]) == (
+        "paid",
+        "2",
+        "second try",
+    )
     mock.reset_scenarios()
     assert mock.scenario_state("retry") == "Started"
 
@@ -111,7 +123,8 @@ def test_requests_unmatched_remove_and_reset(mock: MockServer) -> None:
     mock.remove(stub)
     assert httpx.get(mock.url + "/a").status_code == 404
     mock.reset()
-    assert mock.requests() == [] and mock.mappings() == []
+    assert mock.requests() == []
+    assert mock.mappings() == []
 
 
 def test_binary_body_reply_and_dribble(mock: MockServer) -> None:
@@ -122,13 +135,15 @@ def test_binary_body_reply_and_dribble(mock: MockServer) -> None:
 
 
 def test_shared_server_starts_each_test_empty_first(mock_shared: MockServer) -> None:
-    assert mock_shared.mappings() == [] and mock_shared.requests() == []
+    assert mock_shared.mappings() == []
+    assert mock_shared.requests() == []
     mock_shared.stub(get("/left-over")).reply(200)
     httpx.get(mock_shared.url + "/left-over")
 
 
 def test_shared_server_starts_each_test_empty_second(mock_shared: MockServer) -> None:
-    assert mock_shared.mappings() == [] and mock_shared.requests() == []
+    assert mock_shared.mappings() == []
+    assert mock_shared.requests() == []
     mock_shared.stub(get("/left-over")).reply(200)
     httpx.get(mock_shared.url + "/left-over")
 

@@ -28,23 +28,32 @@ def loop() -> Iterator[LoopThread]:
 
 def service_for(tmp_path: Path, loop: LoopThread, mappings: str) -> MockService:
     config_path = tmp_path / "seamline.toml"
-    config_path.write_text(textwrap.dedent(f"""
+    config_path.write_text(
+        textwrap.dedent(f"""
         [services.payments]
         kind = "mock"
         mappings = "{mappings}"
-    """))
+    """)
+    )
     config = load_config(config_path)
     dirs = create_run(tmp_path / "runs", tmp_path / "records")
     ctx = RunContext(config, dirs, ProcessTracker(dirs.run_dir, dirs.run_id), lambda: loop)
     return MockService("payments", config.spec.services["payments"], ctx)
 
 
-def test_mock_service_serves_its_mappings_and_logs_skipped_ones(tmp_path: Path, loop: LoopThread) -> None:
+def test_mock_service_serves_its_mappings_and_logs_skipped_ones(
+    tmp_path: Path, loop: LoopThread
+) -> None:
     stubs = tmp_path / "stubs" / "mappings"
     stubs.mkdir(parents=True)
-    (stubs / "charge.json").write_text(json.dumps(
-        {"request": {"method": "POST", "urlPath": "/charges"}, "response": {"status": 201, "jsonBody": {"id": "ch"}}}
-    ))  # fmt: skip
+    (stubs / "charge.json").write_text(
+        json.dumps(
+            {
+                "request": {"method": "POST", "urlPath": "/charges"},
+                "response": {"status": 201, "jsonBody": {"id": "ch"}},
+            }
+        )
+    )
     (stubs / "bad.json").write_text("{")
     service = service_for(tmp_path, loop, "stubs")
     service.allocate()
@@ -54,10 +63,12 @@ def test_mock_service_serves_its_mappings_and_logs_skipped_ones(tmp_path: Path, 
     service.wait_ready(5)
     try:
         assert httpx.post(attrs["url"] + "/charges").json() == {"id": "ch"}
-        assert service.server is not None and len(service.server.requests()) == 1
+        assert service.server is not None
+        assert len(service.server.requests()) == 1
         assert "1 stubs" in service.describe()
         log = service.logs()
-        assert "bad.json" in log and "not valid JSON" in log
+        assert "bad.json" in log
+        assert "not valid JSON" in log
     finally:
         service.stop()
         service.stop()
@@ -65,7 +76,9 @@ def test_mock_service_serves_its_mappings_and_logs_skipped_ones(tmp_path: Path, 
         httpx.get(attrs["url"])
 
 
-def test_mock_service_whose_mappings_is_a_file_fails_to_start(tmp_path: Path, loop: LoopThread) -> None:
+def test_mock_service_whose_mappings_is_a_file_fails_to_start(
+    tmp_path: Path, loop: LoopThread
+) -> None:
     (tmp_path / "stubs.json").write_text("{}")
     service = service_for(tmp_path, loop, "stubs.json")
     service.allocate()

@@ -23,7 +23,10 @@ def root(tmp_path: Path) -> Path:
     (tmp_path / "mappings").mkdir()
     (tmp_path / "__files").mkdir()
     (tmp_path / "__files" / "hello.txt").write_text("hello from a file")
-    mapping = {"request": {"method": "GET", "url": "/hello"}, "response": {"bodyFileName": "hello.txt"}}
+    mapping = {
+        "request": {"method": "GET", "url": "/hello"},
+        "response": {"bodyFileName": "hello.txt"},
+    }
     (tmp_path / "mappings" / "hello.json").write_text(json.dumps(mapping))
     (tmp_path / "mappings" / "bad.json").write_text('{"request": {"method": 1}, "response": []}')
     return tmp_path
@@ -33,8 +36,11 @@ def root(tmp_path: Path) -> Path:
 def server(root: Path) -> Iterator[tuple[subprocess.Popen[str], str]]:
     proc = subprocess.Popen(
         [*CMD, "--port", "0", "--root-dir", str(root), "--verbose"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
-    )  # fmt: skip
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
     assert proc.stdout is not None
     line = proc.stdout.readline()
     found = re.search(r"listening on (http://\S+)", line)
@@ -45,14 +51,17 @@ def server(root: Path) -> Iterator[tuple[subprocess.Popen[str], str]]:
     proc.wait(10)
 
 
-def test_serves_root_dir_mappings_and_stops_on_sigterm(server: tuple[subprocess.Popen[str], str]) -> None:
+def test_serves_root_dir_mappings_and_stops_on_sigterm(
+    server: tuple[subprocess.Popen[str], str],
+) -> None:
     proc, url = server
     assert httpx.get(url + "/hello").text == "hello from a file"
     proc.send_signal(signal.SIGTERM)
     assert proc.wait(10) == 0
     assert proc.stderr is not None
     err = proc.stderr.read()
-    assert "bad.json" in err and "$.response: expected an object" in err
+    assert "bad.json" in err
+    assert "$.response: expected an object" in err
     assert "GET /hello -> matched" in err  # --verbose
 
 
@@ -62,7 +71,9 @@ def test_admin_shutdown_stops_the_process(server: tuple[subprocess.Popen[str], s
     assert proc.wait(10) == 0
 
 
-def test_missing_root_dir_is_refused_with_the_reason(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_missing_root_dir_is_refused_with_the_reason(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["--root-dir", str(tmp_path / "missing")]) == 2
     assert "is not a directory" in capsys.readouterr().err
 

@@ -23,8 +23,22 @@ CASES = [
     ("method", "{{request.method}}", "/tpl", {}, b"x", "POST"),
     ("body", "{{{request.body}}}", "/tpl", {}, b'{"a":"<b>"}', '{"a":"<b>"}'),
     ("body-html-escaped", "{{request.body}}", "/tpl", {}, b"<b>", "&lt;b&gt;"),
-    ("json-path", "{{jsonPath request.body '$.user.name'}}", "/tpl", {}, b'{"user":{"name":"ann"}}', "ann"),
-    ("json-path-number", "{{jsonPath request.body '$.items[1].n'}}", "/tpl", {}, b'{"items":[{"n":1},{"n":2}]}', "2"),
+    (
+        "json-path",
+        "{{jsonPath request.body '$.user.name'}}",
+        "/tpl",
+        {},
+        b'{"user":{"name":"ann"}}',
+        "ann",
+    ),
+    (
+        "json-path-number",
+        "{{jsonPath request.body '$.items[1].n'}}",
+        "/tpl",
+        {},
+        b'{"items":[{"n":1},{"n":2}]}',
+        "2",
+    ),
     ("if-eq", "{{#if (eq request.query.k 'v')}}yes{{else}}no{{/if}}", "/tpl?k=v", {}, None, "yes"),
     ("unless", "{{#unless request.query.k}}none{{/unless}}", "/tpl", {}, None, "none"),
     ("each", "{{#each request.query.id}}[{{this}}]{{/each}}", "/tpl?id=1&id=2", {}, None, "[1][2]"),
@@ -39,12 +53,19 @@ CASES = [
     ids=[c[0] for c in CASES],
 )
 def test_template_renders_from_the_request(
-    mock: MockServer, template: str, url: str, headers: dict[str, str], body: bytes | None, expected: str
+    mock: MockServer,
+    template: str,
+    url: str,
+    headers: dict[str, str],
+    body: bytes | None,
+    expected: str,
 ) -> None:
-    mock.add_mapping({
-        "request": {"urlPathPattern": "/tpl.*"},
-        "response": {"body": template, "transformers": ["response-template"]},
-    })  # fmt: skip
+    mock.add_mapping(
+        {
+            "request": {"urlPathPattern": "/tpl.*"},
+            "response": {"body": template, "transformers": ["response-template"]},
+        }
+    )
     method = "POST" if body is not None else "GET"
     reply = httpx.request(method, mock.url + url, headers=headers, content=body)
     assert reply.text == expected.replace("{base}", mock.url)
@@ -54,31 +75,56 @@ def test_random_values_uuid_and_now_follow_their_arguments(mock: MockServer) -> 
     template = (
         "{{randomValue length=12 type='ALPHANUMERIC'}}|{{randomValue length=6 type='NUMERIC'}}|"
         "{{randomValue type='UUID'}}|{{uuid}}|{{now format='yyyy-MM-dd'}}|"
-        "{{now offset='1 days' format='yyyy-MM-dd'}}|{{now format='epoch'}}|{{randomInt lower=3 upper=3}}"
+        "{{now offset='1 days' format='yyyy-MM-dd'}}|{{now format='epoch'}}|"
+        "{{randomInt lower=3 upper=3}}"
     )
-    mock.add_mapping({"request": {"url": "/r"},
-                      "response": {"body": template, "transformers": ["response-template"]}})  # fmt: skip
+    mock.add_mapping(
+        {
+            "request": {"url": "/r"},
+            "response": {"body": template, "transformers": ["response-template"]},
+        }
+    )
     parts = httpx.get(mock.url + "/r").text.split("|")
     assert re.fullmatch(r"[A-Za-z0-9]{12}", parts[0])
     assert re.fullmatch(r"[0-9]{6}", parts[1])
     uuid.UUID(parts[2])
     uuid.UUID(parts[3])
     today = datetime.now(UTC)
-    assert parts[4] in {today.strftime("%Y-%m-%d"), (today - timedelta(seconds=5)).strftime("%Y-%m-%d")}
-    assert parts[5] == (datetime.strptime(parts[4], "%Y-%m-%d") + timedelta(days=1)).strftime("%Y-%m-%d")
-    assert parts[6].isdigit() and len(parts[6]) == 13
+    assert parts[4] in {
+        today.strftime("%Y-%m-%d"),
+        (today - timedelta(seconds=5)).strftime("%Y-%m-%d"),
+    }
+    assert parts[5] == (datetime.strptime(parts[4], "%Y-%m-%d") + timedelta(days=1)).strftime(
+        "%Y-%m-%d"
+    )
+    assert parts[6].isdigit()
+    assert len(parts[6]) == 13
     assert parts[7] == "3"
 
 
 def test_headers_are_templated_too(mock: MockServer) -> None:
-    mock.add_mapping({"request": {"url": "/h"}, "response": {
-        "headers": {"X-Echo": "{{request.headers.X-In}}"}, "transformers": ["response-template"]}})  # fmt: skip
+    mock.add_mapping(
+        {
+            "request": {"url": "/h"},
+            "response": {
+                "headers": {"X-Echo": "{{request.headers.X-In}}"},
+                "transformers": ["response-template"],
+            },
+        }
+    )
     assert httpx.get(mock.url + "/h", headers={"X-In": "abc"}).headers["X-Echo"] == "abc"
 
 
 def test_json_body_is_templated(mock: MockServer) -> None:
-    mock.add_mapping({"request": {"urlPathPattern": "/users/.*"}, "response": {
-        "jsonBody": {"id": "{{request.path.[1]}}"}, "transformers": ["response-template"]}})  # fmt: skip
+    mock.add_mapping(
+        {
+            "request": {"urlPathPattern": "/users/.*"},
+            "response": {
+                "jsonBody": {"id": "{{request.path.[1]}}"},
+                "transformers": ["response-template"],
+            },
+        }
+    )
     assert httpx.get(mock.url + "/users/77").json() == {"id": "77"}
 
 
@@ -95,5 +141,9 @@ def test_global_templating_renders_every_stub() -> None:
 
 def test_an_unclosed_block_is_a_mapping_error_naming_the_field(mock: MockServer) -> None:
     with pytest.raises(InvalidMapping, match=r"response.*never closed"):
-        mock.add_mapping({"request": {"url": "/x"},
-                          "response": {"body": "{{#if a}}", "transformers": ["response-template"]}})  # fmt: skip
+        mock.add_mapping(
+            {
+                "request": {"url": "/x"},
+                "response": {"body": "{{#if a}}", "transformers": ["response-template"]},
+            }
+        )
