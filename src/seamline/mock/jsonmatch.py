@@ -35,13 +35,28 @@ def _placeholder(expected: str, actual: Any) -> bool | None:
     return None
 
 
+def _has_placeholder(value: Any) -> bool:
+    if isinstance(value, str):
+        return value.startswith(_PREFIX)
+    if isinstance(value, dict):
+        return any(_has_placeholder(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_has_placeholder(v) for v in value)
+    return False
+
+
 class JsonExpectation:
     def __init__(self, expected: Any, ignore_order: bool, ignore_extra: bool) -> None:
         self.expected = expected
         self.ignore_order = ignore_order
         self.ignore_extra = ignore_extra
+        # Without placeholders or ignore options, Python's own == (which is more lenient:
+        # True == 1) can refuse a document in one native call; only an == needs the walk.
+        self.strict = not (ignore_order or ignore_extra or _has_placeholder(expected))
 
     def matches(self, actual: Any) -> bool:
+        if self.strict and self.expected != actual:
+            return False
         return self._equal(self.expected, actual)
 
     def distance(self, actual: Any) -> float:

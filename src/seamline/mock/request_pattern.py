@@ -99,7 +99,16 @@ def _values_check(
 
 
 def _body_check(pattern: ValuePattern, label: str = "Body") -> Check:
-    if isinstance(pattern, (EqualToJson, MatchesJsonPath)):
+    if isinstance(pattern, EqualToJson) and pattern.expectation.strict:
+        # The hot path of "100 stubs on one URL told apart by JSON body": one native !=.
+        expected, walk = pattern.expectation.expected, pattern.expectation.matches
+
+        def matches(r: ReceivedRequest) -> bool:
+            parsed = r.json
+            if parsed is NOT_JSON or parsed != expected:
+                return False
+            return walk(parsed)
+    elif isinstance(pattern, (EqualToJson, MatchesJsonPath)):
         json_pattern = pattern
 
         def matches(r: ReceivedRequest) -> bool:
@@ -163,6 +172,7 @@ class RequestPattern:
         self.spec = spec
         self.method = str(spec.get("method", "ANY")).upper()
         self.checks = self._compile(spec, where)
+        self._matchers = tuple(check.matches for check in self.checks)
 
     def _compile(self, spec: dict[str, Any], where: str) -> list[Check]:
         checks: list[Check] = []
@@ -251,7 +261,10 @@ class RequestPattern:
         )  # fmt: skip
 
     def matches(self, request: ReceivedRequest) -> bool:
-        return all(check.matches(request) for check in self.checks)
+        for matches in self._matchers:  # noqa: SIM110 - a plain loop is faster on this hot path
+            if not matches(request):
+                return False
+        return True
 
     def distance(self, request: ReceivedRequest) -> float:
         if not self.checks:
