@@ -40,6 +40,11 @@ log = logging.getLogger("seamline.http")
 _MAX_PIPELINE = 64  # queued requests before the socket stops being read
 
 
+# Every bodiless request shares this one finished, empty (and so immutable) body.
+_NO_BODY = BodyStream(None)
+_NO_BODY.finish()
+
+
 class _Rejected(Exception):
     """Raised inside a parser callback to stop parsing a request the limits refuse."""
 
@@ -163,15 +168,15 @@ class HttpConnection(asyncio.Protocol):
         self._in_head = False
         parser = self._parser
         headers = Headers(self._headers)
-        length = _content_length(headers)
+        length = wire.content_length(headers)
         if length is not None and length > self._limits.max_body_bytes:
             self._reject(413, self._body_too_large(length))
             raise _Rejected
         has_body = bool(length) or "transfer-encoding" in headers
         expects = has_body and (headers.get("expect") or "").lower() == "100-continue"
-        body = BodyStream(_BodyFlow(self, expects), self._limits.body_high_water)
-        if not has_body:
-            body.finish()
+        body = _NO_BODY
+        if has_body:
+            body = BodyStream(_BodyFlow(self, expects), self._limits.body_high_water)
         request = Request(
             parser.get_method().decode("ascii"),
             b"".join(self._url).decode("latin-1"),
@@ -217,7 +222,7 @@ class HttpConnection(asyncio.Protocol):
                     reply = fast(request)
                 except Exception:
                     log.exception("seamline.http: handler failed on %r", request)
-                    reply = _internal_error()
+                    reply = wire.internal_error()
                 if isinstance(reply, Response) and isinstance(reply.body, bytes):
                     self._queue.popleft()
                     self._write_response(request, reply, reply.body)
@@ -264,7 +269,7 @@ class HttpConnection(asyncio.Protocol):
             return Response(exc.status, plain, body, close=True)
         except Exception:
             log.exception("seamline.http: handler failed on %r", request)
-            return _internal_error()
+            return wire.internal_error()
 
     # -- writing --------------------------------------------------------------------
 
@@ -279,14 +284,13 @@ class HttpConnection(asyncio.Protocol):
 
     def _write_response(self, request: Request, response: Response, body: bytes) -> None:
         keep = self._keep_alive(request, response)
-        head = wire.response_head(
-            response.status,
-            response.reason,
-            response.headers,
-            content_length=len(body),
-            keep_alive=keep,
-            http_10=request.http_version == "1.0",
-        )
+        cacheable = keep and response.reusable and request.http_version == "1.1"
+        if cacheable and request.method != "HEAD" and self._transport is not None:
+            if response.wire is None:
+                response.wire = self._head(response, len(body), keep=True, http_10=False) + body
+            self._transport.write(response.wire)
+            return
+        head = self._head(response, len(body), keep=keep, http_10=request.http_version == "1.0")
         transport = self._transport
         if transport is None or self._closed:
             return
@@ -294,12 +298,23 @@ class HttpConnection(asyncio.Protocol):
         if not keep:
             self.close()
 
+    @staticmethod
+    def _head(response: Response, length: int, *, keep: bool, http_10: bool) -> bytes:
+        return wire.response_head(
+            response.status,
+            response.reason,
+            response.headers,
+            content_length=length,
+            keep_alive=keep,
+            http_10=http_10,
+        )
+
     async def _stream_response(self, request: Request, response: Response) -> None:
         body = response.body
         assert not isinstance(body, bytes)
         keep = self._keep_alive(request, response)
         http_10 = request.http_version == "1.0"
-        declared = _content_length(Headers(response.headers))
+        declared = wire.content_length(Headers(response.headers))
         framed = declared is None and not http_10
         head = wire.response_head(
             response.status,
@@ -393,18 +408,3 @@ class HttpConnection(asyncio.Protocol):
     def _body_too_large(self, size: int) -> str:
         limit = self._limits.max_body_bytes
         return f"request body of {size} bytes exceeds the limit of {limit} bytes"
-
-
-def _content_length(headers: Headers) -> int | None:
-    value = headers.get("content-length")
-    if value is None:
-        return None
-    try:
-        return int(value)
-    except ValueError:
-        return None
-
-
-def _internal_error() -> Response:
-    body = b"internal error in the handler; see the server's log\n"
-    return Response(500, [("Content-Type", "text/plain")], body, close=True)

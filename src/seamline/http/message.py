@@ -248,6 +248,10 @@ class Response:
     body: bytes | AsyncIterable[bytes] = b""
     reason: str | None = None
     close: bool = False
+    # Set by handlers that send this same object again and again (a stub's fixed reply):
+    # the engine then keeps its serialized keep-alive form and writes it in one call.
+    reusable: bool = False
+    wire: bytes | None = field(default=None, repr=False, compare=False)
 
 
 class RawConnection(Protocol):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from http import HTTPStatus
 
+from seamline.http.message import Headers, Response
+
 REASONS: dict[int, str] = {s.value: s.phrase for s in HTTPStatus}
 REASONS[431] = "Request Header Fields Too Large"
 
@@ -65,3 +67,18 @@ def error_response(status: int, message: str) -> bytes:
         keep_alive=False,
     )
     return head + body
+
+
+def content_length(headers: Headers) -> int | None:
+    value = headers.get("content-length")
+    if value is None:
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        return None
+
+
+def internal_error() -> Response:
+    body = b"internal error in the handler; see the server's log\n"
+    return Response(500, [("Content-Type", "text/plain")], body, close=True)

@@ -160,6 +160,7 @@ class StubEngine:
     def _respond(self, received: ReceivedRequest, stub: StubMapping) -> Reply:
         reply = stub.response.build(received, stub.extra_headers, self.global_templating)
         if stub.response.static and not self.global_templating and isinstance(reply, Response):
+            reply.reusable = True
             self._static[stub.id] = reply
         return reply
 

@@ -54,7 +54,13 @@ class ReceivedRequest:
         self.client_ip = client_ip
         self.base_url = base_url
         self.logged_at = time.time() if logged_at is None else logged_at
-        self.id = request_id or str(uuid.uuid4())
+        if request_id is not None:
+            self.__dict__["id"] = request_id
+
+    @cached_property
+    def id(self) -> str:
+        """Made on first use: most requests are never looked up by id."""
+        return str(uuid.uuid4())
 
     @cached_property
     def path(self) -> str:

@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
-import uuid
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from seamline.mock.incoming import ReceivedRequest
 from seamline.mock.mapping import StubMapping
 
 
-@dataclass
+@dataclass(slots=True)
 class ServeEvent:
     request: ReceivedRequest
     stub: StubMapping | None
-    id: str = field(default_factory=lambda: str(uuid.uuid4()))
+
+    @property
+    def id(self) -> str:
+        return self.request.id
 
     @property
     def matched(self) -> bool:
@@ -51,7 +53,7 @@ class Journal:
             return
         if self.limit is not None and len(self._events) == self.limit:
             self.dropped += 1
-        self._events.append(ServeEvent(request, stub, request.id))
+        self._events.append(ServeEvent(request, stub))
 
     def events(self) -> list[ServeEvent]:
         return list(self._events)
