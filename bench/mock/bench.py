@@ -34,18 +34,33 @@ JOURNAL = 1000  # request journal bound given to both WireMock-format servers
 def write_stubs(root: Path) -> None:
     mappings = root / "mappings"
     mappings.mkdir(parents=True)
-    hello = {"request": {"method": "GET", "url": "/hello"},
-             "response": {"status": 200, "jsonBody": HELLO, "headers": {"Content-Type": "application/json"}}}
+    hello = {
+        "request": {"method": "GET", "url": "/hello"},
+        "response": {
+            "status": 200,
+            "jsonBody": HELLO,
+            "headers": {"Content-Type": "application/json"},
+        },
+    }
     (mappings / "hello.json").write_text(json.dumps(hello))
     stubs = []
     for i in range(100):
         body = {"id": i, "name": f"item-{i}", "tags": ["a", "b"]}
-        stubs.append({
-            "priority": i + 1,
-            "request": {"method": "POST", "url": "/match", "bodyPatterns": [{"equalToJson": body}]},
-            "response": {"status": 200, "jsonBody": {"matched": i},
-                         "headers": {"Content-Type": "application/json"}},
-        })
+        stubs.append(
+            {
+                "priority": i + 1,
+                "request": {
+                    "method": "POST",
+                    "url": "/match",
+                    "bodyPatterns": [{"equalToJson": body}],
+                },
+                "response": {
+                    "status": 200,
+                    "jsonBody": {"matched": i},
+                    "headers": {"Content-Type": "application/json"},
+                },
+            }
+        )
     (mappings / "match.json").write_text(json.dumps({"mappings": stubs}))
 
 
@@ -84,15 +99,24 @@ def first_200(port: int, deadline: float) -> bool:
 UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
 
-def wrk(port: int, path: str, connections: int, seconds: int, post: bool) -> tuple[float, dict[str, float], str]:
+def wrk(
+    port: int, path: str, connections: int, seconds: int, post: bool
+) -> tuple[float, dict[str, float], str]:
     cmd = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "5s"]
     if post:
         cmd += ["-s", str(HERE / "post.lua")]
-    out = subprocess.run([*cmd, f"http://127.0.0.1:{port}{path}"], capture_output=True, text=True,
-                         timeout=seconds + 30, check=True).stdout
+    out = subprocess.run(
+        [*cmd, f"http://127.0.0.1:{port}{path}"],
+        capture_output=True,
+        text=True,
+        timeout=seconds + 30,
+        check=True,
+    ).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
     latency = {}
-    for pct, value, unit in re.findall(r"^\s+(50|99)(?:\.000)?%\s+([\d.]+)(us|ms|s)\s*$", out, re.M):
+    for pct, value, unit in re.findall(
+        r"^\s+(50|99)(?:\.000)?%\s+([\d.]+)(us|ms|s)\s*$", out, re.M
+    ):
         latency[pct] = float(value) * UNITS[unit]
     bad = re.search(r"Non-2xx or 3xx responses: (\d+)|Socket errors: (.*)", out)
     return rps, latency, bad.group(0) if bad else ""
@@ -108,20 +132,27 @@ def rss_mb(pid: int) -> float:
 def measure(name: str, version: str, argv: list[str], port: int, seconds: int) -> Result:
     result = Result(name, version)
     started = time.monotonic()
-    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    proc = subprocess.Popen(
+        argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+    )
     try:
         if not first_200(port, started + 60):
             result.errors.append("never answered 200")
             return result
         result.startup_s = time.monotonic() - started
         for path, post in (("/hello", False), ("/match", True)):
-            wrk(port, path, 64, max(2, seconds // 2), post)  # warm-up (JIT for the JVM), not recorded
+            wrk(
+                port, path, 64, max(2, seconds // 2), post
+            )  # warm-up (JIT for the JVM), not recorded
             rps, _, bad = wrk(port, path, 64, seconds, post)
             result.rps[path] = rps
             if bad:
                 result.errors.append(f"{path} at 64 connections: {bad}")
             _, latency, bad = wrk(port, path, 1, seconds, post)
-            result.p50_ms[path], result.p99_ms[path] = latency.get("50", 0.0), latency.get("99", 0.0)
+            result.p50_ms[path], result.p99_ms[path] = (
+                latency.get("50", 0.0),
+                latency.get("99", 0.0),
+            )
             if bad:
                 result.errors.append(f"{path} at 1 connection: {bad}")
         result.rss_mb = rss_mb(proc.pid)
@@ -136,18 +167,24 @@ def measure(name: str, version: str, argv: list[str], port: int, seconds: int) -
 
 
 def seamline_version() -> str:
-    out = subprocess.run([sys.executable, "-c", "import seamline; print(seamline.__version__)"],
-                         capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", "import seamline; print(seamline.__version__)"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return out.stdout.strip()
 
 
 def httpserver_version(python: str) -> str:
     code = "import importlib.metadata as m; print(m.version('pytest-httpserver'))"
-    return subprocess.run([python, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    return subprocess.run(
+        [python, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.strip()
 
 
 def java_version() -> str:
-    out = subprocess.run(["java", "-version"], capture_output=True, text=True).stderr
+    out = subprocess.run(["java", "-version"], capture_output=True, text=True, check=False).stderr
     return out.splitlines()[0] if out else "java"
 
 
@@ -174,10 +211,9 @@ def table(results: list[Result]) -> str:
     lines = ["\n".join(rows), "", "Ratios (seamline / peer):", ""]
     for peer in results[1:]:
         for path in ("/hello", "/match"):
-            lines.append(
-                f"- {peer.name}, {path}: throughput {ratio(seam.rps.get(path, 0), peer.rps.get(path, 0))}, "
-                f"p99 {ratio(seam.p99_ms.get(path, 0), peer.p99_ms.get(path, 0))}"
-            )
+            throughput = ratio(seam.rps.get(path, 0), peer.rps.get(path, 0))
+            p99 = ratio(seam.p99_ms.get(path, 0), peer.p99_ms.get(path, 0))
+            lines.append(f"- {peer.name}, {path}: throughput {throughput}, p99 {p99}")
     return "\n".join(lines)
 
 
@@ -187,7 +223,11 @@ def write_results(text: str) -> None:
     section = "## Stub engine"
     pattern = re.compile(rf"^{section}\n.*?(?=^## |\Z)", re.M | re.S)
     block = f"{section}\n\n{text.strip()}\n\n"
-    current = pattern.sub(block, current) if pattern.search(current) else current.rstrip() + "\n\n" + block
+    current = (
+        pattern.sub(block, current)
+        if pattern.search(current)
+        else current.rstrip() + "\n\n" + block
+    )
     path.write_text(current)
 
 
@@ -203,14 +243,42 @@ def main() -> int:
         write_stubs(work)
         journal = ["--max-request-journal-entries", str(JOURNAL)]
         runs = {
-            "seamline": ("seamline mock", seamline_version(),
-                         lambda port: [sys.executable, "-m", "seamline.mock.standalone", "--port", str(port),
-                                       "--root-dir", str(work), *journal]),
-            "wiremock": ("WireMock", Path(opts.jar).stem.rsplit("-", 1)[-1],
-                         lambda port: ["java", "-jar", opts.jar, "--port", str(port), "--root-dir", str(work),
-                                       "--disable-banner", "--bind-address", "127.0.0.1", *journal]),
-            "httpserver": ("pytest-httpserver", httpserver_version(opts.httpserver_python),
-                           lambda port: [opts.httpserver_python, str(HERE / "httpserver_peer.py"), str(port)]),
+            "seamline": (
+                "seamline mock",
+                seamline_version(),
+                lambda port: [
+                    sys.executable,
+                    "-m",
+                    "seamline.mock.standalone",
+                    "--port",
+                    str(port),
+                    "--root-dir",
+                    str(work),
+                    *journal,
+                ],
+            ),
+            "wiremock": (
+                "WireMock",
+                Path(opts.jar).stem.rsplit("-", 1)[-1],
+                lambda port: [
+                    "java",
+                    "-jar",
+                    opts.jar,
+                    "--port",
+                    str(port),
+                    "--root-dir",
+                    str(work),
+                    "--disable-banner",
+                    "--bind-address",
+                    "127.0.0.1",
+                    *journal,
+                ],
+            ),
+            "httpserver": (
+                "pytest-httpserver",
+                httpserver_version(opts.httpserver_python),
+                lambda port: [opts.httpserver_python, str(HERE / "httpserver_peer.py"), str(port)],
+            ),
         }
         results = []
         for key in opts.only or list(runs):
@@ -223,13 +291,15 @@ def main() -> int:
     finally:
         shutil.rmtree(work, ignore_errors=True)
     machine = (
-        f"{os.cpu_count()} cores, {platform.processor() or platform.machine()}, Linux {platform.release()}; "
+        f"{os.cpu_count()} cores, {platform.processor() or platform.machine()}, "
+        f"Linux {platform.release()}; "
         f"Python {platform.python_version()}, {java_version()}; wrk 1 thread on the same machine; "
         f"{opts.seconds} s per measured run after a {max(2, opts.seconds // 2)} s warm-up; "
         f"request journal bounded to {JOURNAL} entries for seamline and WireMock "
         "(pytest-httpserver keeps its whole log)."
     )
-    text = f"Run {time.strftime('%Y-%m-%d')} by `bench/mock/run.sh`. Machine: {machine}\n\n{table(results)}\n"
+    day = time.strftime("%Y-%m-%d")
+    text = f"Run {day} by `bench/mock/run.sh`. Machine: {machine}\n\n{table(results)}\n"
     for result in results:
         for error in result.errors:
             text += f"\n- {result.name}: {error}"

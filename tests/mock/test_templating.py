@@ -147,3 +147,28 @@ def test_an_unclosed_block_is_a_mapping_error_naming_the_field(mock: MockServer)
                 "response": {"body": "{{#if a}}", "transformers": ["response-template"]},
             }
         )
+
+
+def test_an_unknown_block_helper_is_refused_at_load(mock: MockServer) -> None:
+    with pytest.raises(InvalidMapping, match=r"unknown block helper \{\{#loop\}\}"):
+        mock.add_mapping(
+            {
+                "request": {"url": "/x"},
+                "response": {"body": "{{#loop}}x{{/loop}}", "transformers": ["response-template"]},
+            }
+        )
+
+
+def test_a_helper_refusing_its_arguments_is_a_500_that_says_why(mock: MockServer) -> None:
+    mock.add_mapping(
+        {
+            "name": "dated",
+            "request": {"url": "/d"},
+            "response": {"body": "{{now offset='soon'}}", "transformers": ["response-template"]},
+        }
+    )
+    reply = httpx.get(mock.url + "/d")
+    assert reply.status_code == 500
+    assert "stub 'dated'" in reply.text
+    assert "offset like '3 days' expected, found 'soon'" in reply.text
+    assert httpx.get(mock.url + "/d").status_code == 500, "the server keeps serving"

@@ -16,7 +16,7 @@ from typing import Any, cast
 
 from seamline.http.message import Reply, Request, Response
 from seamline.mock.admin import AdminApi
-from seamline.mock.errors import LoadProblem
+from seamline.mock.errors import InvalidMapping, LoadProblem
 from seamline.mock.incoming import ReceivedRequest
 from seamline.mock.journal import Journal
 from seamline.mock.loader import files_dir, load_directory
@@ -158,7 +158,11 @@ class StubEngine:
         return delay
 
     def _respond(self, received: ReceivedRequest, stub: StubMapping) -> Reply:
-        reply = stub.response.build(received, stub.extra_headers, self.global_templating)
+        try:
+            reply = stub.response.build(received, stub.extra_headers, self.global_templating)
+        except InvalidMapping as exc:  # a template helper refused its arguments
+            text = f"stub {stub.label()!r} ({stub.id}) could not render its response: {exc}\n"
+            return Response(500, _TEXT, text.encode("utf-8"))
         if stub.response.static and not self.global_templating and isinstance(reply, Response):
             reply.reusable = True
             self._static[stub.id] = reply

@@ -120,6 +120,8 @@ def _parse(source: str, where: str) -> list[Any]:
             continue
         if inner.startswith("#"):
             name, args, hash_ = _parse_call(inner[1:], where)
+            if name not in ("each", "with") and name not in BLOCK_HELPERS and name not in HELPERS:
+                raise InvalidMapping(where, f"template: unknown block helper {{{{#{name}}}}}")
             block = _Block(name, args, hash_)
             current.append(block)
             stack.append((block, current))
