@@ -1,0 +1,284 @@
+"""`HttpClient`: an HTTP/1.1 client for upstream calls, on the same parser as the server.
+
+    client = HttpClient()
+    response = await client.request("POST", "http://127.0.0.1:8080/charges",
+                                    [("Content-Type", "application/json")], b"{}")
+    data = await response.read()              # or: async for chunk in response.stream()
+    await client.close()
+
+Connections are kept alive and pooled per (host, port). A response's connection
+returns to the pool once its body has been read to the end. Request bodies may be
+`bytes` or an async iterator (sent chunked), response bodies are streamed with flow
+control, so the seam proxy can pass large bodies through without buffering them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import defaultdict
+from collections.abc import AsyncIterable, AsyncIterator
+from urllib.parse import urlsplit
+
+import httptools
+
+from seamline.http import wire
+from seamline.http.message import BodyStream, Headers, HttpError
+
+_FRAMING = frozenset({"content-length", "transfer-encoding", "host"})
+
+
+class UpstreamError(ConnectionError):
+    """The upstream closed, refused or sent something that is not HTTP."""
+
+
+class ClientResponse:
+    __slots__ = ("_body", "headers", "http_version", "reason", "status")
+
+    def __init__(self, status: int, reason: str, headers: Headers, version: str, body: BodyStream):
+        self.status = status
+        self.reason = reason
+        self.headers = headers
+        self.http_version = version
+        self._body = body
+
+    async def read(self) -> bytes:
+        try:
+            return await self._body.read_all()
+        except HttpError as exc:
+            raise UpstreamError(exc.message) from None
+
+    async def stream(self) -> AsyncIterator[bytes]:
+        while True:
+            try:
+                piece = await self._body.next_chunk()
+            except HttpError as exc:
+                raise UpstreamError(exc.message) from None
+            if piece is None:
+                return
+            yield piece
+
+
+class _ClientConnection(asyncio.Protocol):
+    def __init__(self, pool: HttpClient, key: tuple[str, int]) -> None:
+        self._pool = pool
+        self.key = key
+        self._parser = httptools.HttpResponseParser(self)
+        self.transport: asyncio.Transport | None = None
+        self.closed = False
+        self.reusable = False
+        self.got_bytes = False
+        self._head: asyncio.Future[ClientResponse] | None = None
+        self._headers: list[tuple[str, str]] = []
+        self._reason = ""
+        self._body: BodyStream | None = None
+        self._head_only = False
+        self._write_paused = False
+        self._drain: asyncio.Future[None] | None = None
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = transport  # type: ignore[assignment]
+
+    def data_received(self, data: bytes) -> None:
+        self.got_bytes = True
+        try:
+            self._parser.feed_data(data)
+        except httptools.HttpParserError as exc:
+            self._fail(UpstreamError(f"upstream sent a malformed response: {exc}"))
+            self.close()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.closed = True
+        self.reusable = False
+        self._fail(UpstreamError("upstream closed the connection before the response ended"))
+        if self._drain is not None and not self._drain.done():
+            self._drain.set_exception(UpstreamError("upstream closed the connection"))
+
+    def pause_writing(self) -> None:
+        self._write_paused = True
+
+    def resume_writing(self) -> None:
+        self._write_paused = False
+        if self._drain is not None and not self._drain.done():
+            self._drain.set_result(None)
+
+    def pause_reading(self) -> None:
+        if self.transport is not None and not self.closed:
+            self.transport.pause_reading()
+
+    def resume_reading(self) -> None:
+        if self.transport is not None and not self.closed:
+            self.transport.resume_reading()
+
+    def send_continue(self) -> None:
+        """Only servers send 100 Continue."""
+
+    def on_message_begin(self) -> None:
+        self._headers = []
+
+    def on_status(self, reason: bytes) -> None:
+        self._reason = reason.decode("latin-1")
+
+    def on_header(self, name: bytes, value: bytes) -> None:
+        self._headers.append((name.decode("latin-1"), value.decode("latin-1")))
+
+    def on_headers_complete(self) -> None:
+        status = self._parser.get_status_code()
+        if 100 <= status < 200:
+            return  # an interim answer (100 Continue); the real one follows
+        body = BodyStream(self)
+        self._body = body
+        response = ClientResponse(
+            status, self._reason, Headers(self._headers), self._parser.get_http_version(), body
+        )
+        if self._head_only or status in (204, 304):
+            body.finish()
+            self._body = None
+            self.reusable = not self._head_only and self._parser.should_keep_alive()
+            if self._head_only:
+                self.close()  # the parser would wait for a body a HEAD answer never has
+        if self._head is not None and not self._head.done():
+            self._head.set_result(response)
+
+    def on_body(self, body: bytes) -> None:
+        if self._body is not None:
+            self._body.feed(body)
+
+    def on_message_complete(self) -> None:
+        if self._parser.get_status_code() < 200:
+            return
+        keep = self._parser.should_keep_alive()
+        if self._body is not None:
+            self._body.finish()
+            self._body = None
+            self.reusable = keep
+        if self.reusable:
+            self._pool.release(self)
+        else:
+            self.close()
+
+    def _fail(self, exc: UpstreamError) -> None:
+        if self._head is not None and not self._head.done():
+            self._head.set_exception(exc)
+        if self._body is not None:
+            self._body.fail(HttpError(502, str(exc)))
+            self._body = None
+
+    def begin(self, head_only: bool) -> asyncio.Future[ClientResponse]:
+        self.reusable = False
+        self.got_bytes = False
+        self._head_only = head_only
+        self._head = asyncio.get_running_loop().create_future()
+        return self._head
+
+    def write(self, data: bytes) -> None:
+        if self.closed or self.transport is None:
+            raise UpstreamError("upstream closed the connection")
+        self.transport.write(data)
+
+    async def drain(self) -> None:
+        if self._write_paused:
+            self._drain = asyncio.get_running_loop().create_future()
+            await self._drain
+
+    def close(self) -> None:
+        self.reusable = False
+        if self.transport is not None and not self.transport.is_closing():
+            self.transport.close()
+        self.closed = True
+
+
+class HttpClient:
+    def __init__(self, *, max_idle_per_host: int = 64, connect_timeout: float = 10.0) -> None:
+        self._idle: defaultdict[tuple[str, int], list[_ClientConnection]] = defaultdict(list)
+        self._max_idle = max_idle_per_host
+        self._connect_timeout = connect_timeout
+
+    async def request(
+        self,
+        method: str,
+        url: str,
+        headers: list[tuple[str, str]] | None = None,
+        body: bytes | AsyncIterable[bytes] = b"",
+    ) -> ClientResponse:
+        parts = urlsplit(url)
+        if parts.scheme != "http" or not parts.hostname:
+            raise ValueError(f"expected an http:// URL with a host, found {url!r}")
+        key = (parts.hostname, parts.port or 80)
+        target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        host = parts.netloc
+        for attempt in range(2):
+            conn, reused = await self._connection(key)
+            head = conn.begin(method == "HEAD")
+            try:
+                await self._send(
+                    conn=conn,
+                    method=method,
+                    target=target,
+                    host=host,
+                    headers=headers or [],
+                    body=body,
+                )
+                return await head
+            except UpstreamError:
+                conn.close()
+                # A pooled connection the upstream closed while idle: retry once on a new one.
+                if not (reused and not conn.got_bytes and isinstance(body, bytes)) or attempt:
+                    raise
+        raise AssertionError("unreachable")
+
+    async def _send(
+        self,
+        *,
+        conn: _ClientConnection,
+        method: str,
+        target: str,
+        host: str,
+        headers: list[tuple[str, str]],
+        body: bytes | AsyncIterable[bytes],
+    ) -> None:
+        lines = [f"{method} {target} HTTP/1.1", f"Host: {host}"]
+        lines += [f"{n}: {v}" for n, v in headers if n.lower() not in _FRAMING]
+        streamed = not isinstance(body, bytes)
+        if streamed:
+            lines.append("Transfer-Encoding: chunked")
+        elif body or method in ("POST", "PUT", "PATCH"):
+            lines.append(f"Content-Length: {len(body)}")  # type: ignore[arg-type]
+        head = wire.encode_text("\r\n".join(lines) + "\r\n\r\n")
+        if isinstance(body, bytes):
+            conn.write(head + body)
+            return
+        conn.write(head)
+        async for piece in body:
+            if piece:
+                conn.write(wire.chunk(piece))
+                await conn.drain()
+        conn.write(wire.LAST_CHUNK)
+
+    async def _connection(self, key: tuple[str, int]) -> tuple[_ClientConnection, bool]:
+        idle = self._idle[key]
+        while idle:
+            conn = idle.pop()
+            if not conn.closed:
+                return conn, True
+        loop = asyncio.get_running_loop()
+        try:
+            _, conn = await asyncio.wait_for(
+                loop.create_connection(lambda: _ClientConnection(self, key), key[0], key[1]),
+                self._connect_timeout,
+            )
+        except (OSError, TimeoutError) as exc:
+            raise UpstreamError(f"cannot connect to {key[0]}:{key[1]}: {exc}") from exc
+        return conn, False
+
+    def release(self, conn: _ClientConnection) -> None:
+        idle = self._idle[conn.key]
+        if len(idle) < self._max_idle and not conn.closed:
+            idle.append(conn)
+        else:
+            conn.close()
+
+    async def close(self) -> None:
+        for idle in self._idle.values():
+            for conn in idle:
+                conn.close()
+        self._idle.clear()

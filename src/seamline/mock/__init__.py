@@ -1,0 +1,68 @@
+"""The WireMock-compatible stub engine.
+
+* `MockServer` (server.py) and the fluent builders (dsl.py): the Python API.
+* `StubEngine` (engine.py): stubs, scenarios, journal, settings; answers requests.
+* `StubMapping` (mapping.py) = `RequestPattern` (request_pattern.py, patterns.py)
+  + `ResponseDefinition` (response_def.py, templating.py); WireMock's JSON format.
+* `AdminApi` (admin.py): `/__admin`, compatible with WireMock's clients.
+* loader.py: WireMock's directory layout; nearmiss.py: the 404 diff report.
+"""
+
+from seamline.mock.dsl import (
+    Matcher,
+    RequestBuilder,
+    absent,
+    and_,
+    any_request,
+    containing,
+    delete,
+    equal_to,
+    equal_to_json,
+    get,
+    head,
+    matching,
+    matching_json_path,
+    not_containing,
+    not_matching,
+    options,
+    or_,
+    patch,
+    post,
+    present,
+    put,
+)
+from seamline.mock.errors import InvalidMapping, MappingLoadError, VerificationError
+from seamline.mock.incoming import ReceivedRequest
+from seamline.mock.mapping import StubMapping
+from seamline.mock.server import MockServer, StubBuilder
+
+__all__ = [
+    "InvalidMapping",
+    "MappingLoadError",
+    "Matcher",
+    "MockServer",
+    "ReceivedRequest",
+    "RequestBuilder",
+    "StubBuilder",
+    "StubMapping",
+    "VerificationError",
+    "absent",
+    "and_",
+    "any_request",
+    "containing",
+    "delete",
+    "equal_to",
+    "equal_to_json",
+    "get",
+    "head",
+    "matching",
+    "matching_json_path",
+    "not_containing",
+    "not_matching",
+    "options",
+    "or_",
+    "patch",
+    "post",
+    "present",
+    "put",
+]

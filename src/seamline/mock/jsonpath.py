@@ -1,0 +1,275 @@
+"""A small JSONPath evaluator in the Jayway dialect WireMock uses.
+
+Supported: `$`, `.name`, `['name']`, `.*`, `[*]`, `..name`, `[0]`, `[-1]`, `[0,2]`,
+`[1:3]`, filters `[?(@.price < 10 && @.tag == 'x')]` with `== != < <= > >= =~ /re/`,
+an existence filter `[?(@.isbn)]`, and a trailing `.length()` / `.size()`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from typing import Any
+
+Step = Callable[[list[Any]], list[Any]]
+
+
+class JsonPathError(ValueError):
+    pass
+
+
+class CompiledPath:
+    def __init__(self, expression: str, steps: list[Step]) -> None:
+        self.expression = expression
+        self._steps = steps
+
+    def find(self, document: Any) -> list[Any]:
+        nodes = [document]
+        for step in self._steps:
+            nodes = step(nodes)
+            if not nodes:
+                break
+        return nodes
+
+
+_cache: dict[str, CompiledPath] = {}
+
+
+def compile_path(expression: str) -> CompiledPath:
+    cached = _cache.get(expression)
+    if cached is None:
+        text = expression.strip()
+        if not text.startswith(("$", "@")):
+            text = "$." + text  # Jayway accepts `name.sub` as `$.name.sub`
+        cached = CompiledPath(expression, _Parser(text).steps())
+        if len(_cache) < 4096:
+            _cache[expression] = cached
+    return cached
+
+
+def as_text(value: Any) -> str:
+    """How a selected value is compared with a string matcher (as Jayway renders it)."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool) or value is None:
+        return json.dumps(value)
+    if isinstance(value, float) and value.is_integer():
+        return str(value)
+    if isinstance(value, (int, float)):
+        return str(value)
+    return json.dumps(value, separators=(",", ":"))
+
+
+def _children(nodes: list[Any], name: str) -> list[Any]:
+    return [n[name] for n in nodes if isinstance(n, dict) and name in n]
+
+
+def _all_children(nodes: list[Any]) -> list[Any]:
+    out: list[Any] = []
+    for n in nodes:
+        if isinstance(n, dict):
+            out.extend(n.values())
+        elif isinstance(n, list):
+            out.extend(n)
+    return out
+
+
+def _descendants(nodes: list[Any]) -> list[Any]:
+    out: list[Any] = []
+    stack = list(reversed(nodes))
+    while stack:
+        node = stack.pop()
+        out.append(node)
+        if isinstance(node, dict):
+            stack.extend(reversed(list(node.values())))
+        elif isinstance(node, list):
+            stack.extend(reversed(node))
+    return out
+
+
+class _Parser:
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.pos = 1  # after the leading $ or @
+
+    def fail(self, reason: str) -> JsonPathError:
+        return JsonPathError(f"{reason} at position {self.pos} of {self.text!r}")
+
+    def steps(self) -> list[Step]:
+        steps: list[Step] = []
+        text = self.text
+        while self.pos < len(text):
+            if text.startswith("..", self.pos):
+                self.pos += 2
+                steps.append(_descendants)
+                if self.pos < len(text) and text[self.pos] == "[":
+                    continue
+                steps.append(self._dot_member())
+            elif text[self.pos] == ".":
+                self.pos += 1
+                steps.append(self._dot_member())
+            elif text[self.pos] == "[":
+                steps.append(self._bracket())
+            else:
+                raise self.fail(f"unexpected {text[self.pos]!r}")
+        return steps
+
+    def _dot_member(self) -> Step:
+        match = re.compile(r"\*|[^.\[\]()\s]+(\(\))?").match(self.text, self.pos)
+        if match is None:
+            raise self.fail("expected a member name")
+        self.pos = match.end()
+        name = match.group(0)
+        if name == "*":
+            return _all_children
+        if name in ("length()", "size()"):
+            return lambda nodes: [len(n) for n in nodes if isinstance(n, (list, dict, str))]
+        return lambda nodes: _children(nodes, name)
+
+    def _bracket(self) -> Step:
+        end = self._matching_bracket()
+        inner = self.text[self.pos + 1 : end].strip()
+        self.pos = end + 1
+        if inner == "*":
+            return _all_children
+        if inner.startswith("?"):
+            return _filter_step(_parse_condition(inner[1:].strip()))
+        if inner[:1] in ("'", '"'):
+            names = [n.strip()[1:-1] for n in inner.split(",")]
+            return lambda nodes: [v for name in names for v in _children(nodes, name)]
+        if ":" in inner:
+            bounds = [int(b) if b.strip() else None for b in inner.split(":")[:3]]
+            return lambda nodes: [
+                v for n in nodes if isinstance(n, list) for v in n[slice(*bounds)]
+            ]
+        try:
+            indexes = [int(i) for i in inner.split(",")]
+        except ValueError:
+            raise self.fail(
+                f"expected an index, a quoted name, * or a filter, found {inner!r}"
+            ) from None
+        return lambda nodes: [
+            n[i] for n in nodes if isinstance(n, list) for i in indexes if -len(n) <= i < len(n)
+        ]
+
+    def _matching_bracket(self) -> int:
+        depth, quote = 0, ""
+        for index in range(self.pos, len(self.text)):
+            char = self.text[index]
+            if quote:
+                quote = "" if char == quote else quote
+            elif char in "'\"":
+                quote = char
+            elif char == "[":
+                depth += 1
+            elif char == "]":
+                depth -= 1
+                if depth == 0:
+                    return index
+        raise self.fail("unclosed [")
+
+
+_TOKEN = re.compile(
+    r"\s*(?:(?P<op>==|!=|<=|>=|=~|<|>|&&|\|\|)|(?P<regex>/(?:\\.|[^/])*/[a-z]*)"
+    r"|(?P<str>'(?:\\.|[^'])*'|\"(?:\\.|[^\"])*\")|(?P<num>-?\d+(?:\.\d+)?)"
+    r"|(?P<word>true|false|null)|(?P<path>[@$][^\s=!<>&|)]*))"
+)
+
+Condition = Callable[[Any], bool]
+
+
+def _parse_condition(text: str) -> Condition:
+    if text.startswith("(") and text.endswith(")"):
+        text = text[1:-1]
+    tokens: list[tuple[str, str]] = []
+    pos = 0
+    while pos < len(text.rstrip()):
+        match = _TOKEN.match(text, pos)
+        if match is None or match.end() == pos:
+            raise JsonPathError(f"cannot read the filter {text!r} at position {pos}")
+        kind = match.lastgroup or ""
+        tokens.append((kind, match.group(kind)))
+        pos = match.end()
+    groups: list[list[list[tuple[str, str]]]] = [[[]]]
+    for token in tokens:
+        if token == ("op", "||"):
+            groups.append([[]])
+        elif token == ("op", "&&"):
+            groups[-1].append([])
+        else:
+            groups[-1][-1].append(token)
+    alternatives = [[_term(term, text) for term in group] for group in groups]
+    return lambda node: any(all(c(node) for c in group) for group in alternatives)
+
+
+def _term(term: list[tuple[str, str]], text: str) -> Condition:
+    if len(term) == 1 and term[0][0] == "path":
+        return _exists(term[0][1])
+    if len(term) == 3 and term[1][0] == "op":
+        return _comparison(term[0], term[1][1], term[2])
+    raise JsonPathError(f"expected `@.x`, or `@.x <op> value`, in the filter {text!r}")
+
+
+def _operand(token: tuple[str, str]) -> Callable[[Any], list[Any]]:
+    kind, value = token
+    if kind == "path":
+        path = compile_path(value)
+        return path.find
+    if kind == "str":
+        literal: Any = value[1:-1]
+    elif kind == "num":
+        literal = float(value) if "." in value else int(value)
+    elif kind == "word":
+        literal = json.loads(value)
+    else:
+        literal = value
+    return lambda node: [literal]
+
+
+def _exists(path: str) -> Condition:
+    compiled = compile_path(path)
+    return lambda node: bool(compiled.find(node))
+
+
+def _comparison(left: tuple[str, str], op: str, right: tuple[str, str]) -> Condition:
+    get_left = _operand(left)
+    if op == "=~":
+        body, _, flags = right[1][1:].rpartition("/")
+        regex = re.compile(body, re.IGNORECASE if "i" in flags else 0)
+        return lambda node: any(isinstance(v, str) and regex.fullmatch(v) for v in get_left(node))
+    get_right = _operand(right)
+    compare = _COMPARE[op]
+
+    def condition(node: Any) -> bool:
+        for a in get_left(node):
+            for b in get_right(node):
+                try:
+                    if compare(a, b):
+                        return True
+                except TypeError:
+                    continue
+        return False
+
+    return condition
+
+
+_COMPARE: dict[str, Callable[[Any, Any], bool]] = {
+    "==": lambda a, b: a == b and isinstance(a, bool) == isinstance(b, bool),
+    "!=": lambda a, b: a != b,
+    "<": lambda a, b: a < b,
+    "<=": lambda a, b: a <= b,
+    ">": lambda a, b: a > b,
+    ">=": lambda a, b: a >= b,
+}
+
+
+def _filter_step(condition: Condition) -> Step:
+    def step(nodes: list[Any]) -> list[Any]:
+        out: list[Any] = []
+        for node in nodes:
+            items = node if isinstance(node, list) else [node] if isinstance(node, dict) else []
+            out.extend(item for item in items if condition(item))
+        return out
+
+    return step

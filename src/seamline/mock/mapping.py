@@ -1,0 +1,97 @@
+"""A stub mapping in WireMock's JSON format: request pattern + response + metadata."""
+
+from __future__ import annotations
+
+import copy
+import json
+import uuid
+from pathlib import Path
+from typing import Any
+
+from seamline.mock.errors import InvalidMapping
+from seamline.mock.request_pattern import RequestPattern
+from seamline.mock.response_def import ResponseDefinition
+
+MAPPING_KEYS = frozenset({
+    "id", "uuid", "name", "priority", "request", "response", "scenarioName",
+    "requiredScenarioState", "newScenarioState", "persistent", "metadata",
+    "postServeActions", "serveEventListeners", "insertionIndex",
+})  # fmt: skip
+STARTED = "Started"
+DEFAULT_PRIORITY = 5
+
+
+class StubMapping:
+    def __init__(self, spec: dict[str, Any], where: str = "$", files: Path | None = None) -> None:
+        if not isinstance(spec, dict):
+            raise InvalidMapping(where, f"expected a mapping object, found {json.dumps(spec)[:80]}")
+        unknown = sorted(set(spec) - MAPPING_KEYS)
+        if unknown:
+            raise InvalidMapping(
+                f"{where}.{unknown[0]}", f"unknown mapping field {unknown[0]!r}",
+                f"use one of: {', '.join(sorted(MAPPING_KEYS))}",
+            )  # fmt: skip
+        if "request" not in spec:
+            raise InvalidMapping(
+                where, 'a mapping needs a "request" object', 'add "request": {...}'
+            )
+        self.spec = copy.deepcopy(spec)
+        self.id = str(spec.get("id") or spec.get("uuid") or uuid.uuid4())
+        try:
+            uuid.UUID(self.id)
+        except ValueError:
+            raise InvalidMapping(f"{where}.id", f"expected a UUID, found {self.id!r}") from None
+        self.spec["id"] = self.spec["uuid"] = self.id
+        self.name = spec.get("name")
+        priority = spec.get("priority")
+        if priority is not None and (isinstance(priority, bool) or not isinstance(priority, int)):
+            raise InvalidMapping(
+                f"{where}.priority", f"expected an integer, found {json.dumps(priority)}"
+            )
+        self.priority = DEFAULT_PRIORITY if priority is None else priority
+        self.request = RequestPattern(spec["request"], f"{where}.request")
+        self.response = ResponseDefinition(spec.get("response", {}), f"{where}.response", files)
+        self.scenario = spec.get("scenarioName")
+        self.required_state = spec.get("requiredScenarioState")
+        self.new_state = spec.get("newScenarioState")
+        for key in ("scenarioName", "requiredScenarioState", "newScenarioState", "name"):
+            if key in spec and not isinstance(spec[key], str):
+                raise InvalidMapping(
+                    f"{where}.{key}", f"expected a string, found {json.dumps(spec[key])}"
+                )
+        if (self.required_state or self.new_state) and not self.scenario:
+            raise InvalidMapping(where, 'scenario states need a "scenarioName"', "add scenarioName")
+        self.persistent = bool(spec.get("persistent", False))
+        self.metadata = spec.get("metadata") or {}
+        if not isinstance(self.metadata, dict):
+            raise InvalidMapping(f"{where}.metadata", "expected an object")
+        self.insertion = 0
+        self.extra_headers = [("Matched-Stub-Id", self.id)]
+        if self.name:
+            self.extra_headers.append(("Matched-Stub-Name", str(self.name)))
+
+    def to_json(self) -> dict[str, Any]:
+        return self.spec
+
+    def label(self) -> str:
+        return self.name or f"{self.request.method} {_url_of(self.request.spec)}"
+
+    def __repr__(self) -> str:
+        return f"<StubMapping {self.id} {self.label()}>"
+
+
+def _url_of(spec: dict[str, Any]) -> str:
+    for key in ("url", "urlPath", "urlPattern", "urlPathPattern", "urlPathTemplate"):
+        if key in spec:
+            return str(spec[key])
+    return "(any URL)"
+
+
+def mappings_in(document: Any, where: str = "$") -> list[tuple[str, Any]]:
+    """The mapping objects in a file: a single mapping or {"mappings": [...]}."""
+    if isinstance(document, dict) and "mappings" in document and "request" not in document:
+        items = document["mappings"]
+        if not isinstance(items, list):
+            raise InvalidMapping(f"{where}.mappings", "expected a list of mappings")
+        return [(f"{where}.mappings[{i}]", item) for i, item in enumerate(items)]
+    return [(where, document)]

@@ -1,0 +1,113 @@
+"""`seamline mock`: the stub server as a process of its own, a drop-in for
+`java -jar wiremock-standalone.jar --port 8080 --root-dir DIR`.
+
+Runs in the foreground until SIGINT/SIGTERM or `POST /__admin/shutdown`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gc
+import logging
+import signal
+import sys
+from pathlib import Path
+
+from seamline.http.loop import new_event_loop
+from seamline.mock.server import MockServer
+
+# WireMock options that change nothing here, accepted so existing scripts keep working.
+_ACCEPTED_NO_OPS = (
+    "--disable-banner",
+    "--async-response-enabled",
+    "--no-request-journal-gzip",
+    "--disable-gzip",
+    "--local-response-templating",
+    "--enable-stub-cors",
+    "--disable-request-logging",
+)
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="seamline mock",
+        description="A WireMock-compatible stub server "
+        "(mappings in ROOT/mappings, files in ROOT/__files).",
+    )
+    p.add_argument("--port", type=int, default=8080, help="port to listen on (0: any free port)")
+    p.add_argument(
+        "--bind-address", default="127.0.0.1", help="address to bind (default 127.0.0.1)"
+    )
+    p.add_argument("--root-dir", type=Path, default=Path("."), help="WireMock root directory")
+    p.add_argument("--verbose", action="store_true", help="log every request and how it matched")
+    p.add_argument(
+        "--global-response-templating",
+        action="store_true",
+        help="render every response as a template (not only those with the transformer)",
+    )
+    p.add_argument("--max-request-journal-entries", type=int, default=None, metavar="N")
+    p.add_argument("--no-request-journal", action="store_true")
+    for flag in _ACCEPTED_NO_OPS:
+        p.add_argument(flag, action="store_true", help=argparse.SUPPRESS)
+    return p
+
+
+def main(argv: list[str]) -> int:
+    args = parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
+    if not args.root_dir.is_dir():
+        print(
+            f"seamline mock: --root-dir {args.root_dir} is not a directory; expected a WireMock "
+            "root holding mappings/ (and optionally __files/)",
+            file=sys.stderr,
+        )
+        return 2
+    limit = 0 if args.no_request_journal else args.max_request_journal_entries
+    server = MockServer(
+        host=args.bind_address,
+        port=args.port,
+        root_dir=args.root_dir,
+        journal_limit=limit,
+        global_templating=args.global_response_templating,
+        verbose=args.verbose,
+    )
+    loop = new_event_loop()
+    try:
+        return loop.run_until_complete(_serve(server))
+    except OSError as exc:
+        print(
+            f"seamline mock: cannot listen on {args.bind_address}:{args.port}: {exc}",
+            file=sys.stderr,
+        )
+        return 1
+    finally:
+        loop.close()
+
+
+async def _serve(server: MockServer) -> int:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+
+    def shutdown_soon() -> None:  # after the admin call's own answer has gone out
+        loop.call_later(0.05, stop.set)
+
+    server.engine.admin.shutdown_hook = shutdown_soon
+    await server.start_async()
+    # A process of its own: keep what was loaded out of the collector's sight and collect
+    # young objects less often, so a full collection does not stall a request (p99).
+    gc.freeze()
+    gc.set_threshold(20_000, 20, 100)
+    for problem in server.load_problems:
+        print(f"seamline mock: skipped {problem.render()}", file=sys.stderr)
+    count = len(server.engine.stubs)
+    print(f"seamline mock: {count} stub mapping(s) loaded; listening on {server.url}", flush=True)
+    await stop.wait()
+    await server.stop_async()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,84 @@
+"""`kind = "mock"`: a WireMock-compatible stub server that starts with the system.
+
+    [services.payments]
+    kind = "mock"
+    mappings = "stubs/payments"     # a WireMock root (mappings/, __files/) or a dir of JSON
+    port = 0                        # 0: a free port
+
+It runs on the run's shared event loop, inside the runner's process. Mappings that
+do not load are written to the service's log with file, JSON path and reason; the
+rest still serve. Tests reach the server as `service.server` (a `MockServer`).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from seamline.errors import StartError
+from seamline.mock.server import MockServer
+from seamline.services.base import Render, Service
+from seamline.system.ports import LOOPBACK, free_port
+
+
+class MockService(Service):
+    kind = "mock"
+
+    port: int = 0
+    server: MockServer | None = None
+
+    def allocate(self) -> None:
+        self.port = int(self.spec.port) or free_port()
+
+    def attributes(self) -> dict[str, str]:
+        url = f"http://{LOOPBACK}:{self.port}"
+        return {
+            "url": url,
+            "direct_url": url,
+            "host": LOOPBACK,
+            "port": str(self.port),
+            "name": self.name,
+        }
+
+    def start(self, render: Render) -> None:
+        if not self.port:
+            self.allocate()
+        root = None
+        if self.spec.mappings is not None:
+            root = self.ctx.config.resolve(render(str(self.spec.mappings)))
+            if not root.is_dir():
+                raise StartError(
+                    self.name,
+                    f"mappings = {str(self.spec.mappings)!r} resolves to {root}, which is not a "
+                    "directory; point it at a WireMock root (with mappings/) or a folder of "
+                    "JSON mappings",
+                )
+        server = MockServer(host=LOOPBACK, port=self.port, root_dir=root, loop=self.ctx.loop())
+        try:
+            server.start()
+        except OSError as exc:
+            raise StartError(self.name, f"cannot listen on {LOOPBACK}:{self.port}: {exc}") from exc
+        self.server = server
+        self._log_start(server)
+
+    def _log_start(self, server: MockServer) -> None:
+        path = self.ctx.log_path(self.name)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        stamp = datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+        lines = [f"skipped mapping: {p.render()}" for p in server.load_problems]
+        lines.append(f"{len(server.mappings())} stub mapping(s) loaded; listening on {server.url}")
+        with path.open("a", encoding="utf-8") as log:
+            log.writelines(f"{stamp} {line}\n" for line in lines)
+
+    def wait_ready(self, timeout: float) -> None:
+        """The server listens once `start()` returns; nothing more to wait for."""
+        if self.server is None:
+            raise StartError(self.name, "wait_ready() called before start()")
+
+    def stop(self) -> None:
+        server, self.server = self.server, None
+        if server is not None:
+            server.stop()
+
+    def describe(self) -> str:
+        count = len(self.server.mappings()) if self.server is not None else 0
+        return f"mock (WireMock-compatible, {count} stubs)"
