@@ -17,8 +17,11 @@ def test_greeter_greets_known_names_and_counts_visits_in_redis(start_system):
     assert greeter.get("/greet/linus").status_code == 404
     assert system.client("names").post("/names/linus").status_code == 201
     assert greeter.get("/greet/linus").json() == {"greeting": "hello, linus", "visits": 1}
-    assert system.env("greeter")["NAMES_URL"] == system.url("names")
+    assert system.env("greeter")["NAMES_URL"] == system.seam("greeter", "names").url
     assert "GET /greet/ada" in system.logs("greeter")
     with psycopg.connect(system.service("db").attributes()["dsn"]) as conn:
         names = conn.execute("SELECT name FROM names ORDER BY id").fetchall()
     assert names == [("ada",), ("grace",), ("linus",)]
+    # every hop is recorded: the test's calls and the greeter's calls to names
+    assert system.seam("greeter", "names").calls("GET", "/names/{name}").count == 4
+    assert system.seam("test", "greeter").calls("GET", "/greet/ada").count == 2

@@ -16,7 +16,6 @@ from __future__ import annotations
 import json
 import os
 import platform
-import resource
 import shutil
 import statistics
 import subprocess
@@ -43,7 +42,9 @@ PG_ONLY = """
 kind = "postgres"
 schema = "schema.sql"
 """
-FOUR = PG_ONLY + f"""
+FOUR = (
+    PG_ONLY
+    + f"""
 [services.a]
 command = "{APP} --port {{self.port}}"
 ready = "http GET /health"
@@ -56,6 +57,7 @@ env = {{ A = "{{a.url}}" }}
 command = "{APP} --port {{self.port}}"
 ready = "http GET /health"
 """
+)
 SCHEMA = "CREATE TABLE t (id serial primary key, name text);\n"
 
 
@@ -104,7 +106,9 @@ def pg_ctl_for_peer() -> str:
     if os.geteuid() != 0:
         return pg_ctl
     wrapper = SCRATCH / "pg_ctl"
-    wrapper.write_text(f'#!/bin/sh\nexec setpriv --reuid=postgres --regid=postgres --init-groups {pg_ctl} "$@"\n')
+    wrapper.write_text(
+        f'#!/bin/sh\nexec setpriv --reuid=postgres --regid=postgres --init-groups {pg_ctl} "$@"\n'
+    )
     wrapper.chmod(0o755)
     return str(wrapper)
 
@@ -115,8 +119,14 @@ def pytest_postgresql_start() -> float:
     port = free_port()
     data = SCRATCH / f"ppg-{port}"
     executor = PostgreSQLExecutor(
-        executable=pg_ctl_for_peer(), host="127.0.0.1", port=port, datadir=str(data / "data"),
-        unixsocketdir=str(SCRATCH), logfile=str(data / "log"), startparams="-w", dbname="app",
+        executable=pg_ctl_for_peer(),
+        host="127.0.0.1",
+        port=port,
+        datadir=str(data / "data"),
+        unixsocketdir=str(SCRATCH),
+        logfile=str(data / "log"),
+        startparams="-w",
+        dbname="app",
         user="postgres",
     )
     data.mkdir(mode=0o777)
@@ -156,7 +166,7 @@ def main() -> None:
     install = find_postgres()
     results: dict[str, object] = {
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, {platform.system()} "
-                   f"{platform.release()}",
+        f"{platform.release()}",
         "python": platform.python_version(),
         "postgres": f"{install.version} ({install.bindir})",
         "runs": RUNS,
@@ -169,7 +179,8 @@ def main() -> None:
     results["four_services_warm_ms"] = median_ms([system_start(four_dir) for _ in range(RUNS)])
     results["peak_rss_mb"] = round(peak_rss_mb(four_dir), 1)
     results["warm_speedup_vs_pytest_postgresql"] = round(
-        results["pytest_postgresql_ms"] / results["seamline_warm_ms"], 1  # type: ignore[operator]
+        results["pytest_postgresql_ms"] / results["seamline_warm_ms"],
+        1,  # type: ignore[operator]
     )
     print(json.dumps(results, indent=2))
     shutil.rmtree(SCRATCH, ignore_errors=True)

@@ -7,6 +7,7 @@ ports, data and run dir) and stops when the session ends.
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Generator, Iterator
 from pathlib import Path
 
@@ -14,7 +15,14 @@ import pytest
 
 from seamline.config import find_config
 from seamline.errors import ConfigError
+from seamline.mock.pytest_fixtures import _mock_session_server, mock, mock_loop, mock_shared
 from seamline.system.system import System
+
+__all__ = ["_mock_session_server", "mock", "mock_loop", "mock_shared", "system"]
+
+
+class ContractWarning(UserWarning):
+    """A contract violation under `contracts = "warn"`."""
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -27,6 +35,15 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
     parser.addini("seamline_config", "the system's seamline.toml, relative to the ini file")
     parser.addini("seamline_profile", "a [profiles.NAME] of the config to apply")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "seams(**modes): switch the seams into a provider for this test, e.g. "
+        "seams(payments='stub'), seams(payments={'status': 503}), seams(payments=Fault(...)); "
+        "or seams({'api -> payments': 'stub'}) for one seam. Reset to real afterwards.",
+    )
 
 
 def config_path(config: pytest.Config) -> Path:
@@ -81,6 +98,51 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     if started is not None:
         del session.config.stash[SYSTEM_KEY]
         started.stop(failed=session.testsfailed > 0)
+
+
+@pytest.fixture(autouse=True)
+def _seamline_seams_per_test(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Apply the `seams` marker; afterwards check contracts and reset every seam to real."""
+    marker = request.node.get_closest_marker("seams")
+    started = request.config.stash.get(SYSTEM_KEY, None)
+    if marker is not None:
+        started = started or request.getfixturevalue("system")
+        _apply_seams_marker(started, marker)
+    yield
+    started = request.config.stash.get(SYSTEM_KEY, None)
+    if started is None:
+        return
+    try:
+        _check_contracts(started)
+    finally:
+        started.reset_seams()
+
+
+def _apply_seams_marker(started: System, marker: pytest.Mark) -> None:
+    for arg in marker.args:
+        if not isinstance(arg, dict):
+            raise pytest.UsageError(
+                f"@pytest.mark.seams: expected keyword arguments or a dict "
+                f"of seam names, found {arg!r}"
+            )
+        for seam, mode in arg.items():
+            started.seam(seam).set_mode(mode)
+    for provider, mode in marker.kwargs.items():
+        started.seams.set_provider_mode(provider, mode)
+
+
+def _check_contracts(started: System) -> None:
+    if started.config.spec.contracts == "off" or started._seams is None:
+        return
+    violations = started.seams.violations()
+    if not violations:
+        return
+    lines = "\n  ".join(v.message for v in violations)
+    text = f"{len(violations)} contract violation(s) on the seams in this test:\n  {lines}"
+    if started.config.spec.contracts == "warn":
+        warnings.warn(ContractWarning(text), stacklevel=1)
+    else:
+        pytest.fail(text, pytrace=False)
 
 
 # -- attributing what happens to the test it happens in -------------------------

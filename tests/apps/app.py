@@ -4,12 +4,16 @@
                   [--child] [--escaped-child] [--ignore-term]
 
 GET /health -> 200 "ok"; GET /env -> the environment as JSON; GET /pid -> pids;
-GET /call?url=U -> fetches U (forwarding X-Request-ID) and returns its status and body.
+GET /call?url=U -> fetches U (forwarding X-Request-ID) and returns its status and body;
+GET /chain/A_URL/B_URL -> calls $A_URL/chain/B_URL (forwarding X-Request-ID unless
+    ?drop=1), and so on; the last one answers {"path": [...services...]};
+GET /big?bytes=N[&chunked=1] -> N bytes; POST /digest -> {"size", "sha256"} of the body.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import signal
@@ -26,6 +30,10 @@ CHILDREN: list[int] = []
 
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # one write per response, sent at once: without these, the header and body writes
+    # meet Nagle's algorithm and delayed ACKs, and every keep-alive request waits 40 ms
+    wbufsize = 1 << 16
+    disable_nagle_algorithm = True
 
     def log_message(self, format: str, *args: object) -> None:
         sys.stdout.write(f"{self.command} {self.path} -> {args[1] if len(args) > 1 else ''}\n")
@@ -48,8 +56,73 @@ class Handler(BaseHTTPRequestHandler):
             self._send(200, json.dumps({"pid": os.getpid(), "children": CHILDREN}).encode())
         elif url.path == "/call":
             self._call(parse_qs(url.query)["url"][0])
+        elif url.path.startswith("/chain"):
+            self._chain(url.path.removeprefix("/chain").strip("/"), parse_qs(url.query))
+        elif url.path == "/big":
+            self._big(parse_qs(url.query))
         else:
             self._send(404, b'{"error": "not found"}')
+
+    def do_POST(self) -> None:
+        if self.path != "/digest":
+            self._send(404, b'{"error": "not found"}')
+            return
+        digest, size = hashlib.sha256(), 0
+        for piece in self._body_pieces():
+            digest.update(piece)
+            size += len(piece)
+        self._send(200, json.dumps({"size": size, "sha256": digest.hexdigest()}).encode())
+
+    def _body_pieces(self):  # type: ignore[no-untyped-def]
+        if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
+            while True:
+                size = int(self.rfile.readline().split(b";")[0].strip(), 16)
+                if size == 0:
+                    self.rfile.readline()
+                    return
+                yield self.rfile.read(size)
+                self.rfile.readline()
+        left = int(self.headers.get("Content-Length") or 0)
+        while left:
+            piece = self.rfile.read(min(left, 1 << 16))
+            left -= len(piece)
+            yield piece
+
+    def _chain(self, rest: str, query: dict[str, list[str]]) -> None:
+        name = os.environ.get("SEAMLINE_SERVICE", "?")
+        if not rest:
+            self._send(200, json.dumps({"path": [name]}).encode())
+            return
+        variable, _, remaining = rest.partition("/")
+        request = urllib.request.Request(f"{os.environ[variable]}/chain/{remaining}")
+        if self.headers.get("X-Request-ID") and "drop" not in query:
+            request.add_header("X-Request-ID", self.headers["X-Request-ID"])
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                inner = json.loads(response.read())
+        except OSError as err:
+            self._send(502, json.dumps({"error": str(err), "at": name}).encode())
+            return
+        self._send(200, json.dumps({"path": [name, *inner["path"]]}).encode())
+
+    def _big(self, query: dict[str, list[str]]) -> None:
+        total = int(query["bytes"][0])
+        chunked = "chunked" in query
+        self.send_response(200)
+        self.send_header("Content-Type", "application/octet-stream")
+        if chunked:
+            self.send_header("Transfer-Encoding", "chunked")
+        else:
+            self.send_header("Content-Length", str(total))
+        self.end_headers()
+        block = bytes(range(256)) * 256
+        sent = 0
+        while sent < total:
+            piece = block[: min(len(block), total - sent)]
+            self.wfile.write(b"%x\r\n%s\r\n" % (len(piece), piece) if chunked else piece)
+            sent += len(piece)
+        if chunked:
+            self.wfile.write(b"0\r\n\r\n")
 
     def _call(self, target: str) -> None:
         request = urllib.request.Request(target)

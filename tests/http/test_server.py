@@ -179,7 +179,7 @@ def test_close_drops_connections(serve: ServerFactory, loop: object) -> None:
     server: HttpServer = serve()
     with httpx.Client(base_url=server.url) as client:
         assert client.get("/").status_code == 200
-        from seamline.http import LoopThread  # noqa: PLC0415
+        from seamline.http import LoopThread
 
         assert isinstance(loop, LoopThread)
         loop.run(server.close())

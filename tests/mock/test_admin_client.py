@@ -119,7 +119,7 @@ def test_client_updates_global_settings(admin: MockServer) -> None:
 
 
 def test_client_saves_mappings_into_the_root_dir(tmp_path: object) -> None:
-    from pathlib import Path  # noqa: PLC0415
+    from pathlib import Path
 
     root = Path(str(tmp_path))
     (root / "mappings").mkdir()

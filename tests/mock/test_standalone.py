@@ -79,7 +79,7 @@ def test_missing_root_dir_is_refused_with_the_reason(
 
 
 def test_port_in_use_is_reported(root: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    import socket  # noqa: PLC0415
+    import socket
 
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

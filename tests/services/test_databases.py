@@ -161,7 +161,11 @@ def test_external_service_on_loopback_is_probed_and_templated(write_config, star
             name="other.toml",
         )
     )
-    assert system.env("user") == {"SHARED": url, "SHARED_PORT": url.rsplit(":", 1)[1]}
+    assert system.env("user") == {
+        "SHARED": system.seam("user", "shared").url,
+        "SHARED_PORT": url.rsplit(":", 1)[1],
+    }
+    assert system.direct_url("shared") == url
 
 
 def test_external_service_that_is_down_fails_readiness(write_config, start_system):

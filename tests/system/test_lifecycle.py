@@ -46,14 +46,15 @@ def test_services_start_in_dependency_order_and_get_their_rendered_environment(
     backend, frontend = system.service("backend"), system.service("frontend")
     assert system.timings["backend"].ready <= system.timings["frontend"].started
     env = get_json(system.url("frontend") + "/env")
-    assert env["BACKEND_URL"] == backend.url
+    # a link is a seam: the consumer gets the proxy's address; other attributes are direct
+    assert env["BACKEND_URL"] == system.seam("frontend", "backend").url != backend.url
     assert env["BACKEND_PORT"] == backend.attributes()["port"]
     assert env["STORE"] == f"sqlite:///{system.run_dir}/services/store/store.db"
-    assert env["OWN"] == frontend.url
+    assert env["OWN"] == frontend.url  # a service's own url is never seamed
     assert env["DATA"] == f"{system.run_dir}/frontend"
     assert env["LITERAL"] == "{not a template}"
     assert env["SEAMLINE_RUN_ID"] == system.record_dir.name
-    assert system.env("frontend")["BACKEND_URL"] == backend.url
+    assert system.env("frontend")["BACKEND_URL"] == env["BACKEND_URL"]
     assert "PATH" not in system.env("frontend")  # only what seamline handed over
     # seamline's Python comes first, as in an activated virtualenv
     assert env["PATH"].split(os.pathsep)[0] == str(Path(sys.executable).parent)

@@ -22,7 +22,7 @@ SHOP = Path(__file__).resolve().parent.parent
 
 def _models() -> MetaData:
     sys.path.insert(0, str(SHOP / "api"))
-    from shop_api.models import Base  # noqa: PLC0415 (needs the path above)
+    from shop_api.models import Base
 
     metadata: MetaData = Base.metadata
     return metadata

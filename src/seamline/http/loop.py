@@ -17,7 +17,7 @@ T = TypeVar("T")
 
 def new_event_loop() -> asyncio.AbstractEventLoop:
     try:
-        import uvloop  # noqa: PLC0415 - optional: the standard loop is the fallback
+        import uvloop
     except ImportError:  # pragma: no cover - uvloop is a dependency on Linux
         return asyncio.new_event_loop()
     loop: asyncio.AbstractEventLoop = uvloop.new_event_loop()

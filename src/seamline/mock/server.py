@@ -126,7 +126,7 @@ class MockServer:
     def load(self, path: Path | str) -> list[StubMapping]:
         """Add the mappings in a JSON file or a WireMock root directory.
         Raises MappingLoadError listing every mapping that did not load."""
-        from seamline.mock.errors import MappingLoadError  # noqa: PLC0415
+        from seamline.mock.errors import MappingLoadError
 
         path = Path(path)
         stubs, problems = (

@@ -293,7 +293,7 @@ def _text(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, (dict, list)) and not isinstance(value, ListValue):
-        import json  # noqa: PLC0415 - rarely needed
+        import json
 
         return json.dumps(value, separators=(",", ":"))
     return str(value)

@@ -10,7 +10,7 @@ from seamline.seams.exchange import Body
 class Capture:
     """Collects up to `cap` bytes of a body and counts all of them."""
 
-    __slots__ = ("_parts", "_kept", "cap", "size")
+    __slots__ = ("_kept", "_parts", "cap", "size")
 
     def __init__(self, cap: int) -> None:
         self.cap = cap

@@ -22,10 +22,17 @@ if TYPE_CHECKING:
 class Seams:
     """The seam proxies of one running system, created on first use, one per link."""
 
-    def __init__(self, loop: LoopThread, journal: Journal, *, upstreams: Mapping[str, str],
-                 contracts: Mapping[str, Contract], options: SeamOptions,
-                 current_test: Callable[[], str | None],
-                 stub_for: Callable[[str], str]) -> None:
+    def __init__(
+        self,
+        loop: LoopThread,
+        journal: Journal,
+        *,
+        upstreams: Mapping[str, str],
+        contracts: Mapping[str, Contract],
+        options: SeamOptions,
+        current_test: Callable[[], str | None],
+        stub_for: Callable[[str], str],
+    ) -> None:
         self._loop = loop
         self.journal = journal
         self._upstreams = upstreams
@@ -44,11 +51,19 @@ class Seams:
             if existing is not None:
                 return existing
             if provider not in self._upstreams:
-                raise SeamlineError(f"no seam into {provider!r}: it is not an HTTP service "
-                                    f"(HTTP services: {', '.join(sorted(self._upstreams))})")
-            proxy = SeamProxy(consumer, provider, self._upstreams[provider], journal=self.journal,
-                              current_test=self._current_test,
-                              contract=self._contracts.get(provider), options=self._options)
+                raise SeamlineError(
+                    f"no seam into {provider!r}: it is not an HTTP service "
+                    f"(HTTP services: {', '.join(sorted(self._upstreams))})"
+                )
+            proxy = SeamProxy(
+                consumer,
+                provider,
+                self._upstreams[provider],
+                journal=self.journal,
+                current_test=self._current_test,
+                contract=self._contracts.get(provider),
+                options=self._options,
+            )
             self._loop.run(proxy.start())
             self._proxies[name] = proxy
             return proxy
@@ -137,8 +152,14 @@ class SeamView:
     def exchanges(self, *, all_tests: bool = False) -> list[Exchange]:
         return [e for e in self._seams.exchanges(all_tests=all_tests) if e.seam == self.name]
 
-    def calls(self, method: str | None = None, path: str | None = None,
-              status: int | None = None, *, all_tests: bool = False) -> Calls:
+    def calls(
+        self,
+        method: str | None = None,
+        path: str | None = None,
+        status: int | None = None,
+        *,
+        all_tests: bool = False,
+    ) -> Calls:
         where = self.name + ("" if all_tests else " in this test")
         return query(self.exchanges(all_tests=all_tests), where, method, path, status)
 
@@ -166,12 +187,22 @@ class SeamView:
         one, to a stub server loaded from the provider's `stubs` mappings."""
         url = self._seams._stub_for(self.provider) if stub is None else getattr(stub, "url", stub)
         if not isinstance(url, str) or not url.startswith("http://"):
-            raise SeamlineError(f"use_stub: expected a MockServer or an http:// URL, found {stub!r}")
+            raise SeamlineError(
+                f"use_stub: expected a MockServer or an http:// URL, found {stub!r}"
+            )
         return self._switch(Route("stub", url.rstrip("/")))
 
-    def fault(self, *, latency_ms: float = 0.0, status: int | None = None, body: str = "",
-              reset: bool = False, timeout: bool = False, drop_after_bytes: int | None = None,
-              rate: float = 1.0) -> SeamView:
+    def fault(
+        self,
+        *,
+        latency_ms: float = 0.0,
+        status: int | None = None,
+        body: str = "",
+        reset: bool = False,
+        timeout: bool = False,
+        drop_after_bytes: int | None = None,
+        rate: float = 1.0,
+    ) -> SeamView:
         """Inject a fault on top of the current route (real or stub)."""
         fault = Fault(latency_ms, status, body, reset, timeout, drop_after_bytes, rate)
         route = self._proxy.route

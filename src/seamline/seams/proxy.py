@@ -28,8 +28,8 @@ from seamline.http import (
     Request,
     Response,
     UpstreamError,
+    wire,
 )
-from seamline.http import wire
 from seamline.seams.capture import Capture
 from seamline.seams.exchange import Exchange, HeaderList, RequestRecord, ResponseRecord, seam_name
 from seamline.seams.journal import Journal

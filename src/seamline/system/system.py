@@ -18,11 +18,14 @@ from seamline import __version__
 from seamline.config import SystemConfig, load_config
 from seamline.config.templates import render as render_template
 from seamline.errors import SeamlineError, StartError
+from seamline.seams.journal import Journal
+from seamline.seams.manager import Seams, SeamView
 from seamline.services.base import Render, RunContext, Service
 from seamline.services.registry import create_service
 from seamline.system import lifecycle, rundir
 from seamline.system.procs import ProcessTracker
 from seamline.system.record import TestLog, now_iso, write_run_json
+from seamline.system.wiring import ServiceValues, StubServers, http_upstreams, make_seams
 
 if TYPE_CHECKING:
     from seamline.http.loop import LoopThread
@@ -49,9 +52,12 @@ class System:
         self._started: list[str] = []
         self._watchdog: subprocess.Popen[bytes] | None = None
         self._loop: LoopThread | None = None
-        self._loop_lock = threading.Lock()
+        self._loop_lock = threading.RLock()
         self._clients: dict[str, httpx.Client] = {}
         self.tests: TestLog | None = None
+        self.journal: Journal | None = None
+        self._seams: Seams | None = None
+        self._stubs = StubServers(config, self.loop)
         self._started_at = ""
         self._needs = {name: config.needs(name) for name in config.spec.services}
 
@@ -70,6 +76,9 @@ class System:
         self.dirs = rundir.create_run(self.run_root, self.record_root, self.worker)
         self._watchdog = _spawn_watchdog(self.dirs)
         self.tests = TestLog(self.dirs.record_dir)
+        self.journal = Journal(
+            self.dirs.record_dir / "journal.jsonl", config_in_memory(self.config)
+        )
         self._started_at = now_iso()
         atexit.register(self.stop)
         ctx = RunContext(
@@ -112,10 +121,16 @@ class System:
         self._clients.clear()
         errors = lifecycle.stop_all(self.services, self._started, self._needs)
         self._started = []
+        info = self.describe()
+        if self._seams is not None:
+            self._seams.close()
+            self._seams = None
+        elif self.journal is not None:
+            self.journal.close()
+        self._stubs.close()
         if self._loop is not None:
             self._loop.stop()
             self._loop = None
-        info = self.describe()
         rundir.remove_run_dir(self.dirs.run_dir)
         if self._watchdog is not None:
             _release_watchdog(self._watchdog)
@@ -138,12 +153,15 @@ class System:
 
     def loop(self) -> LoopThread:
         """The run's asyncio loop thread (stub servers, seam proxies), started on first use."""
+        with self._loop_lock:
+            return self._start_loop()
+
+    def _start_loop(self) -> LoopThread:
         from seamline.http.loop import LoopThread
 
-        with self._loop_lock:
-            if self._loop is None:
-                self._loop = LoopThread(f"seamline-loop-{self.config.name}")
-            return self._loop
+        if self._loop is None:
+            self._loop = LoopThread(f"seamline-loop-{self.config.name}")
+        return self._loop
 
     def describe(self) -> dict[str, Any]:
         """The system as `run.json` records it: services, seams, how each runs."""
@@ -170,6 +188,7 @@ class System:
                 {"consumer": link.consumer, "provider": link.provider, "variable": link.variable}
                 for link in self.config.links
             ],
+            "seams_used": self._seams.names() if self._seams is not None else [],
         }
 
     # -- tests -------------------------------------------------------------
@@ -189,9 +208,41 @@ class System:
 
     # -- templates ---------------------------------------------------------
 
-    def values_for(self, consumer: str) -> dict[str, dict[str, str]]:
-        """What `{name.attr}` means for `consumer` (the seam layer rewrites `url`)."""
-        return {name: service.attributes() for name, service in self.services.items()}
+    def values_for(self, consumer: str) -> dict[str, ServiceValues]:
+        """What `{name.attr}` means for `consumer`: `url` is the seam into `name`."""
+        return {
+            name: ServiceValues(consumer, service, lambda: self.seams)
+            for name, service in self.services.items()
+        }
+
+    # -- seams -------------------------------------------------------------------------
+
+    @property
+    def seams(self) -> Seams:
+        """Every seam of the running system (proxies start on first use)."""
+        with self._loop_lock:
+            if self._seams is None:
+                if self.journal is None:
+                    raise SeamlineError("the System is not started")
+                self._seams = make_seams(
+                    self.config,
+                    self.services,
+                    self._start_loop(),
+                    self.journal,
+                    lambda: self.current_test,
+                    self._stubs,
+                )
+            return self._seams
+
+    def seam(self, consumer: str, provider: str | None = None) -> SeamView:
+        """`system.seam("api", "payments")` (or `"api -> payments"`): what crossed it."""
+        return self.seams.view(consumer, provider)
+
+    def reset_seams(self) -> None:
+        """Every seam back to real, stub servers' requests forgotten (between tests)."""
+        if self._seams is not None:
+            self._seams.reset()
+        self._stubs.reset()
 
     def _renderer(self, name: str) -> Render:
         assert self.dirs is not None
@@ -211,10 +262,25 @@ class System:
             ) from None
 
     def url(self, name: str) -> str:
+        """The address the test uses for `name`: the `test -> name` seam for HTTP services."""
+        service = self.service(name)
+        if name in http_upstreams({name: service}):
+            return self.seams.url("test", name)
+        if service.url is None:
+            raise SeamlineError(f"service {name!r} has no url")
+        return service.url
+
+    def direct_url(self, name: str) -> str:
+        """The service's own address, bypassing every seam."""
         url = self.service(name).url
         if url is None:
             raise SeamlineError(f"service {name!r} has no url")
         return url
+
+    def browser_url(self, name: str) -> str:
+        """The address a browser should use for `name`: the `browser -> name` seam."""
+        self.service(name)
+        return self.seams.url("browser", name)
 
     def env(self, name: str) -> dict[str, str]:
         """The environment variables seamline handed `name` (templates rendered)."""
@@ -243,6 +309,10 @@ class System:
         if self.dirs is None:
             raise SeamlineError("the System is not started")
         return self.dirs.record_dir
+
+
+def config_in_memory(config: SystemConfig) -> int:
+    return config.spec.seams.journal_in_memory
 
 
 def _default_record_root(config: SystemConfig) -> Path:

@@ -29,7 +29,8 @@ class ServiceValues(Mapping[str, str]):
     def __getitem__(self, attr: str) -> str:
         name = self._provider.name
         seamed = self._provider.kind in HTTP_KINDS and self._direct.get("url", "").startswith(
-            "http://")
+            "http://"
+        )
         if seamed and attr == "url" and self._consumer != name:
             return self._seams().url(self._consumer, name)
         if seamed and attr == "browser_url":
@@ -50,8 +51,8 @@ def http_upstreams(services: Mapping[str, Service]) -> dict[str, str]:
     return {
         name: service.attributes()["direct_url"]
         for name, service in services.items()
-        if service.kind in HTTP_KINDS and service.attributes().get("direct_url", "").startswith(
-            "http://")
+        if service.kind in HTTP_KINDS
+        and service.attributes().get("direct_url", "").startswith("http://")
     }
 
 
@@ -83,7 +84,7 @@ class StubServers:
             spec = self._config.spec.services[provider]
             if spec.stubs is None:
                 raise SeamlineError(
-                    f"cannot stub {provider!r}: it has no stubs. Add stubs = \"path/to/mappings\" "
+                    f'cannot stub {provider!r}: it has no stubs. Add stubs = "path/to/mappings" '
                     f"(WireMock mappings) to [services.{provider}] in {self._config.path}, or "
                     "pass a MockServer: seam.use_stub(mock)"
                 )
@@ -95,7 +96,7 @@ class StubServers:
     def reset(self) -> None:
         """Forget requests and scenario states between tests (the stubs stay)."""
         for server in self._servers.values():
-            server.reset_journal()
+            server.reset_requests()
             server.reset_scenarios()
 
     def close(self) -> None:
@@ -104,12 +105,24 @@ class StubServers:
         self._servers.clear()
 
 
-def make_seams(config: SystemConfig, services: Mapping[str, Service], loop: LoopThread,
-               journal: Journal, current_test: Callable[[], str | None],
-               stubs: StubServers) -> Seams:
+def make_seams(
+    config: SystemConfig,
+    services: Mapping[str, Service],
+    loop: LoopThread,
+    journal: Journal,
+    current_test: Callable[[], str | None],
+    stubs: StubServers,
+) -> Seams:
     spec = config.spec.seams
-    options = SeamOptions(body_cap=spec.body_cap, stream_above=spec.stream_above,
-                          timeout=spec.timeout, via=spec.via)
-    return Seams(loop, journal, upstreams=http_upstreams(services),
-                 contracts=load_contracts(config), options=options, current_test=current_test,
-                 stub_for=stubs.url_for)
+    options = SeamOptions(
+        body_cap=spec.body_cap, stream_above=spec.stream_above, timeout=spec.timeout, via=spec.via
+    )
+    return Seams(
+        loop,
+        journal,
+        upstreams=http_upstreams(services),
+        contracts=load_contracts(config),
+        options=options,
+        current_test=current_test,
+        stub_for=stubs.url_for,
+    )
