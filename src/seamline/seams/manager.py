@@ -41,7 +41,9 @@ class Seams:
         self._current_test = current_test
         self._stub_for = stub_for
         self._proxies: dict[str, SeamProxy] = {}
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
+        # modes asked for a whole provider; seams into it created later get them too
+        self._provider_modes: dict[str, Any] = {}
 
     def proxy(self, consumer: str, provider: str) -> SeamProxy:
         """The proxy for `consumer -> provider`, started now if it is the first use."""
@@ -66,6 +68,8 @@ class Seams:
             )
             self._loop.run(proxy.start())
             self._proxies[name] = proxy
+            if provider in self._provider_modes:
+                SeamView(self, proxy).set_mode(self._provider_modes[provider])
             return proxy
 
     def url(self, consumer: str, provider: str) -> str:
@@ -111,17 +115,24 @@ class Seams:
 
     def reset(self) -> None:
         """Every seam back to its real provider, with no fault."""
+        self._provider_modes.clear()
         for proxy in list(self._proxies.values()):
             if proxy.route.kind != "real" or proxy.route.fault is not None:
                 proxy.switch(Route("real", proxy.real_upstream), self._loop.loop)
 
     def set_provider_mode(self, provider: str, mode: str | Fault | Any) -> None:
         """Switch every seam into `provider` (marker form: "real", "stub", a Fault or a stub)."""
-        seams = [p for p in self._proxies.values() if p.provider == provider]
-        if not seams:
-            raise SeamlineError(f"no seam into {provider!r} (seams: {', '.join(self.names())})")
-        for proxy in seams:
-            SeamView(self, proxy).set_mode(mode)
+        if provider not in self._upstreams:
+            raise SeamlineError(
+                f"no seam into {provider!r}: it is not an HTTP service "
+                f"(HTTP services: {', '.join(sorted(self._upstreams))})"
+            )
+        if mode == "stub":  # find the provider's stubs now, so a problem fails the setup
+            mode = self._stub_for(provider)
+        with self._lock:
+            for proxy in [p for p in self._proxies.values() if p.provider == provider]:
+                SeamView(self, proxy).set_mode(mode)
+            self._provider_modes[provider] = mode
 
     def close(self) -> None:
         for proxy in list(self._proxies.values()):
