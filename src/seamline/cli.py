@@ -19,6 +19,7 @@ from seamline import console as out
 from seamline.config import SystemConfig, find_config, load_config
 from seamline.errors import ConfigError, SeamlineError
 from seamline.system.state import (
+    SeamRow,
     ServiceRow,
     UpState,
     read_state,
@@ -127,6 +128,12 @@ def _rows(system: System) -> list[ServiceRow]:
     return rows
 
 
+def _seam_rows(system: System) -> list[SeamRow]:
+    if system._seams is None:
+        return []
+    return [SeamRow(view.name, view.url, system.direct_url(view.provider)) for view in system.seams]
+
+
 def cmd_up(args: argparse.Namespace, _: list[str]) -> int:
     config = _config(args)
     if args.detach:
@@ -146,12 +153,14 @@ def cmd_up(args: argparse.Namespace, _: list[str]) -> int:
             write_state(state_file, state)
         raise
     try:
-        state.status, state.services = "ready", _rows(system)
+        state.status, state.services, state.seams = "ready", _rows(system), _seam_rows(system)
         state.run_id, state.record_dir = system.record_dir.name, str(system.record_dir)
         if state_file:
             write_state(state_file, state)
         else:
             console.print(out.services_table(state.services, f"{config.name} is up"))
+            if state.seams:
+                console.print(out.seams_table(state.seams))
             console.print("Press Ctrl-C to stop.")
         stop.wait()
     finally:
@@ -186,6 +195,8 @@ def _up_detached(config: SystemConfig, profile: str | None) -> int:
     out.console().print(
         out.services_table(state.services, f"{config.name} is up (pid {state.pid})")
     )
+    if state.seams:
+        out.console().print(out.seams_table(state.seams))
     out.console().print("Stop it with: seamline down " + str(config.base_dir))
     return EXIT_OK
 

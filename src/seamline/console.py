@@ -10,7 +10,7 @@ from rich.table import Table
 from rich.tree import Tree
 
 from seamline.config import SystemConfig
-from seamline.system.state import ServiceRow
+from seamline.system.state import SeamRow, ServiceRow
 
 
 def console(stderr: bool = False) -> Console:
@@ -31,6 +31,15 @@ def services_table(rows: list[ServiceRow], title: str) -> Table:
     if logs:
         table.caption = "logs: " + ", ".join(logs)
         table.caption_justify = "left"
+    return table
+
+
+def seams_table(rows: list[SeamRow]) -> Table:
+    table = Table(title="seams (every exchange is recorded)", title_justify="left")
+    for column in ("seam", "proxy", "forwards to"):
+        table.add_column(column)
+    for row in rows:
+        table.add_row(row.seam, row.url, row.provider_url)
     return table
 
 

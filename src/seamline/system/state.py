@@ -25,6 +25,13 @@ class ServiceRow:
 
 
 @dataclass
+class SeamRow:
+    seam: str
+    url: str
+    provider_url: str
+
+
+@dataclass
 class UpState:
     pid: int
     start_time: int | None
@@ -35,6 +42,7 @@ class UpState:
     run_id: str = ""
     record_dir: str = ""
     services: list[ServiceRow] = field(default_factory=list)
+    seams: list[SeamRow] = field(default_factory=list)
 
     @classmethod
     def for_this_process(cls, config: Path, profile: str | None) -> UpState:
@@ -61,7 +69,8 @@ def read_state(path: Path) -> UpState | None:
     except (OSError, ValueError):
         return None
     rows = [ServiceRow(**row) for row in raw.pop("services", [])]
-    return UpState(**raw, services=rows)
+    seams = [SeamRow(**row) for row in raw.pop("seams", [])]
+    return UpState(**raw, services=rows, seams=seams)
 
 
 def wait_for_status(path: Path, owner_pid: int, timeout: float) -> UpState | None:
