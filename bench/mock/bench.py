@@ -14,7 +14,6 @@ import http.client
 import json
 import os
 import platform
-import re
 import shutil
 import signal
 import socket
@@ -26,6 +25,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+import benchlib  # noqa: E402
+from benchlib import wrk  # noqa: E402
+
 ROOT = HERE.parent.parent
 HELLO = {"message": "hello", "items": [1, 2, 3]}
 JOURNAL = 1000  # request journal bound given to both WireMock-format servers
@@ -94,32 +97,6 @@ def first_200(port: int, deadline: float) -> bool:
         except OSError:
             time.sleep(0.002)
     return False
-
-
-UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
-
-
-def wrk(
-    port: int, path: str, connections: int, seconds: int, post: bool
-) -> tuple[float, dict[str, float], str]:
-    cmd = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "5s"]
-    if post:
-        cmd += ["-s", str(HERE / "post.lua")]
-    out = subprocess.run(
-        [*cmd, f"http://127.0.0.1:{port}{path}"],
-        capture_output=True,
-        text=True,
-        timeout=seconds + 30,
-        check=True,
-    ).stdout
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
-    latency = {}
-    for pct, value, unit in re.findall(
-        r"^\s+(50|99)(?:\.000)?%\s+([\d.]+)(us|ms|s)\s*$", out, re.M
-    ):
-        latency[pct] = float(value) * UNITS[unit]
-    bad = re.search(r"Non-2xx or 3xx responses: (\d+)|Socket errors: (.*)", out)
-    return rps, latency, bad.group(0) if bad else ""
 
 
 def rss_mb(pid: int) -> float:
@@ -218,17 +195,7 @@ def table(results: list[Result]) -> str:
 
 
 def write_results(text: str) -> None:
-    path = ROOT / "bench" / "RESULTS.md"
-    current = path.read_text() if path.exists() else "# Bench results\n"
-    section = "## Stub engine"
-    pattern = re.compile(rf"^{section}\n.*?(?=^## |\Z)", re.M | re.S)
-    block = f"{section}\n\n{text.strip()}\n\n"
-    current = (
-        pattern.sub(block, current)
-        if pattern.search(current)
-        else current.rstrip() + "\n\n" + block
-    )
-    path.write_text(current)
+    benchlib.write_results("Stub engine", text)
 
 
 def main() -> int:

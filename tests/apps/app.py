@@ -60,6 +60,9 @@ class Handler(BaseHTTPRequestHandler):
             self._chain(url.path.removeprefix("/chain").strip("/"), parse_qs(url.query))
         elif url.path == "/big":
             self._big(parse_qs(url.query))
+        elif url.path == "/sleep":
+            time.sleep(float(parse_qs(url.query)["s"][0]))
+            self._send(200, b'{"slept": true}')
         else:
             self._send(404, b'{"error": "not found"}')
 

@@ -127,6 +127,7 @@ def test_a_50_mb_body_streams_through_both_ways_without_being_buffered(chain):
     assert answer.json() == {"size": size, "sha256": expected.hexdigest()}
     received = 0
     with httpx.stream("GET", chain.url("c") + f"/big?bytes={size}", timeout=60) as response:
+        assert response.headers["content-length"] == str(size)  # streamed, length kept
         for piece in response.iter_bytes():
             received += len(piece)
     assert received == size
@@ -163,3 +164,21 @@ def test_a_thousand_concurrent_requests_are_each_in_the_journal_exactly_once(
     assert sorted(paths) == sorted(f"/item/{n}" for n in range(1000))
     seqs = [e.seq for e in system.seams.journal.select()]
     assert sorted(seqs) == list(range(1, 1001))
+
+
+def test_a_provider_that_never_answers_is_given_up_after_the_seam_timeout(
+    write_config, start_system
+):
+    system = start_system(
+        write_config("""
+    [seams]
+    timeout = 0.5
+    [services.slow]
+    command = "{APP} --port {self.port}"
+    """)
+    )
+    with pytest.raises(httpx.TransportError):
+        httpx.get(system.url("slow") + "/sleep?s=30", timeout=20)
+    hop = system.seam("test", "slow").one()
+    assert hop.outcome == "timeout" and hop.response is None
+    assert "no answer from slow in 0.5 s" in (hop.error or "")

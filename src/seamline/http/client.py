@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 from collections import defaultdict
 from collections.abc import AsyncIterable, AsyncIterator
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 import httptools
@@ -187,6 +188,24 @@ class _ClientConnection(asyncio.Protocol):
         self.closed = True
 
 
+def _origin_end(url: str) -> int:
+    """Where `http://host:port` ends in `url` (the path or query starts there)."""
+    if not url.startswith("http://"):
+        return len(url)  # _split_origin rejects it with a clear message
+    ends = [i for i in (url.find("/", 7), url.find("?", 7)) if i >= 0]
+    return min(ends) if ends else len(url)
+
+
+@lru_cache(maxsize=256)
+def _split_origin(origin: str) -> tuple[tuple[str, int], str]:
+    """("host", port) and the Host header of an `http://host:port` origin (cached: a proxy
+    sends every request to the same few origins)."""
+    parts = urlsplit(origin)
+    if parts.scheme != "http" or not parts.hostname:
+        raise ValueError(f"expected an http:// URL with a host, found {origin!r}")
+    return (parts.hostname, parts.port or 80), parts.netloc
+
+
 class HttpClient:
     def __init__(self, *, max_idle_per_host: int = 64, connect_timeout: float = 10.0) -> None:
         self._idle: defaultdict[tuple[str, int], list[_ClientConnection]] = defaultdict(list)
@@ -200,12 +219,10 @@ class HttpClient:
         headers: list[tuple[str, str]] | None = None,
         body: bytes | AsyncIterable[bytes] = b"",
     ) -> ClientResponse:
-        parts = urlsplit(url)
-        if parts.scheme != "http" or not parts.hostname:
-            raise ValueError(f"expected an http:// URL with a host, found {url!r}")
-        key = (parts.hostname, parts.port or 80)
-        target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-        host = parts.netloc
+        origin_end = _origin_end(url)
+        key, host = _split_origin(url[:origin_end])
+        rest = url[origin_end:]
+        target = rest if rest.startswith("/") else "/" + rest
         for attempt in range(2):
             conn, reused = await self._connection(key)
             head = conn.begin(method == "HEAD")

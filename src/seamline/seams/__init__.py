@@ -1,8 +1,24 @@
 """Seams: a recording proxy on every link between components, and assertions on what crossed."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from seamline.seams.assertions import Calls, Flow, eventually
 from seamline.seams.exchange import Exchange, Violation
-from seamline.seams.manager import Seams, SeamView
 from seamline.seams.modes import Fault
 
+if TYPE_CHECKING:
+    from seamline.seams.manager import Seams, SeamView
+
 __all__ = ["Calls", "Exchange", "Fault", "Flow", "SeamView", "Seams", "Violation", "eventually"]
+
+
+def __getattr__(name: str) -> Any:
+    # The manager pulls in the HTTP engine and the contract checker; load it on demand
+    # (contracts import this package's exchange types).
+    if name in ("Seams", "SeamView"):
+        from seamline.seams import manager
+
+        return getattr(manager, name)
+    raise AttributeError(f"module 'seamline.seams' has no attribute {name!r}")

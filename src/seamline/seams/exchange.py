@@ -10,6 +10,8 @@ from functools import cached_property
 from typing import Any
 from urllib.parse import parse_qs
 
+import orjson
+
 from seamline.errors import SeamlineError
 
 FORMAT_VERSION = 1
@@ -65,8 +67,8 @@ class Body:
         except UnicodeDecodeError:
             record["base64"] = base64.b64encode(self.data).decode()
         if self.is_json and not self.truncated and record["text"] is not None:
-            with contextlib.suppress(ValueError):
-                record["json"] = json.loads(self.data)
+            with contextlib.suppress(orjson.JSONDecodeError):
+                record["json"] = orjson.loads(self.data)
         return record
 
     @classmethod

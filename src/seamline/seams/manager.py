@@ -99,7 +99,7 @@ class Seams:
         test = self._current_test()
         if all_tests or test is None:
             return self.journal.select()
-        return self.journal.select(lambda e: e.test == test)
+        return self.journal.select(test=test)
 
     def sequence(self, *, all_tests: bool = False) -> Flow:
         """Every exchange of the current test across all seams, in the order they started."""
@@ -161,7 +161,8 @@ class SeamView:
     # -- assertions ------------------------------------------------------------------------
 
     def exchanges(self, *, all_tests: bool = False) -> list[Exchange]:
-        return [e for e in self._seams.exchanges(all_tests=all_tests) if e.seam == self.name]
+        test = None if all_tests else self._seams._current_test()
+        return self._seams.journal.select(seam=self.name, test=test)
 
     def calls(
         self,

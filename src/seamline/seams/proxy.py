@@ -16,9 +16,11 @@ import random
 import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
+from typing import Any
 
 from seamline.contracts import Contract
 from seamline.http import (
+    ClientResponse,
     HttpClient,
     HttpServer,
     Limits,
@@ -84,11 +86,15 @@ class SeamProxy:
         self._server = HttpServer(self.handle, limits=Limits(body_high_water=256 * 1024))
         self._rng = random.Random()
         self._held: set[asyncio.Future[None]] = set()
+        self._inflight: dict[asyncio.Task[Any], float] = {}
+        self._timed_out: set[asyncio.Task[Any]] = set()
+        self._closed = False
 
     # -- lifecycle and control (control methods are called from the test thread) --------
 
     async def start(self, port: int = 0) -> None:
         await self._server.start("127.0.0.1", port)
+        asyncio.get_running_loop().call_later(1.0, self._sweep)
 
     @property
     def url(self) -> str:
@@ -99,6 +105,7 @@ class SeamProxy:
         return self._server.port
 
     async def close(self) -> None:
+        self._closed = True
         self._release_held()
         await self._server.close()
         await self._client.close()
@@ -130,26 +137,56 @@ class SeamProxy:
             injected = await self._inject(fault, record, body)
             if injected is not None:
                 return injected
+        upstream = await self._forward(request, route, body, record)
+        if upstream is None:
+            return RawReply(_reset)  # the consumer meets a connection error, as it would
+        return await self._reply(upstream, record)
+
+    async def _forward(
+        self, request: Request, route: Route, body: bytes | AsyncIterator[bytes], record: _Record
+    ) -> ClientResponse | None:
+        """The provider's response, or None (recorded) when there is none."""
+        task = asyncio.current_task()
+        assert task is not None
+        self._inflight[task] = time.monotonic()
         try:
-            upstream = await asyncio.wait_for(
-                self._client.request(
-                    request.method,
-                    route.upstream + request.target,
-                    self._forward_headers(request),
-                    body,
-                ),
-                self.options.timeout,
+            return await self._client.request(
+                request.method,
+                route.upstream + request.target,
+                self._forward_headers(request),
+                body,
             )
-        except TimeoutError:
+        except asyncio.CancelledError:
+            if task not in self._timed_out:
+                raise
+            self._timed_out.discard(task)
             record.finish(
-                "timeout", None, f"no answer from {self.provider} in {self.options.timeout:g} s"
+                "timeout", error=f"no answer from {self.provider} in {self.options.timeout:g} s"
             )
-            return RawReply(_reset)
         except UpstreamError as err:
             refused = "cannot connect" in str(err)
-            record.finish("refused" if refused else "reset", None, str(err))
-            return RawReply(_reset)  # the consumer meets a connection error, as it would
+            record.finish("refused" if refused else "reset", error=str(err))
+        finally:
+            self._inflight.pop(task, None)
+        return None
+
+    def _sweep(self) -> None:
+        """Once a second: give up on requests the provider has held past the timeout.
+
+        One sweep for all requests costs far less than a timer per request.
+        """
+        if self._closed:
+            return
+        deadline = time.monotonic() - self.options.timeout
+        for task, started in list(self._inflight.items()):
+            if started < deadline:
+                self._timed_out.add(task)
+                task.cancel()
+        asyncio.get_running_loop().call_later(1.0, self._sweep)
+
+    async def _reply(self, upstream: ClientResponse, record: _Record) -> Reply:
         headers = [(k, v) for k, v in upstream.headers if k.lower() not in HOP_BY_HOP]
+        fault = record.fault
         if fault is not None and fault.drop_after_bytes is not None:
             return await self._truncate(
                 upstream.status,
@@ -164,12 +201,14 @@ class SeamProxy:
             try:
                 data = await upstream.read()
             except UpstreamError as err:
-                record.finish("reset", None, str(err))
+                record.finish("reset", error=str(err))
                 return RawReply(_reset)
             record.response(upstream.status, upstream.reason, headers).add(data)
             record.finish("fault" if fault else "ok")
             return Response(upstream.status, headers, data, reason=upstream.reason)
         capture = record.response(upstream.status, upstream.reason, headers)
+        if length is not None:  # a large body keeps its length: streamed, not re-chunked
+            headers = [*headers, ("Content-Length", str(length))]
         return Response(
             upstream.status,
             headers,
@@ -194,10 +233,10 @@ class SeamProxy:
             async for _ in body:  # keep the request, then answer
                 pass
         if fault.reset:
-            record.finish("fault", None, "connection reset injected by seamline")
+            record.finish("fault", "connection reset injected by seamline")
             return RawReply(_reset)
         if fault.timeout:
-            record.finish("fault", None, "no answer: timeout injected by seamline")
+            record.finish("fault", "no answer: timeout injected by seamline")
             held = asyncio.get_running_loop().create_future()
             self._held.add(held)
             await asyncio.wait([held], timeout=self.options.timeout)
@@ -276,7 +315,7 @@ class _Record:
         self._response = (status, reason, headers, capture)
         return capture
 
-    def finish(self, outcome: str, response: None = None, error: str | None = None) -> None:
+    def finish(self, outcome: str, error: str | None = None) -> None:
         if self._done:
             return
         self._done = True
@@ -312,6 +351,6 @@ class _Record:
             duration_ms=round((time.monotonic() - self.mono) * 1000, 3),
             fault=self.fault.to_json() if self.fault else None,
         )
-        if proxy.contract is not None and outcome in ("ok",) and self.fault is None:
+        if proxy.contract is not None and self.fault is None:
             exchange.violations = proxy.contract.check(exchange)
         proxy.journal.add(exchange)

@@ -12,6 +12,7 @@ import json
 import threading
 import time
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,21 @@ FORMAT_VERSION = 1
 
 
 def now_iso() -> str:
-    return datetime.now(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
+    """The time as `2026-11-25T10:00:00.123456Z` (UTC)."""
+    return iso_at(time.time())
+
+
+@lru_cache(maxsize=8)
+def _second(second: int) -> str:
+    return datetime.fromtimestamp(second, UTC).strftime("%Y-%m-%dT%H:%M:%S")
+
+
+def iso_at(epoch: float) -> str:
+    """`epoch` in the record format; the date-time part is formatted once per second
+    (the seam proxy stamps every exchange twice, on its hot path)."""
+    second = int(epoch)
+    micros = min(999_999, round((epoch - second) * 1_000_000))
+    return f"{_second(second)}.{micros:06d}Z"
 
 
 class JsonLines:
