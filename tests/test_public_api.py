@@ -1,0 +1,28 @@
+"""What `import seamline` offers, and that it stays cheap to import."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import seamline
+
+
+def test_every_public_name_resolves():
+    for name in seamline.__all__:
+        assert getattr(seamline, name) is not None, name
+
+
+def test_unknown_names_raise_attribute_error():
+    try:
+        _ = seamline.Nope  # type: ignore[attr-defined]
+    except AttributeError as err:
+        assert "no attribute 'Nope'" in str(err)
+    else:
+        raise AssertionError("seamline.Nope resolved")
+
+
+def test_importing_seamline_does_not_load_the_engine():
+    code = "import sys, seamline; print('seamline.http' in sys.modules, 'httpx' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "False"]
