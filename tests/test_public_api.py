@@ -5,6 +5,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 import seamline
 
 
@@ -14,12 +16,8 @@ def test_every_public_name_resolves():
 
 
 def test_unknown_names_raise_attribute_error():
-    try:
+    with pytest.raises(AttributeError, match="no attribute 'Nope'"):
         _ = seamline.Nope  # type: ignore[attr-defined]
-    except AttributeError as err:
-        assert "no attribute 'Nope'" in str(err)
-    else:
-        raise AssertionError("seamline.Nope resolved")
 
 
 def test_importing_seamline_does_not_load_the_engine():
