@@ -32,6 +32,12 @@ def service_base_env() -> dict[str, str]:
     return env
 
 
+def loopback_http_attributes(name: str, port: int) -> dict[str, str]:
+    """The template attributes of an HTTP service on a loopback port."""
+    url = f"http://127.0.0.1:{port}"
+    return {"url": url, "direct_url": url, "host": "127.0.0.1", "port": str(port), "name": name}
+
+
 @dataclass
 class RunContext:
     """What a service needs from the run it belongs to."""

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 
 from seamline.errors import StartError
 from seamline.mock.server import MockServer
-from seamline.services.base import Render, Service
+from seamline.services.base import Render, Service, loopback_http_attributes
 from seamline.system.ports import LOOPBACK, free_port
 
 
@@ -30,14 +30,7 @@ class MockService(Service):
         self.port = int(self.spec.port) or free_port()
 
     def attributes(self) -> dict[str, str]:
-        url = f"http://{LOOPBACK}:{self.port}"
-        return {
-            "url": url,
-            "direct_url": url,
-            "host": LOOPBACK,
-            "port": str(self.port),
-            "name": self.name,
-        }
+        return loopback_http_attributes(self.name, self.port)
 
     def start(self, render: Render) -> None:
         if not self.port:

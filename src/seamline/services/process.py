@@ -10,7 +10,7 @@ from seamline.config.model import ProcessSpec
 from seamline.config.probes import Probe
 from seamline.config.templates import refs
 from seamline.errors import StartError
-from seamline.services.base import Render, RunContext, Service
+from seamline.services.base import Render, RunContext, Service, loopback_http_attributes
 from seamline.system.ports import LOOPBACK, free_port
 from seamline.system.procs import ManagedProcess
 from seamline.system.readiness import NotReady, ProbeTarget, backoff, make_check
@@ -32,14 +32,7 @@ class ProcessService(Service):
         self.port = self.spec.port or free_port()
 
     def attributes(self) -> dict[str, str]:
-        url = f"http://{LOOPBACK}:{self.port}"
-        return {
-            "url": url,
-            "direct_url": url,
-            "host": LOOPBACK,
-            "port": str(self.port),
-            "name": self.name,
-        }
+        return loopback_http_attributes(self.name, self.port)
 
     @property
     def env(self) -> dict[str, str]:
