@@ -6,6 +6,7 @@ ports, data and run dir) and stops when the session ends.
 
 from __future__ import annotations
 
+import importlib
 import os
 import warnings
 from collections.abc import Generator, Iterator
@@ -33,11 +34,20 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption(
         "--seamline-profile", default=None, help="a [profiles.NAME] of the config to apply"
     )
+    group.addoption(
+        "--seamline-report",
+        default=None,
+        metavar="DIR",
+        help="write the run's report (HTML, JSON) into DIR at the end of the session",
+    )
+    parser.addini("seamline_report", "write the run's report into this directory")
     parser.addini("seamline_config", "the system's seamline.toml, relative to the ini file")
     parser.addini("seamline_profile", "a [profiles.NAME] of the config to apply")
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    if config.pluginmanager.hasplugin("xdist") and not hasattr(config, "workerinput"):
+        config.pluginmanager.register(_XdistController(config), "seamline-xdist")
     config.addinivalue_line(
         "markers",
         "seams(**modes): switch the seams into a provider for this test, e.g. "
@@ -94,10 +104,38 @@ def system(pytestconfig: pytest.Config) -> System:
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
-    started = session.config.stash.get(SYSTEM_KEY, None)
+    config = session.config
+    records = config.stash.setdefault(RECORDS_KEY, [])
+    started = config.stash.get(SYSTEM_KEY, None)
     if started is not None:
-        del session.config.stash[SYSTEM_KEY]
+        del config.stash[SYSTEM_KEY]
         started.stop(failed=session.testsfailed > 0)
+        records.append(started.record_dir)
+    workeroutput = getattr(config, "workeroutput", None)
+    if workeroutput is not None:  # an xdist worker: the controller writes the report
+        workeroutput["seamline_records"] = [str(path) for path in records]
+        return
+    report_dir = config.getoption("seamline_report") or config.getini("seamline_report")
+    if report_dir and records:
+        _write_report(config, records, Path(str(report_dir)))
+
+
+class _XdistController:
+    """Collects each worker's record dir, so one report covers the whole run."""
+
+    def __init__(self, config: pytest.Config) -> None:
+        self.config = config
+
+    @pytest.hookimpl
+    def pytest_testnodedown(self, node: object, error: object) -> None:
+        output = getattr(node, "workeroutput", {})
+        records = self.config.stash.setdefault(RECORDS_KEY, [])
+        records.extend(Path(path) for path in output.get("seamline_records", []))
+
+
+def _write_report(config: pytest.Config, records: list[Path], out: Path) -> None:
+    report = importlib.import_module("seamline.report")
+    report.build_for_session(config, records, out)
 
 
 @pytest.fixture(autouse=True)
@@ -150,6 +188,7 @@ def _check_contracts(started: System) -> None:
 SYSTEM_KEY = pytest.StashKey[System]()
 CURRENT_KEY = pytest.StashKey[str]()
 REPORTS_KEY = pytest.StashKey[dict[str, pytest.TestReport]]()
+RECORDS_KEY = pytest.StashKey[list[Path]]()
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)

@@ -49,6 +49,7 @@ class System:
         self.services: dict[str, Service] = {}
         self.timings: dict[str, lifecycle.Timing] = {}
         self.dirs: rundir.RunDirs | None = None
+        self._record_dir: Path | None = None
         self._started: list[str] = []
         self._watchdog: subprocess.Popen[bytes] | None = None
         self._loop: LoopThread | None = None
@@ -74,6 +75,7 @@ class System:
             raise SeamlineError("this System is already started; stop() it first")
         rundir.reap_stale_runs(self.run_root)
         self.dirs = rundir.create_run(self.run_root, self.record_root, self.worker)
+        self._record_dir = self.dirs.record_dir
         self._watchdog = _spawn_watchdog(self.dirs)
         self.tests = TestLog(self.dirs.record_dir)
         self.journal = Journal(
@@ -306,9 +308,10 @@ class System:
 
     @property
     def record_dir(self) -> Path:
-        if self.dirs is None:
-            raise SeamlineError("the System is not started")
-        return self.dirs.record_dir
+        """This run's records (logs, journal, tests); they outlive the run."""
+        if self._record_dir is None:
+            raise SeamlineError("the System was never started")
+        return self._record_dir
 
 
 def config_in_memory(config: SystemConfig) -> int:
