@@ -167,16 +167,28 @@ def test_a_rerun_test_gets_one_entry_per_run_with_its_own_exchanges(tmp_path):
     assert second["exchanges"][0]["request"]["target"] == "/try/2"
 
 
-def test_over_budget_passed_tests_are_shortened_and_failed_ones_kept_whole(shop):
-    whole = by_name(model_of(shop))
-    model = model_of(shop, size_budget=20_000)
+def test_over_budget_the_biggest_passed_tests_are_shortened_first(shop):
+    whole = model_of(shop)
+    catalog_size = detail_size(by_name(whole)["test_catalog_and_logo"])
+    budget = whole["summary"]["detail_bytes"] - catalog_size // 2
+    model = model_of(shop, size_budget=budget)
     tests = by_name(model)
     catalog = tests["test_catalog_and_logo"]
     assert catalog["trimmed"] and "record dir" in catalog["trimmed"]
-    assert detail_size(catalog) < detail_size(whole["test_catalog_and_logo"])
-    for name in ("test_checkout_stores_the_order", "test_payment_service_down"):
-        assert tests[name] == whole[name]
+    assert detail_size(catalog) < catalog_size
+    assert [name for name, t in tests.items() if t["trimmed"]] == ["test_catalog_and_logo"]
     assert model["summary"]["detail_bytes"] == sum(detail_size(t) for t in model["tests"])
+    assert model["summary"]["detail_bytes"] <= budget
+
+
+def test_far_over_budget_failed_tests_keep_their_exchanges_and_passed_ones_their_counts(shop):
+    tests = by_name(model_of(shop, size_budget=1))
+    checkout = tests["test_checkout_stores_the_order"]
+    assert checkout["trimmed"].startswith("bodies cut to 1024 characters")
+    assert len(checkout["exchanges"]) == 2 and checkout["exchanges"][0]["request"]["headers"]
+    catalog = tests["test_catalog_and_logo"]
+    assert catalog["exchanges"] == [] and catalog["counts"]["exchanges"] == 3
+    assert catalog["trimmed"].startswith("exchanges, database changes and logs left out")
 
 
 def test_log_lines_beyond_the_limit_keep_the_start_and_the_end(shop):

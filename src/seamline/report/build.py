@@ -45,7 +45,9 @@ def write_report(model: dict[str, Any], out_dir: Path, options: ReportOptions) -
     json_path = None
     if options.write_json:
         json_path = out_dir / "report.json"
-        _write_atomically(json_path, json.dumps(model, ensure_ascii=False, indent=1))
+        # compact: a big run's report.json is tens of MB, and the C encoder is 10x faster
+        compact = json.dumps(model, ensure_ascii=False, separators=(",", ":"))
+        _write_atomically(json_path, compact)
     return ReportPaths(out_dir=out_dir, html=html_path, json=json_path)
 
 

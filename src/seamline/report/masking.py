@@ -49,6 +49,8 @@ CREDENTIAL_HEADERS: tuple[str, ...] = (
 # Values this short cannot be scrubbed from free text without destroying it
 # ("1", "yes"); they are still masked wherever their name says they are secret.
 MIN_SCRUBBED_LENGTH = 4
+_CACHED_LENGTH = 256
+_CACHE_ENTRIES = 200_000
 
 _WORDS = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
 _AUTH_SCHEMES = ("bearer", "basic", "digest", "negotiate", "token", "aws4-hmac-sha256")
@@ -107,6 +109,7 @@ class Masker:
         self.masked_values: set[str] = set()
         scrubbed = {v for v in known_values if len(v) >= MIN_SCRUBBED_LENGTH}
         self._scrub = _literal_alternation(scrubbed)
+        self._text_cache: dict[str, str] = {}
 
     def _remember(self, value: object) -> str:
         if isinstance(value, str | int | float) and not isinstance(value, bool):
@@ -147,18 +150,21 @@ class Masker:
 
     def json(self, value: Any, secret: bool = False) -> Any:
         """A copy of a JSON value with the values under secret-looking keys masked."""
-        if isinstance(value, dict):
+        # type() rather than isinstance(): parsed JSON holds exact types, and bodies
+        # hold hundreds of thousands of values.
+        kind = type(value)
+        if kind is str:
+            return self._remember(value) if secret else self.text(value)
+        if kind is dict:
+            matches = self.names.matches
             return {
-                key: self.json(item, secret or self.names.matches(str(key)))
-                for key, item in value.items()
+                key: self.json(item, secret or matches(str(key))) for key, item in value.items()
             }
-        if isinstance(value, list):
+        if kind is list:
             return [self.json(item, secret) for item in value]
-        if secret and value is not None and not isinstance(value, bool):
+        if secret and value is not None and kind is not bool:
             # Booleans and nulls say whether something is there, never what it is.
             return self._remember(value)
-        if isinstance(value, str):
-            return self.text(value)
         return value
 
     def row(self, row: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -184,6 +190,17 @@ class Masker:
     # -- by value and pattern, in free text -----------------------------------
 
     def text(self, text: str) -> str:
+        # Bodies repeat the same short strings (names, ids, statuses) thousands of times.
+        if len(text) > _CACHED_LENGTH:
+            return self._text(text)
+        masked = self._text_cache.get(text)
+        if masked is None:
+            if len(self._text_cache) >= _CACHE_ENTRIES:
+                self._text_cache.clear()
+            masked = self._text_cache[text] = self._text(text)
+        return masked
+
+    def _text(self, text: str) -> str:
         if not text:
             return text
         if self.names.mention.search(text):

@@ -1,8 +1,9 @@
 """One recorded exchange or database change as the report shows it: masked and bounded.
 
 The same views go into `report.json` and into the HTML page, so the two always
-agree. Bodies are pretty-printed (JSON) and cut to `body_limit` characters with
-their full size kept; binary bodies are never shown.
+agree. JSON bodies are kept as compact masked JSON (the page indents them), all
+bodies are cut to `body_limit` characters with their full size kept, and
+binary bodies are never shown.
 """
 
 from __future__ import annotations
@@ -29,8 +30,8 @@ def exchange_view(record: dict[str, Any], masker: Masker, body_limit: int) -> di
         "error": masker.text(str(record["error"])) if record.get("error") else None,
         "started": record.get("started", ""),
         "ended": record.get("ended", ""),
-        "mono": _number(record.get("mono")),
-        "duration_ms": _number(record.get("duration_ms")),
+        "mono": _number(record.get("mono"), 6),
+        "duration_ms": _number(record.get("duration_ms"), 3),
         "request": {
             "method": str(request.get("method") or "?"),
             "target": masker.target(str(request.get("target") or request.get("path") or "")),
@@ -71,7 +72,7 @@ def body_view(
     content_type = _header(headers, "content-type").lower()
     kind, text = "text", body.get("text")
     if body.get("json") is not None and not truncated:
-        kind, text = "json", json.dumps(masker.json(body["json"]), indent=2, ensure_ascii=False)
+        kind, text = "json", compact_json(masker.json(body["json"]))
     elif text is None:
         kind, text = "binary", ""
     elif FORM_TYPE in content_type:
@@ -96,7 +97,13 @@ def _pretty_json_text(text: str, masker: Masker) -> tuple[str, str]:
         parsed = json.loads(text)
     except ValueError:
         return "text", masker.text(text)
-    return "json", json.dumps(masker.json(parsed), indent=2, ensure_ascii=False)
+    return "json", compact_json(masker.json(parsed))
+
+
+def compact_json(value: Any) -> str:
+    # Compact, not indented: smaller, and json's C encoder only runs without indent.
+    # The page indents it for display without parsing it, so numbers stay as recorded.
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def violation_view(violation: dict[str, Any], masker: Masker) -> dict[str, Any]:
@@ -147,5 +154,5 @@ def _header(headers: Any, name: str) -> str:
     return ""
 
 
-def _number(value: Any) -> float | None:
-    return float(value) if isinstance(value, int | float) else None
+def _number(value: Any, digits: int) -> float | None:
+    return round(float(value), digits) if isinstance(value, int | float) else None
