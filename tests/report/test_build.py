@@ -145,3 +145,14 @@ def test_record_dirs_of_finds_the_newest_run_or_takes_the_one_given(tmp_path):
 def test_no_record_dirs_is_a_clear_error(tmp_path):
     with pytest.raises(ValueError, match="no record dirs given"):
         build([], tmp_path / "out")
+
+
+def test_the_pages_own_script_never_parses_recorded_text_as_html():
+    from importlib.resources import files
+
+    static = files("seamline.report") / "static"
+    script = (static / "report.js").read_text()
+    for construct in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval("):
+        assert construct not in script, construct
+    assert "</script" not in script.lower()
+    assert "</style" not in (static / "report.css").read_text().lower()

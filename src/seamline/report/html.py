@@ -60,7 +60,13 @@ def _environment() -> Environment:
     environment.filters["ms"] = lambda value: format_seconds(float(value) / 1000)
     environment.filters["clock"] = lambda at: str(at).replace("T", " ")[:23] + " UTC"
     environment.filters["first_line"] = first_line
+    environment.filters["counted"] = counted
     return environment
+
+
+def counted(number: int, singular: str, plural: str | None = None) -> str:
+    """`1 exchange`, `2 exchanges`, `2 db changes`."""
+    return f"{number} {singular if number == 1 else plural or singular + 's'}"
 
 
 def format_seconds(seconds: float) -> str:

@@ -46,6 +46,8 @@ def services(records: list[RecordDir], masker: Masker) -> list[dict[str, Any]]:
                 "kind": str(info.get("kind") or "?"),
                 "url": masker.text(str(info["url"])) if info.get("url") else None,
                 "runs": masker.text(str(info.get("runs") or "")),
+                # not written by run.json yet; shown when it is (e.g. "PostgreSQL 16.4")
+                "version": str(info["version"]) if info.get("version") else None,
                 "ready_s": info.get("ready_s")
                 if isinstance(info.get("ready_s"), int | float)
                 else None,

@@ -1,6 +1,6 @@
 // seamline report: filters, search, and each test's details drawn when it is opened.
 // Written for this page only: no libraries, no network. Recorded data only ever
-// reaches the page as text nodes and attribute values (never innerHTML), so a
+// reaches the page as text nodes and attribute values (never parsed as HTML), so a
 // body holding HTML or a script shows as text and cannot run.
 (function () {
   "use strict";
