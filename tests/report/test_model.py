@@ -212,3 +212,23 @@ def test_at_equal_times_the_inner_exchange_closes_before_the_outer_one():
         ("response", 1),
         ("response", 0),
     ]
+
+
+def test_json_bodies_are_masked_whether_or_not_they_name_a_secret(tmp_path):
+    run = RunBuilder(tmp_path)
+    token = run.secret("tok_abcdef123456")
+    with run.test("t.py::test_bodies") as test:
+        test.exchange("test -> api", "POST", "/login", req_json={"token": token}, status=200,
+                      json={"note": f"welcome, {token}", "id": 1})  # fmt: skip
+        escaped = '{"p\\u0061ssword": "hunter22", "id": 2}'  # a secret key spelled with escapes
+        opened = test.open("test -> api", "POST", "/users", text=escaped,
+                           headers=[("content-type", "application/json")])  # fmt: skip
+        opened.body["json"] = json.loads(escaped)  # as the journal parses it
+        test.close(opened, status=201)
+        test.passed()
+    (test_view,) = model_of(run)["tests"]
+    login, users = test_view["exchanges"]
+    assert json.loads(login["request"]["body"]["text"]) == {"token": MASK}
+    # no secret name in it: the text as sent, with the learned token scrubbed
+    assert login["response"]["body"]["text"] == f'{{"note": "welcome, {MASK}", "id": 1}}'
+    assert json.loads(users["request"]["body"]["text"]) == {"password": MASK, "id": 2}

@@ -72,7 +72,7 @@ def body_view(
     content_type = _header(headers, "content-type").lower()
     kind, text = "text", body.get("text")
     if body.get("json") is not None and not truncated:
-        kind, text = "json", compact_json(masker.json(body["json"]))
+        kind, text = "json", _json_body(body, masker)
     elif text is None:
         kind, text = "binary", ""
     elif FORM_TYPE in content_type:
@@ -90,6 +90,16 @@ def body_view(
         "text": text[:limit],
         "content_type": content_type,
     }
+
+
+def _json_body(body: dict[str, Any], masker: Masker) -> str:
+    raw = body.get("text")
+    # Most bodies name no secret at all: then no key can be secret, and the text as
+    # sent only needs the value scrub. Walking every value is 10x slower on big bodies.
+    # (\\u escapes could spell a secret key the quick look would miss.)
+    if isinstance(raw, str) and "\\u" not in raw and not masker.names.mention.search(raw):
+        return masker.text(raw)
+    return compact_json(masker.json(body["json"]))
 
 
 def _pretty_json_text(text: str, masker: Masker) -> tuple[str, str]:
