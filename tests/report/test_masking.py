@@ -6,7 +6,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from seamline.report.masking import DEFAULT_SECRET_NAMES, MASK, Masker, SecretNames
+from seamline.report.masking import (
+    DEFAULT_SECRET_NAMES,
+    MASK,
+    MIN_SCRUBBED_LENGTH,
+    Masker,
+    SecretNames,
+)
 
 NAMES = SecretNames(DEFAULT_SECRET_NAMES)
 
@@ -113,6 +119,14 @@ def test_values_learned_from_records_are_scrubbed_from_any_text():
     assert masker.text("retry 123 times") == "retry 123 times"
 
 
+def test_short_common_values_under_secret_names_are_not_scrubbed_from_all_text():
+    learner = Masker(NAMES)
+    assert learner.header("Cookie", "theme=dark") == f"theme={MASK}"
+    learner.json({"card": {"brand": "visa"}})
+    masker = Masker(NAMES, learner.masked_values)
+    assert masker.text("declined visa card in dark mode") == "declined visa card in dark mode"
+
+
 def test_thousands_of_learned_values_are_all_scrubbed():
     values = {f"tok_{n:05d}_{n * 7919 % 10007:05d}" for n in range(5000)}
     masker = Masker(NAMES, values)
@@ -126,7 +140,7 @@ def test_thousands_of_learned_values_are_all_scrubbed():
 # does not spell; prose between them: characters no secret holds.
 secret_values = st.text(
     st.characters(min_codepoint=33, max_codepoint=0x24F, exclude_characters="[]|"),
-    min_size=4,
+    min_size=MIN_SCRUBBED_LENGTH,
     max_size=40,
 ).filter(lambda value: value not in MASK)
 prose = st.text(alphabet=" \t\n|", max_size=5)

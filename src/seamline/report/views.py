@@ -97,7 +97,7 @@ def _json_body(body: dict[str, Any], masker: Masker) -> str:
     # Most bodies name no secret at all: then no key can be secret, and the text as
     # sent only needs the value scrub. Walking every value is 10x slower on big bodies.
     # (\\u escapes could spell a secret key the quick look would miss.)
-    if isinstance(raw, str) and "\\u" not in raw and not masker.names.mention.search(raw):
+    if isinstance(raw, str) and "\\u" not in raw and not masker.names.mentions(raw):
         return masker.text(raw)
     return compact_json(masker.json(body["json"]))
 
