@@ -135,8 +135,15 @@ def test_junit_xml_gets_each_tests_seam_summary_in_system_out(project, tmp_path)
 
 
 def test_with_xdist_the_controller_reports_every_workers_records(project, tmp_path):
-    result = project.runpytest_subprocess(*FAST, "-n", "2", "--dist", "each")
+    junit = tmp_path / "junit.xml"
+    result = project.runpytest_subprocess(
+        *FAST, "-n", "2", "--dist", "each", f"--junitxml={junit}", "-o", "junit_logging=all"
+    )
     result.assert_outcomes(passed=2, failed=2)
+    outs = [
+        case.findtext("system-out") or "" for case in ET.parse(junit).getroot().iter("testcase")
+    ]
+    assert len(outs) == 4 and all("seamline: 1 exchange(s) on 1 seam(s)" in out for out in outs)
     report = read_report(tmp_path)
     assert sorted(run["worker"] for run in report["runs"]) == ["gw0", "gw1"]
     seen = sorted((t["worker"], t["id"].rsplit("::")[-1], t["outcome"]) for t in report["tests"])
@@ -149,3 +156,13 @@ def test_with_xdist_the_controller_reports_every_workers_records(project, tmp_pa
     for test in (t for t in report["tests"] if t["id"].endswith("test_health")):
         assert any("GET /health?probe=1" in line["text"] for line in test["logs"])
         assert len(test["exchanges"]) == 1
+
+
+def test_a_report_that_cannot_be_written_is_said_and_the_session_result_kept(project, tmp_path):
+    (tmp_path / "seamline-report").write_text("a file where the report dir should be")
+    result = project.runpytest_subprocess(*FAST)
+    result.assert_outcomes(passed=1, failed=1)
+    assert result.ret == 1  # the failed test, not an internal error
+    result.stdout.fnmatch_lines(
+        ["seamline: the report could not be written (*the records are in *"]
+    )

@@ -85,8 +85,13 @@ class ReportPlugin:
             return
         try:
             self.paths = build(self.record_dirs, self.out_dir, options=self.options)
-        except (OSError, ValueError) as err:  # the tests' outcome matters more than the report
-            self.error = f"seamline: the report could not be written: {err}"
+        except Exception as err:
+            # The tests' outcome matters more than the report: say what went wrong and
+            # keep the session's result (and its records, which `seamline report` re-reads).
+            self.error = (
+                f"seamline: the report could not be written ({type(err).__name__}: {err}); "
+                f"the records are in {', '.join(map(str, self.record_dirs))}"
+            )
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         if self.paths is not None:
