@@ -1,0 +1,148 @@
+"""Each test's seam summary as plain text, for JUnit XML's `<system-out>` and terminals.
+
+pytest writes the JUnit XML; `attach_seam_summary` adds the text to a test's
+teardown report as a "Captured stdout" section, which pytest's junitxml puts in
+`<system-out>` when `junit_logging` is `system-out`, `out-err` or `all`.
+`JournalTail` reads a record dir's journal as it grows, so the text can be
+built at the end of each test without rereading the whole file.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from seamline.report.masking import Masker, SecretNames
+from seamline.report.options import ReportOptions
+from seamline.report.testview import is_fault
+from seamline.report.views import db_change_view, exchange_view, learn_secrets
+
+if TYPE_CHECKING:
+    import pytest
+
+SECTION = "Captured stdout seamline seams"
+
+
+def junit_text(
+    exchanges: Iterable[Mapping[str, Any]],
+    db_changes: Iterable[Mapping[str, Any]] = (),
+    *,
+    options: ReportOptions | None = None,
+) -> str:
+    """One test's exchanges (journal records) and database changes, as masked plain text.
+
+    Empty when the test crossed no seam and changed nothing.
+    """
+    options = options or ReportOptions()
+    records = sorted((dict(x) for x in exchanges), key=lambda x: x.get("mono") or 0)
+    changes = [dict(c) for c in db_changes]
+    if not records and not changes:
+        return ""
+    names = SecretNames(options.secret_names)
+    learner = Masker(names)
+    learn_secrets(records, changes, learner)
+    masker = Masker(names, learner.masked_values)
+    views = [exchange_view(record, masker, 0) for record in records]
+    lines = [_headline(views, changes)]
+    first = views[0]["mono"] if views and views[0]["mono"] is not None else None
+    for view in views:
+        lines.append(_exchange_line(view, first))
+        lines.extend(f"      ! {v['message'] or v['pointer']}" for v in view["violations"])
+    if changes:
+        lines.append("database: " + _changes_line([db_change_view(c, masker) for c in changes]))
+    return "\n".join(lines) + "\n"
+
+
+def _headline(views: list[dict[str, Any]], changes: list[dict[str, Any]]) -> str:
+    seams = {view["seam"] for view in views}
+    violations = sum(len(view["violations"]) for view in views)
+    faults = sum(1 for view in views if is_fault(view))
+    parts = [f"{len(views)} exchange(s) on {len(seams)} seam(s)"]
+    if violations:
+        parts.append(f"{violations} contract violation(s)")
+    if faults:
+        parts.append(f"{faults} fault(s) or error(s)")
+    if changes:
+        parts.append(f"{len(changes)} database change(s)")
+    return "seamline: " + ", ".join(parts)
+
+
+def _exchange_line(view: dict[str, Any], first: float | None) -> str:
+    offset = ""
+    if first is not None and view["mono"] is not None:
+        offset = f"+{(view['mono'] - first) * 1000:.1f}ms"
+    request = view["request"]
+    mode = "" if view["mode"] == "real" else f" [{view['mode']}]"
+    response = view["response"]
+    result = f"{response['status']} {response['reason']}".strip() if response else view["outcome"]
+    took = f"{view['duration_ms']:.1f}ms" if view["duration_ms"] is not None else ""
+    line = f"  {offset:>10}  {view['seam']:<22} {request['method']} {request['target']}{mode}"
+    line += f" -> {result} {took}"
+    if view["error"]:
+        line += f" ({view['error']})"
+    return line
+
+
+def _changes_line(changes: list[dict[str, Any]]) -> str:
+    counted: dict[tuple[str, str], int] = {}
+    for change in changes:
+        key = (str(change["table"]), str(change["op"]))
+        counted[key] = counted.get(key, 0) + 1
+    return ", ".join(f"{table} {op} {n}" for (table, op), n in counted.items())
+
+
+def attach_seam_summary(report: pytest.TestReport, text: str) -> None:
+    """Add a test's seam summary to its teardown report (which junitxml writes out)."""
+    if text and report.when == "teardown":
+        report.sections.append((SECTION, text))
+
+
+class JournalTail:
+    """Follows a record dir's journal and db-changes files; hands out each test's records.
+
+    Reads only what was appended since the last call, and only complete lines,
+    so it can run at the end of every test while the writers keep writing.
+    """
+
+    def __init__(self, record_dir: Path) -> None:
+        self._files = {
+            "exchanges": _Follower(record_dir / "journal.jsonl"),
+            "db_changes": _Follower(record_dir / "db-changes.jsonl"),
+        }
+        self._pending: dict[str, dict[str, list[dict[str, Any]]]] = {}
+
+    def take(self, test_id: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        """The exchanges and database changes of `test_id` recorded so far (each given once)."""
+        for kind, follower in self._files.items():
+            for record in follower.read_new():
+                owner = str(record.get("test"))
+                self._pending.setdefault(owner, {}).setdefault(kind, []).append(record)
+        taken = self._pending.pop(test_id, {})
+        return taken.get("exchanges", []), taken.get("db_changes", [])
+
+
+class _Follower:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.offset = 0
+
+    def read_new(self) -> list[dict[str, Any]]:
+        try:
+            with self.path.open("rb") as source:
+                source.seek(self.offset)
+                chunk = source.read()
+        except FileNotFoundError:
+            return []
+        complete = chunk[: chunk.rfind(b"\n") + 1]  # a line still being written waits
+        self.offset += len(complete)
+        records = []
+        for line in complete.splitlines():
+            try:
+                record = json.loads(line)
+            except ValueError:
+                continue
+            if isinstance(record, dict):
+                records.append(record)
+        return records

@@ -1,0 +1,86 @@
+"""The report's data: what `report.json` holds and what the HTML page shows.
+
+Built from one or more record dirs (one per xdist worker), merged into one run.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from seamline import __version__
+from seamline.report.assemble import group_by_test
+from seamline.report.budget import fit_budget
+from seamline.report.masking import Masker, SecretNames
+from seamline.report.options import ReportOptions
+from seamline.report.records import RecordDir, read_record_dir
+from seamline.report.summary import seams, services, summarize
+from seamline.report.testview import test_view
+from seamline.report.views import learn_secrets
+
+REPORT_VERSION = 1
+SCHEMA_ID = "https://seamline.dev/schemas/report-v1.json"
+
+
+def load_records(record_dirs: list[Path], options: ReportOptions) -> list[RecordDir]:
+    if not record_dirs:
+        raise ValueError("no record dirs given: pass the run's record dir(s) (.seamline/runs/ID)")
+    return [read_record_dir(Path(path), options.log_line_limit) for path in record_dirs]
+
+
+def build_model(records: list[RecordDir], options: ReportOptions) -> dict[str, Any]:
+    """The whole report as plain JSON-ready data (see report.schema.json)."""
+    groups = [test for record in records for test in group_by_test(record)]
+    names = SecretNames(options.secret_names)
+    learner = Masker(names)
+    learn_secrets(
+        [x for r in records for x in r.exchanges],
+        [c for r in records for c in r.db_changes],
+        learner,
+    )
+    masker = Masker(names, learner.masked_values)
+    tests = [test_view(group, masker, options) for group in groups]
+    # Tests of all workers in the order they started; session entries last.
+    tests.sort(key=lambda t: (t["outcome"] == "session", t["started"] or "~"))
+    detail_bytes = fit_budget(tests, options.size_budget)
+    problems = [f"{r.path.name}: {problem}" for r in records for problem in r.problems]
+    if any(not r.run.get("ended") for r in records):
+        problems.append(
+            "the run did not finish (no end time in run.json): it was killed or is still "
+            "running; tests without an outcome are shown as unfinished"
+        )
+    return {
+        "$schema": SCHEMA_ID,
+        "report_version": REPORT_VERSION,
+        "generated_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+        "seamline": __version__,
+        "title": options.title or _title(records),
+        "runs": [_run_view(record, masker) for record in records],
+        "summary": {**summarize(tests, records), "detail_bytes": detail_bytes},
+        "services": services(records, masker),
+        "seams": seams(records, tests),
+        "secret_names": list(options.secret_names),
+        "problems": problems,
+        "tests": tests,
+    }
+
+
+def _title(records: list[RecordDir]) -> str:
+    systems = sorted({str(r.run.get("system")) for r in records if r.run.get("system")})
+    return f"seamline report: {', '.join(systems)}" if systems else "seamline report"
+
+
+def _run_view(record: RecordDir, masker: Masker) -> dict[str, Any]:
+    run = record.run
+    return {
+        "run_id": record.run_id,
+        "worker": record.worker,
+        "system": run.get("system"),
+        "config": masker.text(str(run.get("config") or "")),
+        "profile": run.get("profile"),
+        "started": run.get("started") or None,
+        "ended": run.get("ended") or None,
+        "seamline": run.get("seamline"),
+        "record_dir": str(record.path),
+    }

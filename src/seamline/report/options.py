@@ -1,0 +1,42 @@
+"""What a report can be asked to do differently."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from seamline.report.masking import DEFAULT_SECRET_NAMES
+
+
+@dataclass(frozen=True)
+class ReportOptions:
+    """How a report is built. The defaults suit a suite of a few thousand tests.
+
+    `secret_names` replaces the default list; to add names keep the defaults:
+    `ReportOptions(secret_names=(*DEFAULT_SECRET_NAMES, "ssn"))`.
+    """
+
+    title: str | None = None
+    secret_names: tuple[str, ...] = DEFAULT_SECRET_NAMES
+    # Characters of one body shown (pretty-printed); the full size is always shown.
+    body_limit: int = 16_384
+    # Log lines shown per test (the first and the last ones when there are more).
+    log_lines_per_test: int = 400
+    # Characters of one log line.
+    log_line_limit: int = 2_000
+    # Bytes of per-test detail the report aims to stay under. When a run has
+    # more, passed tests are shortened first (bodies, then logs); failed tests
+    # keep everything. The page itself adds ~100 kB.
+    size_budget: int = 18_000_000
+    write_json: bool = True
+    # Append a markdown summary to $GITHUB_STEP_SUMMARY when it is set.
+    github_summary: bool = True
+
+
+@dataclass(frozen=True)
+class ReportPaths:
+    """Where `build` wrote the report."""
+
+    out_dir: Path
+    html: Path
+    json: Path | None

@@ -1,0 +1,120 @@
+"""The run at a glance: outcomes, duration, the system's services and its seams with figures."""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter
+from datetime import datetime
+from typing import Any
+
+from seamline.report.masking import Masker
+from seamline.report.records import RecordDir, canonical_time
+from seamline.report.testview import is_fault, outcome_counts
+
+
+def summarize(tests: list[dict[str, Any]], records: list[RecordDir]) -> dict[str, Any]:
+    real_tests = [t for t in tests if t["outcome"] != "session"]
+    exchanges = [x for t in tests for x in t["exchanges"]]
+    started, ended = _run_span(records, real_tests)
+    return {
+        "tests": len(real_tests),
+        "outcomes": outcome_counts(real_tests),
+        "failed": sum(1 for t in real_tests if t["outcome"] in ("failed", "error", "unfinished")),
+        "started": started,
+        "ended": ended,
+        "duration_s": _seconds_between(started, ended),
+        "finished": bool(records) and all(r.run.get("ended") for r in records),
+        "exchanges": len(exchanges),
+        "violations": sum(len(x["violations"]) for x in exchanges),
+        "faults": sum(1 for x in exchanges if is_fault(x)),
+        "db_changes": sum(len(t["db_changes"]) for t in tests),
+    }
+
+
+def services(records: list[RecordDir], masker: Masker) -> list[dict[str, Any]]:
+    """Every declared service once (each xdist worker runs its own copy: counted in `workers`)."""
+    merged: dict[str, dict[str, Any]] = {}
+    for record in records:
+        for name, info in (record.run.get("services") or {}).items():
+            if not isinstance(info, dict):
+                continue
+            if name in merged:
+                merged[name]["workers"] += 1
+                continue
+            merged[name] = {
+                "name": name,
+                "kind": str(info.get("kind") or "?"),
+                "url": masker.text(str(info["url"])) if info.get("url") else None,
+                "runs": masker.text(str(info.get("runs") or "")),
+                # not written by run.json yet; shown when it is (e.g. "PostgreSQL 16.4")
+                "version": str(info["version"]) if info.get("version") else None,
+                "ready_s": info.get("ready_s")
+                if isinstance(info.get("ready_s"), int | float)
+                else None,
+                "workers": 1,
+            }
+    return list(merged.values())
+
+
+def seams(records: list[RecordDir], tests: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Declared and observed seams with how often each mode and outcome was seen."""
+    table: dict[str, dict[str, Any]] = {}
+    for record in records:
+        for seam in record.run.get("seams") or []:
+            if isinstance(seam, dict):
+                name = f"{seam.get('consumer')} -> {seam.get('provider')}"
+                entry = _seam_entry(table, name, seam.get("consumer"), seam.get("provider"))
+                entry["variable"] = entry["variable"] or seam.get("variable")
+                entry["declared"] = True
+    latencies: dict[str, list[float]] = {}
+    for exchange in (x for t in tests for x in t["exchanges"]):
+        entry = _seam_entry(table, exchange["seam"], exchange["consumer"], exchange["provider"])
+        entry["exchanges"] += 1
+        entry["modes"][exchange["mode"]] += 1
+        entry["outcomes"][exchange["outcome"]] += 1
+        entry["violations"] += len(exchange["violations"])
+        entry["faults"] += is_fault(exchange)
+        if exchange["duration_ms"] is not None:
+            latencies.setdefault(exchange["seam"], []).append(exchange["duration_ms"])
+    for name, entry in table.items():
+        entry["modes"], entry["outcomes"] = dict(entry["modes"]), dict(entry["outcomes"])
+        values = sorted(latencies.get(name, []))
+        entry["p50_ms"] = round(statistics.median(values), 3) if values else None
+        entry["max_ms"] = round(values[-1], 3) if values else None
+    return sorted(table.values(), key=lambda e: (not e["declared"], e["name"]))
+
+
+def _seam_entry(
+    table: dict[str, dict[str, Any]], name: str, consumer: Any, provider: Any
+) -> dict[str, Any]:
+    if name not in table:
+        table[name] = {
+            "name": name,
+            "consumer": str(consumer),
+            "provider": str(provider),
+            "variable": None,
+            "declared": False,
+            "exchanges": 0,
+            "modes": Counter(),
+            "outcomes": Counter(),
+            "violations": 0,
+            "faults": 0,
+        }
+    return table[name]
+
+
+def _run_span(records: list[RecordDir], tests: list[dict[str, Any]]) -> tuple[str, str]:
+    starts = [canonical_time(r.run.get("started")) for r in records]
+    ends = [canonical_time(r.run.get("ended")) for r in records]
+    starts += [t["started"] for t in tests]
+    ends += [t["ended"] for t in tests]
+    known_starts = [s for s in starts if s]
+    known_ends = [e for e in ends if e]
+    return (min(known_starts, default=""), max(known_ends, default=""))
+
+
+def _seconds_between(start: str, end: str) -> float | None:
+    if not start or not end:
+        return None
+    delta = datetime.fromisoformat(end) - datetime.fromisoformat(start)
+    return round(delta.total_seconds(), 3)

@@ -1,0 +1,153 @@
+"""One test as the report shows it: its outcome, exchanges, sequence diagram, timeline.
+
+The sequence diagram is decided here and only drawn by the page: who the
+participants are (lifelines) and the order of the arrows. Each exchange gives
+two arrows: its request when it started and its response (or its failure) when
+it ended, so a call made while serving another call shows nested inside it.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import datetime
+from typing import Any, TypeVar
+
+from seamline.report.assemble import TestRecords
+from seamline.report.masking import Masker
+from seamline.report.options import ReportOptions
+from seamline.report.views import db_change_view, exchange_view
+
+# Who drives a system from outside: drawn as the leftmost lifelines.
+DRIVERS = ("test", "browser")
+FAULT_OUTCOMES = ("refused", "reset", "timeout", "fault", "error")
+T = TypeVar("T")
+
+
+def test_view(test: TestRecords, masker: Masker, options: ReportOptions) -> dict[str, Any]:
+    ordered = sorted(test.exchanges, key=_request_time)
+    exchanges = [exchange_view(x, masker, options.body_limit) for x in ordered]
+    changes = [db_change_view(c, masker) for c in test.db_changes]
+    lines, omitted_at, omitted = bounded_logs(test.logs, options.log_lines_per_test)
+    logs = [
+        {"at": line.at, "service": line.service, "text": masker.text(line.text)} for line in lines
+    ]
+    violations = [
+        {**violation, "exchange": index}
+        for index, exchange in enumerate(exchanges)
+        for violation in exchange["violations"]
+    ]
+    return {
+        "key": test.key,
+        "id": test.test_id,
+        "run_id": test.run_id,
+        "worker": test.worker,
+        "outcome": test.outcome,
+        "started": test.started,
+        "ended": test.ended,
+        "duration_s": test.duration_s,
+        "message": masker.text(test.message),
+        "longrepr": masker.text(test.longrepr),
+        "services": sorted({x["consumer"] for x in exchanges} | {x["provider"] for x in exchanges}),
+        "seams": sorted({x["seam"] for x in exchanges}),
+        "counts": {
+            "exchanges": len(exchanges),
+            "violations": len(violations),
+            "faults": sum(1 for x in exchanges if is_fault(x)),
+            "db_changes": len(changes),
+            "log_lines": len(test.logs),
+        },
+        "exchanges": exchanges,
+        "violations": violations,
+        "db_changes": changes,
+        "logs": logs,
+        "logs_omitted": omitted,
+        "logs_omitted_at": omitted_at,
+        "diagram": sequence_diagram(ordered),
+        "timeline": timeline(exchanges, changes, logs),
+        "trimmed": None,
+    }
+
+
+def sequence_diagram(exchanges: list[dict[str, Any]]) -> dict[str, Any]:
+    """{"participants": [names], "steps": [{"exchange", "kind", "from", "to"}]}.
+
+    `exchanges` must be in request order (the order of `test_view`'s exchanges).
+    """
+    appearance: list[str] = []
+    for exchange in exchanges:
+        for name in (str(exchange.get("consumer")), str(exchange.get("provider"))):
+            if name not in appearance:
+                appearance.append(name)
+    participants = [d for d in DRIVERS if d in appearance]
+    participants += [name for name in appearance if name not in DRIVERS]
+    column = {name: index for index, name in enumerate(participants)}
+    events: list[tuple[float, int, float, int, str]] = []
+    for index, exchange in enumerate(exchanges):
+        start, end = _request_time(exchange), _response_time(exchange)
+        events.append((start, 0, index, index, "request"))
+        # At equal times a response closes the most recently opened exchange first.
+        events.append((end, 1, -start, index, "response"))
+    steps = []
+    for _, _, _, index, kind in sorted(events):
+        consumer = column[str(exchanges[index].get("consumer"))]
+        provider = column[str(exchanges[index].get("provider"))]
+        steps.append(
+            {
+                "exchange": index,
+                "kind": kind,
+                "from": consumer if kind == "request" else provider,
+                "to": provider if kind == "request" else consumer,
+            }
+        )
+    return {"participants": participants, "steps": steps}
+
+
+def timeline(
+    exchanges: list[dict[str, Any]], changes: list[dict[str, Any]], logs: list[dict[str, Any]]
+) -> list[list[Any]]:
+    """[kind, index] of every exchange, database change and log line, in time order."""
+    items: list[tuple[str, int, str, int]] = []
+    items += [(x["started"], 0, "exchange", i) for i, x in enumerate(exchanges)]
+    items += [(c["at"], 1, "db", i) for i, c in enumerate(changes)]
+    items += [(line["at"], 2, "log", i) for i, line in enumerate(logs)]
+    items.sort(key=lambda item: (item[0], item[1], item[3]))
+    return [[kind, index] for _, _, kind, index in items]
+
+
+def _request_time(exchange: dict[str, Any]) -> float:
+    mono = exchange.get("mono")
+    if isinstance(mono, int | float):
+        return float(mono)
+    return _wall_seconds(str(exchange.get("started") or ""))
+
+
+def _response_time(exchange: dict[str, Any]) -> float:
+    duration = exchange.get("duration_ms")
+    mono = exchange.get("mono")
+    if isinstance(mono, int | float) and isinstance(duration, int | float):
+        return float(mono) + float(duration) / 1000
+    return _wall_seconds(str(exchange.get("ended") or exchange.get("started") or ""))
+
+
+def _wall_seconds(at: str) -> float:
+    try:
+        return datetime.fromisoformat(at).timestamp()
+    except ValueError:
+        return 0.0
+
+
+def bounded_logs(logs: list[T], limit: int) -> tuple[list[T], int, int]:
+    """At most `limit` lines: the first quarter and the last three quarters, and the gap."""
+    if len(logs) <= limit:
+        return logs, 0, 0
+    head = limit // 4
+    tail = limit - head
+    return logs[:head] + logs[len(logs) - tail :], head, len(logs) - limit
+
+
+def is_fault(exchange: dict[str, Any]) -> bool:
+    return exchange["mode"] == "fault" or exchange["outcome"] in FAULT_OUTCOMES
+
+
+def outcome_counts(tests: list[dict[str, Any]]) -> dict[str, int]:
+    return dict(Counter(t["outcome"] for t in tests if t["outcome"] != "session"))
