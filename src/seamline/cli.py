@@ -63,6 +63,14 @@ def build_parser() -> argparse.ArgumentParser:
     test = commands.add_parser("test", help="run a system's test suite with pytest")
     _add_config_args(test)
     test.add_argument("--report-dir", default="seamline-report", help="where reports go")
+    report = commands.add_parser("report", help="re-render a run's report from its records")
+    report.add_argument(
+        "run_dirs",
+        nargs="+",
+        metavar="RUN_DIR",
+        help="record dirs (.seamline/runs/<run-id>) or a runs directory",
+    )
+    report.add_argument("--report-dir", default="seamline-report", help="where the report goes")
     commands.add_parser(
         "mock", help="a stand-alone WireMock-compatible stub server", add_help=False
     )
@@ -84,6 +92,7 @@ def main(argv: list[str] | None = None) -> int:
         "status": cmd_status,
         "down": cmd_down,
         "test": cmd_test,
+        "report": cmd_report,
     }
     try:
         return handlers[args.command](args, extra)
@@ -229,19 +238,58 @@ def cmd_down(args: argparse.Namespace, _: list[str]) -> int:
 
 
 def cmd_test(args: argparse.Namespace, pytest_args: list[str]) -> int:
+    """Start the system, run its tests, write the report; exit 1 if anything failed."""
     import pytest
 
+    from seamline.progress import PROGRESS_PLUGIN, RunProgress
+
     config = _config(args)
-    report_dir = Path(args.report_dir)
-    report_dir.mkdir(parents=True, exist_ok=True)
+    report_dir = Path(args.report_dir).resolve()
+    junit = report_dir / "junit.xml"
     argv = [
         str(config.base_dir),
         f"--seamline-config={config.path}",
-        f"--junitxml={report_dir / 'junit.xml'}",
+        f"--seamline-report={report_dir}",
+        f"--junitxml={junit}",
+        "-o",
+        "junit_logging=system-out",  # where each test's seam summary goes
         *pytest_args,
     ]
     if args.profile:
         argv.append(f"--seamline-profile={args.profile}")
-    code = int(pytest.main(argv))
-    out.console().print(f"JUnit XML: {report_dir / 'junit.xml'}")
+    progress = RunProgress(out.console())
+    code = int(pytest.main(argv, plugins=[_Named(progress, PROGRESS_PLUGIN)]))
+    html = report_dir / "index.html"
+    progress.summary(code, html if html.exists() else None, junit)
     return EXIT_OK if code == 0 else EXIT_FAILED
+
+
+class _Named:
+    """Registers a plugin object under a name the seamline plugin looks up."""
+
+    def __init__(self, plugin: object, name: str) -> None:
+        self.plugin, self.name = plugin, name
+
+    def pytest_configure(self, config: object) -> None:
+        config.pluginmanager.register(self.plugin, self.name)  # type: ignore[attr-defined]
+
+
+def cmd_report(args: argparse.Namespace, _: list[str]) -> int:
+    """Re-render the report of a finished or killed run from its record dirs."""
+    from seamline.report import build, record_dirs_of
+
+    records: list[Path] = []
+    for given in args.run_dirs:
+        path = Path(given)
+        if not path.exists():
+            raise SeamlineError(
+                f"{path} does not exist: expected a run's record dir "
+                "(.seamline/runs/<run-id>) or the runs directory"
+            )
+        try:
+            records += record_dirs_of(path)
+        except FileNotFoundError as err:
+            raise SeamlineError(str(err)) from None
+    paths = build(records, Path(args.report_dir))
+    out.console().print(f"report of {len(records)} record dir(s): {paths.html}")
+    return EXIT_OK

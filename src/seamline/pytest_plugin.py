@@ -6,7 +6,6 @@ ports, data and run dir) and stops when the session ends.
 
 from __future__ import annotations
 
-import importlib
 import os
 import warnings
 from collections.abc import Generator, Iterator
@@ -14,9 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from seamline.config import find_config
+from seamline.config import find_config, load_config
 from seamline.errors import ConfigError
 from seamline.mock.pytest_fixtures import _mock_session_server, mock, mock_loop, mock_shared
+from seamline.progress import PROGRESS_PLUGIN
+from seamline.report import DEFAULT_SECRET_NAMES, REPORT_PLUGIN, ReportOptions, ReportPlugin
 from seamline.system.system import System
 
 __all__ = ["_mock_session_server", "mock", "mock_loop", "mock_shared", "system"]
@@ -46,14 +47,26 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    if config.pluginmanager.hasplugin("xdist") and not hasattr(config, "workerinput"):
-        config.pluginmanager.register(_XdistController(config), "seamline-xdist")
+    report_dir = config.getoption("seamline_report") or config.getini("seamline_report")
+    if report_dir:
+        plugin = ReportPlugin(config, Path(str(report_dir)), _report_options(config))
+        config.pluginmanager.register(plugin, REPORT_PLUGIN)
     config.addinivalue_line(
         "markers",
         "seams(**modes): switch the seams into a provider for this test, e.g. "
         "seams(payments='stub'), seams(payments={'status': 503}), seams(payments=Fault(...)); "
         "or seams({'api -> payments': 'stub'}) for one seam. Reset to real afterwards.",
     )
+
+
+def _report_options(config: pytest.Config) -> ReportOptions:
+    """The report's options from the system's config (its secret names), if there is one."""
+    try:
+        spec = load_config(config_path(config), _profile(config)).spec.report
+    except ConfigError:
+        return ReportOptions()  # the `system` fixture reports the problem, once
+    names = tuple(spec.secret_names) if spec.secret_names is not None else DEFAULT_SECRET_NAMES
+    return ReportOptions(secret_names=(*names, *spec.extra_secret_names))
 
 
 def config_path(config: pytest.Config) -> Path:
@@ -93,10 +106,21 @@ def system(pytestconfig: pytest.Config) -> System:
             "set `seamline_config` in your pytest ini, or put seamline.toml above your tests"
         ) from None
     worker = os.environ.get("PYTEST_XDIST_WORKER")
-    started = System.from_config(path, profile=_profile(pytestconfig), worker=worker).start()
+    # every xdist worker of one run shares its run id: the report groups their records by it
+    session = os.environ.get("PYTEST_XDIST_TESTRUNUID")
+    system_ = System.from_config(
+        path, profile=_profile(pytestconfig), worker=worker, session=session
+    )
+    progress = pytestconfig.pluginmanager.get_plugin(PROGRESS_PLUGIN)
+    if progress is not None:
+        progress.system_starting(system_.config.name)
+    started = system_.start(on_ready=progress.service_ready if progress is not None else None)
     # Stopped in pytest_sessionfinish, after the last test's teardown report,
     # so that report is recorded too.
     pytestconfig.stash[SYSTEM_KEY] = started
+    report = pytestconfig.pluginmanager.get_plugin(REPORT_PLUGIN)
+    if report is not None:
+        report.add_record_dir(started.record_dir)
     current = pytestconfig.stash.get(CURRENT_KEY, None)
     if current is not None:
         started.begin_test(current)
@@ -104,38 +128,10 @@ def system(pytestconfig: pytest.Config) -> System:
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
-    config = session.config
-    records = config.stash.setdefault(RECORDS_KEY, [])
-    started = config.stash.get(SYSTEM_KEY, None)
+    started = session.config.stash.get(SYSTEM_KEY, None)
     if started is not None:
-        del config.stash[SYSTEM_KEY]
+        del session.config.stash[SYSTEM_KEY]
         started.stop(failed=session.testsfailed > 0)
-        records.append(started.record_dir)
-    workeroutput = getattr(config, "workeroutput", None)
-    if workeroutput is not None:  # an xdist worker: the controller writes the report
-        workeroutput["seamline_records"] = [str(path) for path in records]
-        return
-    report_dir = config.getoption("seamline_report") or config.getini("seamline_report")
-    if report_dir and records:
-        _write_report(config, records, Path(str(report_dir)))
-
-
-class _XdistController:
-    """Collects each worker's record dir, so one report covers the whole run."""
-
-    def __init__(self, config: pytest.Config) -> None:
-        self.config = config
-
-    @pytest.hookimpl
-    def pytest_testnodedown(self, node: object, error: object) -> None:
-        output = getattr(node, "workeroutput", {})
-        records = self.config.stash.setdefault(RECORDS_KEY, [])
-        records.extend(Path(path) for path in output.get("seamline_records", []))
-
-
-def _write_report(config: pytest.Config, records: list[Path], out: Path) -> None:
-    report = importlib.import_module("seamline.report")
-    report.build_for_session(config, records, out)
 
 
 @pytest.fixture(autouse=True)
@@ -188,7 +184,6 @@ def _check_contracts(started: System) -> None:
 SYSTEM_KEY = pytest.StashKey[System]()
 CURRENT_KEY = pytest.StashKey[str]()
 REPORTS_KEY = pytest.StashKey[dict[str, pytest.TestReport]]()
-RECORDS_KEY = pytest.StashKey[list[Path]]()
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)

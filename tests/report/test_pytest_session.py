@@ -1,11 +1,6 @@
-"""The report at the end of a real pytest session (pytester subprocesses), with and without xdist.
-
-The session runs a real service; its log lines come from the real log pump.
-The seam journal's writer is being built elsewhere, so the tests append their
-exchange to `journal.jsonl` themselves, in the documented format, as that
-writer will: this checks the plumbing (record dirs from xdist workers, the
-JUnit `<system-out>` text), not the journal.
-"""
+"""The report at the end of a real pytest session (pytester subprocesses), with and without
+xdist: a real service, its log lines from the real log pump, its exchanges from the real seam
+journal, and the report wired by seamline's own plugin (`--seamline-report`)."""
 
 from __future__ import annotations
 
@@ -24,44 +19,10 @@ command = "{APP} --port {{self.port}}"
 ready = "http GET /health"
 """
 
-# How the seamline pytest plugin is to wire the report (here in a conftest, for the test).
-CONFTEST = """
-import os
-from pathlib import Path
-
-import pytest
-
-from seamline.report import REPORT_PLUGIN, ReportPlugin
-
-
-def pytest_configure(config):
-    plugin = ReportPlugin(config, Path(os.environ["REPORT_OUT"]))
-    config.pluginmanager.register(plugin, REPORT_PLUGIN)
-
-
-@pytest.fixture(scope="session", autouse=True)
-def report_record_dir(system, pytestconfig):
-    pytestconfig.pluginmanager.get_plugin(REPORT_PLUGIN).add_record_dir(system.record_dir)
-"""
-
 TESTS = """
-import json, time
+import time
 
-
-def record_exchange(system, path, status):
-    # stands in for the seam journal: one exchange in the documented record format
-    now = time.strftime("%Y-%m-%dT%H:%M:%S.000000Z", time.gmtime())
-    body = {"size": 2, "truncated": False, "text": "ok", "json": None, "base64": None}
-    line = {"v": 1, "seam": "test -> api", "consumer": "test", "provider": "api", "seq": 1,
-            "test": system.current_test, "mode": "real", "outcome": "ok", "error": None,
-            "started": now, "ended": now, "mono": time.monotonic(), "duration_ms": 1.5,
-            "request": {"method": "GET", "target": path, "path": path, "query": {},
-                        "http_version": "1.1",
-                        "headers": [["Authorization", "Bearer sekrit-token-123"]], "body": None},
-            "response": {"status": status, "reason": "OK", "headers": [], "body": body},
-            "fault": None, "violations": []}
-    with (system.record_dir / "journal.jsonl").open("a") as journal:
-        journal.write(json.dumps(line) + "\\n")
+SECRET = {"Authorization": "Bearer sekrit-token-123"}
 
 
 def wait_for_log(system, text):
@@ -72,14 +33,12 @@ def wait_for_log(system, text):
 
 def test_health(system):
     # the readiness probe logged GET /health already: this test's request is told apart
-    assert system.client("api").get("/health?probe=1").status_code == 200
-    record_exchange(system, "/health?probe=1", 200)
+    assert system.client("api").get("/health?probe=1", headers=SECRET).status_code == 200
     wait_for_log(system, "GET /health?probe=1")
 
 
 def test_env_is_wrong(system):
-    system.client("api").get("/env?probe=1")
-    record_exchange(system, "/env?probe=1", 200)
+    system.client("api").get("/env?probe=1", headers=SECRET)
     wait_for_log(system, "GET /env?probe=1")
     assert False, "deliberately failing"
 """
@@ -90,12 +49,16 @@ FAST = ("-p", "no:hypothesispytest", "-p", "no:cacheprovider")
 @pytest.fixture
 def project(pytester: pytest.Pytester, run_root, monkeypatch, tmp_path):
     monkeypatch.setenv("SEAMLINE_RUN_ROOT", str(run_root))
-    monkeypatch.setenv("REPORT_OUT", str(tmp_path / "seamline-report"))
     monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
     (pytester.path / "seamline.toml").write_text(CONFIG)
-    (pytester.path / "conftest.py").write_text(CONFTEST)
     (pytester.path / "test_it.py").write_text(TESTS)
     return pytester
+
+
+def run(project: pytest.Pytester, tmp_path: Path, *args: str) -> pytest.RunResult:
+    return project.runpytest_subprocess(
+        *FAST, f"--seamline-report={tmp_path}/seamline-report", *args
+    )
 
 
 def read_report(tmp_path: Path) -> dict:
@@ -103,7 +66,7 @@ def read_report(tmp_path: Path) -> dict:
 
 
 def test_the_session_writes_the_report_with_real_service_logs_per_test(project, tmp_path):
-    result = project.runpytest_subprocess(*FAST)
+    result = run(project, tmp_path)
     result.assert_outcomes(passed=1, failed=1)
     result.stdout.fnmatch_lines([f"seamline report: {tmp_path}/seamline-report/index.html"])
     report = read_report(tmp_path)
@@ -121,14 +84,12 @@ def test_the_session_writes_the_report_with_real_service_logs_per_test(project, 
 
 def test_junit_xml_gets_each_tests_seam_summary_in_system_out(project, tmp_path):
     junit = tmp_path / "junit.xml"
-    result = project.runpytest_subprocess(
-        *FAST, f"--junitxml={junit}", "-o", "junit_logging=system-out"
-    )
+    result = run(project, tmp_path, f"--junitxml={junit}", "-o", "junit_logging=system-out")
     result.assert_outcomes(passed=1, failed=1)
     cases = {case.get("name"): case for case in ET.parse(junit).getroot().iter("testcase")}
     out = cases["test_env_is_wrong"].findtext("system-out") or ""
     assert "seamline: 1 exchange(s) on 1 seam(s)" in out
-    assert "test -> api" in out and "GET /env?probe=1 -> 200 OK 1.5ms" in out
+    assert "test -> api" in out and "GET /env?probe=1 -> 200" in out
     assert "GET /health" not in out
     assert "GET /health?probe=1 -> 200 OK" in (cases["test_health"].findtext("system-out") or "")
     assert "sekrit-token-123" not in junit.read_text()
@@ -136,8 +97,16 @@ def test_junit_xml_gets_each_tests_seam_summary_in_system_out(project, tmp_path)
 
 def test_with_xdist_the_controller_reports_every_workers_records(project, tmp_path):
     junit = tmp_path / "junit.xml"
-    result = project.runpytest_subprocess(
-        *FAST, "-n", "2", "--dist", "each", f"--junitxml={junit}", "-o", "junit_logging=all"
+    result = run(
+        project,
+        tmp_path,
+        "-n",
+        "2",
+        "--dist",
+        "each",
+        f"--junitxml={junit}",
+        "-o",
+        "junit_logging=all",
     )
     result.assert_outcomes(passed=2, failed=2)
     outs = [
@@ -160,7 +129,7 @@ def test_with_xdist_the_controller_reports_every_workers_records(project, tmp_pa
 
 def test_a_report_that_cannot_be_written_is_said_and_the_session_result_kept(project, tmp_path):
     (tmp_path / "seamline-report").write_text("a file where the report dir should be")
-    result = project.runpytest_subprocess(*FAST)
+    result = run(project, tmp_path)
     result.assert_outcomes(passed=1, failed=1)
     assert result.ret == 1  # the failed test, not an internal error
     result.stdout.fnmatch_lines(

@@ -111,12 +111,20 @@ class SeamsSpec(_Strict):
     journal_in_memory: Annotated[int, Field(ge=100)] = 20_000
 
 
+class ReportSpec(_Strict):
+    # Names (of headers, JSON fields, query params, columns) whose values the report masks:
+    # `secret_names` replaces seamline's list, `extra_secret_names` adds to it.
+    secret_names: list[str] | None = None
+    extra_secret_names: list[str] = Field(default_factory=list)
+
+
 class SystemSpec(_Strict):
     name: str = "system"
     services: dict[str, ServiceSpec] = Field(default_factory=dict)
     isolation: Literal["auto", "truncate", "template", "none"] = "auto"
     contracts: Literal["fail", "warn", "off"] = "fail"
     seams: SeamsSpec = Field(default_factory=SeamsSpec)
+    report: ReportSpec = Field(default_factory=ReportSpec)
     run_root: Path | None = None
     keep_runs: Annotated[int, Field(ge=0)] = 10
     profiles: dict[str, dict[str, Any]] = Field(default_factory=dict)

@@ -84,6 +84,10 @@ class Service(ABC):
         """A short description for tables: what runs, which version."""
         return self.kind
 
+    def version(self) -> str | None:
+        """The version of what runs, where seamline knows it (for reports)."""
+        return None
+
     def log_path(self) -> Path | None:
         path = self.ctx.log_path(self.name)
         return path if path.exists() else None

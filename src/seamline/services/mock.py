@@ -72,6 +72,11 @@ class MockService(Service):
         if server is not None:
             server.stop()
 
+    def version(self) -> str | None:
+        from seamline import __version__
+
+        return f"seamline mock {__version__}"
+
     def describe(self) -> str:
         count = len(self.server.mappings()) if self.server is not None else 0
         return f"mock (WireMock-compatible, {count} stubs)"

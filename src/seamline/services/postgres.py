@@ -101,6 +101,9 @@ class PostgresService(Service):
             self.process.stop(10.0, term=signal.SIGINT)
             self.process = None
 
+    def version(self) -> str | None:
+        return f"PostgreSQL {self.install.version}" if self.install else None
+
     def describe(self) -> str:
         if self.install is None:
             return "PostgreSQL"

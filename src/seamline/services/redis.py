@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import socket
+import subprocess
 import time
 from pathlib import Path
 
@@ -123,6 +125,15 @@ class RedisService(Service):
         if self.process is not None:
             self.process.stop(5.0)
             self.process = None
+
+    def version(self) -> str | None:
+        if self.binary is None:
+            return None
+        done = subprocess.run(
+            [str(self.binary[0]), "--version"], capture_output=True, text=True, check=False
+        )
+        match = re.search(r"v=(\S+)", done.stdout)
+        return f"Redis {match.group(1)}" if match else None
 
     def describe(self) -> str:
         return f"redis-server ({self.binary[1]})" if self.binary else "redis-server"

@@ -52,6 +52,9 @@ class SqliteService(Service):
     def stop(self) -> None:
         """Nothing runs; the file goes with the run dir."""
 
+    def version(self) -> str | None:
+        return f"SQLite {sqlite3.sqlite_version}"
+
     def describe(self) -> str:
         return f"SQLite {sqlite3.sqlite_version}"
 

@@ -109,9 +109,21 @@ def reap_stale_runs(run_root: Path) -> list[str]:
 
 
 def prune_records(record_root: Path, keep: int) -> None:
-    """Keep only the newest `keep` record dirs (by name, which starts with the time)."""
+    """Keep the record dirs of the newest `keep` sessions (a session's xdist workers each
+    leave one; names start with the time, so they sort by age)."""
     if not record_root.is_dir():
         return
     records = sorted((p for p in record_root.iterdir() if p.is_dir()), key=lambda p: p.name)
-    for old in records[: max(0, len(records) - keep)]:
-        shutil.rmtree(old, ignore_errors=True)
+    sessions: dict[str, list[Path]] = {}
+    for record in records:
+        sessions.setdefault(_session_of(record), []).append(record)
+    for old in list(sessions.values())[: max(0, len(sessions) - keep)]:
+        for record in old:
+            shutil.rmtree(record, ignore_errors=True)
+
+
+def _session_of(record: Path) -> str:
+    try:
+        return str(json.loads((record / "run.json").read_text()).get("session") or record.name)
+    except (OSError, ValueError):
+        return record.name

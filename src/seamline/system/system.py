@@ -41,9 +41,12 @@ class System:
         worker: str | None = None,
         run_root: Path | None = None,
         record_root: Path | None = None,
+        session: str | None = None,
     ) -> None:
         self.config = config
         self.worker = worker
+        # runs of one test session (xdist workers) share it; defaults to the run id
+        self.session = session
         self.run_root = run_root or config.spec.run_root or rundir.default_run_root()
         self.record_root = record_root or _default_record_root(config)
         self.services: dict[str, Service] = {}
@@ -173,6 +176,7 @@ class System:
             "profile": self.config.profile,
             "run_id": self.dirs.run_id if self.dirs else None,
             "worker": self.worker,
+            "session": self.session or (self.dirs.run_id if self.dirs else None),
             "started": self._started_at,
             "seamline": __version__,
             "services": {
@@ -180,6 +184,7 @@ class System:
                     "kind": service.kind,
                     "url": service.url,
                     "runs": service.describe(),
+                    "version": service.version(),
                     "ready_s": (t.ready - t.started)
                     if (t := self.timings.get(name)) and t.ready
                     else None,

@@ -1,0 +1,64 @@
+"""What `seamline test` shows around pytest's own output: services coming up with their
+readiness times, and a summary at the end. Styled on a terminal, plain text otherwise
+(rich drops the styles when the output is not a TTY, or when CI / NO_COLOR is set)."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+from rich.table import Table
+
+PROGRESS_PLUGIN = "seamline-progress"
+
+
+class RunProgress:
+    """A pytest plugin registered by `seamline test`."""
+
+    def __init__(self, console: Console) -> None:
+        self.console = console
+        self.outcomes: Counter[str] = Counter()
+        self._started = time.monotonic()
+        self._system_started: float | None = None
+        self.duration = 0.0
+
+    def system_starting(self, name: str) -> None:
+        self._system_started = time.monotonic()
+        self.console.print(f"\n[bold]starting {name}[/] ...")
+
+    def service_ready(self, name: str) -> None:
+        since = time.monotonic() - (self._system_started or self._started)
+        self.console.print(f"  [green]✓[/] {name} ready ({since * 1000:.0f} ms)")
+
+    @pytest.hookimpl
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        if report.when == "call" or (report.when == "setup" and not report.passed):
+            outcome: str = "error" if report.when == "setup" and report.failed else report.outcome
+            if hasattr(report, "wasxfail"):
+                outcome = "xfailed" if report.skipped else "xpassed"
+            self.outcomes[outcome] += 1
+        elif report.when == "teardown" and report.failed:
+            self.outcomes["error"] += 1
+
+    @pytest.hookimpl
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        self.duration = time.monotonic() - self._started
+
+    def summary(self, exit_code: int, report: Path | None, junit: Path) -> None:
+        table = Table(title="seamline test", title_justify="left", show_header=False)
+        table.add_column(style="bold")
+        table.add_column()
+        counts = ", ".join(f"{n} {o}" for o, n in sorted(self.outcomes.items())) or "no tests"
+        verdict = (
+            "[green]passed[/]" if exit_code == 0 else f"[red]failed[/] (pytest exit {exit_code})"
+        )
+        table.add_row("result", verdict)
+        table.add_row("tests", counts)
+        table.add_row("time", f"{self.duration:.1f} s")
+        if report is not None:
+            table.add_row("report", str(report))
+        table.add_row("JUnit XML", str(junit))
+        self.console.print(table)
