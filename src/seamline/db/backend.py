@@ -39,12 +39,14 @@ class Backend(ABC):
         """The changes committed after mark `after`, in commit order."""
 
     @abstractmethod
-    def reset(self, touched: set[str], inserted: Counter[str]) -> None:
-        """Put the database back to its starting data and empty the capture log.
+    def reset(self, touched: set[str], inserted: Counter[str], read_up_to: int) -> int:
+        """Put the database back to its starting data; returns the capture mark to read after.
 
-        `touched` is every table changed since the last reset (the uncaptured
+        `touched` is every table changed up to mark `read_up_to` (the uncaptured
         tables are always reset too); `inserted` counts rows inserted per table,
-        to pick between TRUNCATE and DELETE.
+        to pick between TRUNCATE and DELETE. A change committed after that mark
+        (a service writing while the test ends) is left in the capture log, so
+        the next read finds it and it is recorded and cleaned up in turn.
         """
 
     @abstractmethod

@@ -82,11 +82,13 @@ class SqliteBackend(Backend):
         with self.engine.connect() as conn:
             return capture_sqlite.read(conn, after)
 
-    def reset(self, touched: set[str], inserted: Counter[str]) -> None:
+    def reset(self, touched: set[str], inserted: Counter[str], read_up_to: int) -> int:
         if self.isolation == "template":
             self._copy(self.service.template_path)
-        elif self.isolation == "truncate":
-            self._truncate(self.tables_to_reset(touched))
+            return 0  # a fresh copy: an empty capture log, numbering from the start
+        if self.isolation == "truncate":
+            self._truncate(self.tables_to_reset(touched), read_up_to)
+        return read_up_to
 
     def _copy(self, source: Path) -> None:
         try:
@@ -102,10 +104,10 @@ class SqliteBackend(Backend):
                 "make it commit or roll back before it answers"
             ) from None
 
-    def _truncate(self, tables: set[str]) -> None:
+    def _truncate(self, tables: set[str], read_up_to: int) -> None:
         assert self._keeper is not None
         ordered = [t for t in self.schema.tables.values() if t.name in tables]
-        script = ["PRAGMA foreign_keys = OFF;", "BEGIN IMMEDIATE;"]
+        script = ["PRAGMA foreign_keys = OFF;", "BEGIN IMMEDIATE;", capture_sqlite.RESET_START_SQL]
         for table in ordered:
             columns = ", ".join(quote(c) for c in table.insertable)
             script.append(f"DELETE FROM main.{table.sql};")
@@ -120,8 +122,7 @@ class SqliteBackend(Backend):
                 "INSERT INTO main.sqlite_sequence SELECT * FROM baseline.sqlite_sequence "
                 f"WHERE name IN ({names});"
             )
-        # The triggers fired on the rows just deleted and restored: forget those too.
-        script += [capture_sqlite.CLEAR_SQL + ";", "COMMIT;"]
+        script += [capture_sqlite.RESET_END_SQL.format(mark=int(read_up_to)), "COMMIT;"]
         try:
             self._keeper.executescript("\n".join(script))
         except sqlite3.Error as err:

@@ -85,7 +85,12 @@ WHERE k.commit_seq > %(after)s
 ORDER BY k.commit_seq, c.seq
 """
 
-CLEAR_SQL = "DELETE FROM seamline.changes; DELETE FROM seamline.commits;"
+# Forget the changes read so far (up to a commit mark), keeping any committed since.
+CLEAR_SQL = """
+DELETE FROM seamline.changes
+WHERE tx IN (SELECT tx FROM seamline.commits WHERE commit_seq <= {mark});
+DELETE FROM seamline.commits WHERE commit_seq <= {mark};
+"""
 
 
 def install(conn: sa.Connection, schema: Schema) -> dict[str, str]:

@@ -35,6 +35,19 @@ CREATE TABLE IF NOT EXISTS seamline_changes (
 """
 READ_SQL = "SELECT seq, tbl, op, old, new, at FROM seamline_changes WHERE seq > ? ORDER BY seq"
 CLEAR_SQL = "DELETE FROM seamline_changes"
+# In a reset: note where the log ends before the reset writes (under the write lock) ...
+RESET_START_SQL = """
+CREATE TEMP TABLE IF NOT EXISTS seamline_reset (log_end INTEGER);
+DELETE FROM temp.seamline_reset;
+INSERT INTO temp.seamline_reset SELECT coalesce(max(seq), 0) FROM main.seamline_changes;
+"""
+# ... then forget what was read and what the reset's own writes made the triggers log,
+# keeping any change committed after the read. The row at the mark itself stays (it is
+# never read again): SQLite numbers a new row max(seq) + 1, and it must come after the mark.
+RESET_END_SQL = """
+DELETE FROM main.seamline_changes
+WHERE seq < {mark} OR seq > (SELECT log_end FROM temp.seamline_reset);
+"""
 
 
 def _value(ref: str, column: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import warnings
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 import sqlalchemy as sa
@@ -88,12 +88,12 @@ class Database:
             for change in changes:
                 self._recorder.write(change.record(self.name, test))
         self._numbered += len(changes)
+        read_up_to = captured[-1].mark if captured else self._mark
         if self.isolation == "none":
-            self._mark = captured[-1].mark if captured else self._mark
+            self._mark = read_up_to
             return
         inserted = Counter(c.table for c in changes if c.op == "insert")
-        self._backend.reset({c.table for c in changes}, inserted)
-        self._mark = 0
+        self._mark = self._backend.reset({c.table for c in changes}, inserted, read_up_to)
 
     def _number(self, captured: list[Captured]) -> list[Change]:
         tables = self._backend.schema.tables
@@ -208,10 +208,12 @@ class Database:
 
     # -- internals ---------------------------------------------------------
 
-    def _table(self, name: str, columns: Iterable[str] = (), call: str = "") -> Table:
+    def _table(self, name: str, values: Mapping[str, Any] | None = None, call: str = "") -> Table:
+        """The table `name`, after checking it has every column `values` names."""
         schema = self._backend.schema
         table = schema.table(name)
-        schema.check_columns(table, columns, call or "db")
+        if values:
+            schema.check_columns(table, values, _call(call, name, values))
         return table
 
     def _select(self, table: Table, where: Mapping[str, Any]) -> list[dict[str, Any]]:
