@@ -165,7 +165,7 @@ def test_several_databases_in_one_system_each_isolated(tmp_path, write_config, s
     with pytest.raises(DatabaseError, match=r"expected exactly one database .* found 2"):
         system.db()
     orders, stock = system.db("orders_db"), system.db("inventory_db")
-    assert (orders.isolation, stock.isolation) == ("template", "truncate")  # "auto" per kind
+    assert (orders.isolation, stock.isolation) == ("truncate", "truncate")  # "auto" per kind
     for _ in range(2):
         system.databases.begin_test("t")
         assert orders.count("orders") == 0 and stock.one("stock", sku="mug")["qty"] == 5

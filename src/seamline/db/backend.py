@@ -25,9 +25,10 @@ class Backend(ABC):
     schema: Schema
     uncaptured: dict[str, str]  # tables the triggers could not be put on, and why
 
-    def __init__(self, name: str, isolation: Isolation) -> None:
+    def __init__(self, name: str, isolation: Isolation, auto: bool = False) -> None:
         self.name = name
         self.isolation = isolation
+        self.auto = auto  # chosen by isolation = "auto": the backend may pick another
         self.uncaptured = {}
 
     @abstractmethod

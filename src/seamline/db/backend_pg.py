@@ -42,10 +42,15 @@ class PostgresBackend(Backend):
         self.service = service
         self.run_dir = run_dir
         self.database = service.spec.database
-        self.engine = sa.create_engine(self._url(self.database), pool_size=2)
+        # Autocommit: a read is one round trip, with no BEGIN and ROLLBACK around it; the
+        # reset sends BEGIN ... COMMIT itself, in one round trip too.
+        self.engine = sa.create_engine(
+            self._url(self.database), isolation_level="AUTOCOMMIT", pool_size=2
+        )
         self._admin: sa.Engine | None = None
         self.schema = Schema(service.name)
         self._seed_rows: dict[str, int] = {}  # table -> rows in its starting data
+        self._snapshots: dict[str, str] = {}  # table -> the table holding its starting rows
         self._sequences_sql = ""
         self._server_version = 0
 
@@ -57,22 +62,18 @@ class PostgresBackend(Backend):
 
     def attach(self) -> None:
         allowed = (self.database, self.service.template_database)
+        # Capture goes into the template for `template`, so every fresh copy carries it.
+        target = self.service.template_database if self.isolation == "template" else self.database
+        installer = sa.create_engine(self._url(target), poolclass=sa.pool.NullPool)
+        try:
+            with installer.begin() as conn:  # all or nothing
+                self._install(conn, allowed)
+                if self.isolation == "truncate":
+                    self._snapshot(conn)
+        finally:
+            installer.dispose()
         if self.isolation == "template":
-            # Capture goes into the template, so every fresh copy carries it.
-            installer = sa.create_engine(
-                self._url(self.service.template_database), poolclass=sa.pool.NullPool
-            )
-            try:
-                with installer.begin() as conn:
-                    self._install(conn, allowed)
-            finally:
-                installer.dispose()
             self._recreate()
-            return
-        with self.engine.begin() as conn:
-            self._install(conn, allowed)
-            if self.isolation == "truncate":
-                self._snapshot(conn)
 
     def _install(self, conn: sa.Connection, allowed: tuple[str, ...]) -> None:
         guard.check_postgres(conn, self.run_dir, allowed)
@@ -85,8 +86,9 @@ class PostgresBackend(Backend):
         for index, table in enumerate(self.schema.tables.values()):
             rows = conn.exec_driver_sql(f"SELECT count(*) FROM {table.sql}").scalar_one()
             if rows:
+                self._snapshots[table.name] = f"seamline.seed_{index}"
                 conn.exec_driver_sql(
-                    f"CREATE TABLE seamline.{_seed(index)} AS SELECT * FROM {table.sql}"
+                    f"CREATE TABLE {self._snapshots[table.name]} AS SELECT * FROM {table.sql}"
                 )
             self._seed_rows[table.name] = int(rows)
         positions = [
@@ -122,6 +124,7 @@ class PostgresBackend(Backend):
 
     def _truncate(self, tables: set[str], inserted: Counter[str], read_up_to: int) -> None:
         statements = [
+            "BEGIN;",
             "SET LOCAL session_replication_role = replica;",
             f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}';",
         ]
@@ -135,23 +138,24 @@ class PostgresBackend(Backend):
             statements.append(f"TRUNCATE {names};")
         ordered = [t for t in self.schema.tables.values() if t.name in tables]
         statements += [f"DELETE FROM {t.sql};" for t in ordered if t.name not in large]
-        statements += [self._restore(t) for t in ordered if self._seed_rows.get(t.name)]
+        statements += [self._restore(t) for t in ordered if t.name in self._snapshots]
         statements += [self._sequences_sql, capture_pg.CLEAR_SQL.format(mark=int(read_up_to))]
-        try:
-            with self.engine.begin() as conn:
+        statements.append("COMMIT;")
+        with self.engine.connect() as conn:
+            try:
                 conn.exec_driver_sql("\n".join(statements))
-        except sa.exc.OperationalError as err:
-            raise ResetError(self._lock_message(tables, err)) from None
+            except sa.exc.DBAPIError as err:
+                conn.exec_driver_sql("ROLLBACK")
+                raise ResetError(self._lock_message(tables, err)) from None
 
     def _restore(self, table: Table) -> str:
-        index = list(self.schema.tables).index(table.name)
         columns = ", ".join(quote(c) for c in table.insertable)
         return (
             f"INSERT INTO {table.sql} ({columns}) OVERRIDING SYSTEM VALUE "
-            f"SELECT {columns} FROM seamline.{_seed(index)};"
+            f"SELECT {columns} FROM {self._snapshots[table.name]};"
         )
 
-    def _lock_message(self, tables: set[str], err: sa.exc.OperationalError) -> str:
+    def _lock_message(self, tables: set[str], err: sa.exc.DBAPIError) -> str:
         with self.engine.connect() as conn:
             holders = conn.exec_driver_sql(
                 "SELECT pid, application_name, state, left(query, 80) FROM pg_stat_activity "
@@ -230,7 +234,3 @@ def _running(pid: int) -> bool:
     except PermissionError:  # it exists, as the server's user
         return True
     return True
-
-
-def _seed(index: int) -> str:
-    return f"seed_{index}"

@@ -24,7 +24,7 @@ import sqlalchemy as sa
 from seamline.db import capture_sqlite, guard
 from seamline.db.backend import Backend, Isolation
 from seamline.db.changes import Captured
-from seamline.db.errors import ResetError
+from seamline.db.errors import DatabaseError, ResetError
 from seamline.db.schema import Schema, load_sqlite, quote
 from seamline.services.sqlite import SqliteService
 
@@ -37,26 +37,32 @@ def _configure(dbapi_connection: Any, _record: Any) -> None:
     dbapi_connection.execute("PRAGMA foreign_keys = ON")
 
 
-def sqlite_engine(path: Path) -> sa.Engine:
-    engine = sa.create_engine(f"sqlite:///{path}", poolclass=sa.pool.NullPool)
+def sqlite_engine(path: Path, pooled: bool = False) -> sa.Engine:
+    options: dict[str, Any] = {} if pooled else {"poolclass": sa.pool.NullPool}
+    engine = sa.create_engine(f"sqlite:///{path}", **options)
     sa.event.listen(engine, "connect", _configure)
     return engine
 
 
 class SqliteBackend(Backend):
-    def __init__(self, service: SqliteService, run_dir: Path, isolation: Isolation) -> None:
-        super().__init__(service.name, isolation)
+    def __init__(
+        self, service: SqliteService, run_dir: Path, isolation: Isolation, auto: bool = False
+    ) -> None:
+        super().__init__(service.name, isolation, auto)
         self.service = service
         self.run_dir = run_dir
         self.path = service.path
         self.baseline = service.path.with_name(f"{service.name}_seamline_baseline.db")
-        self.engine = sqlite_engine(self.path)
+        self.engine = sqlite_engine(self.path, pooled=True)
         self.schema = Schema(service.name)
         self._keeper: sqlite3.Connection | None = None
 
     def attach(self) -> None:
+        guard.check_sqlite(self.path, self.run_dir)
+        guard.check_sqlite(self.service.template_path, self.run_dir)
+        if self.isolation == "truncate":
+            self._check_truncate_possible()
         target = self.service.template_path if self.isolation == "template" else self.path
-        guard.check_sqlite(target, self.run_dir)
         installer = sqlite_engine(target)
         try:
             with installer.begin() as conn:
@@ -77,6 +83,27 @@ class SqliteBackend(Backend):
         self._keeper.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         if self.isolation == "truncate":
             self._keeper.execute("ATTACH DATABASE ? AS baseline", (str(self.baseline),))
+
+    def _check_truncate_possible(self) -> None:
+        """`truncate` needs the application's triggers silent while it restores rows.
+
+        PostgreSQL silences them for the reset (session_replication_role); SQLite
+        cannot (before Python 3.12 exposes SQLITE_DBCONFIG_ENABLE_TRIGGER), and a
+        trigger firing on the restored rows would leave other tables changed.
+        """
+        with self.engine.connect() as conn:
+            triggered = load_sqlite(conn, self.name).triggered
+        if not triggered:
+            return
+        if self.auto:
+            self.isolation = "template"
+            return
+        raise DatabaseError(
+            f'database {self.name!r}: isolation = "truncate" cannot reset an SQLite '
+            f"database whose tables have triggers ({', '.join(triggered)}): SQLite cannot "
+            "turn them off while seamline restores rows, and they would change other "
+            'tables.\n  fix: use isolation = "template" (or "auto") for this database'
+        )
 
     def read(self, after: int) -> list[Captured]:
         with self.engine.connect() as conn:

@@ -13,7 +13,6 @@ commit order. The cost is one small insert per transaction (bench/RESULTS.md).
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any, cast
 
 import sqlalchemy as sa
@@ -79,7 +78,8 @@ CREATE TRIGGER seamline_capture_truncate AFTER TRUNCATE ON {table}
 """
 
 READ_SQL = """
-SELECT k.commit_seq, c.tbl, c.op, c.old, c.new, c.at
+SELECT k.commit_seq, c.tbl, c.op, c.old, c.new,
+       to_char(c.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')
 FROM seamline.changes c JOIN seamline.commits k ON k.tx = c.tx
 WHERE k.commit_seq > %(after)s
 ORDER BY k.commit_seq, c.seq
@@ -113,14 +113,10 @@ def install(conn: sa.Connection, schema: Schema) -> dict[str, str]:
 def read(conn: sa.Connection, after: int) -> list[Captured]:
     rows = conn.exec_driver_sql(READ_SQL, {"after": after}).all()
     return [
-        Captured(int(mark), table, cast(Op, op), _row(old), _row(new), iso(at))
+        Captured(int(mark), table, cast(Op, op), _row(old), _row(new), at)
         for mark, table, op, old, new, at in rows
     ]
 
 
 def _row(value: object) -> dict[str, Any] | None:
     return cast(dict[str, Any], value) if isinstance(value, dict) else None
-
-
-def iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")

@@ -7,16 +7,17 @@ from typing import TYPE_CHECKING
 from seamline.db.backend import Backend, Isolation
 from seamline.db.database import Database
 from seamline.db.errors import DatabaseError, did_you_mean, listing
+from seamline.db.recording import ChangeLog
 from seamline.services.postgres import PostgresService
 from seamline.services.sqlite import SqliteService
-from seamline.system.record import JsonLines
 
 if TYPE_CHECKING:
     from seamline.system.system import System
 
 # What `isolation = "auto"` means, per database kind: the faster of the two,
 # measured by bench/db/isolation.py (figures in bench/RESULTS.md).
-AUTO: dict[str, Isolation] = {"postgres": "truncate", "sqlite": "template"}
+# On SQLite, `truncate` falls back to `template` for a schema with triggers of its own.
+AUTO: dict[str, Isolation] = {"postgres": "truncate", "sqlite": "truncate"}
 DATABASE_KINDS = ("postgres", "sqlite")
 
 
@@ -26,7 +27,7 @@ class Databases:
     def __init__(self, system: System) -> None:
         self._system = system
         self._attached: dict[str, Database] = {}
-        self._recorder: JsonLines | None = None
+        self._recorder: ChangeLog | None = None
 
     @property
     def names(self) -> list[str]:
@@ -84,7 +85,7 @@ class Databases:
                 f"expected a database (postgres or sqlite){did_you_mean(name, self.names)}"
                 f"\n  databases of this system: {listing(self.names)}"
             )
-        isolation = self._isolation(name, service.kind)
+        isolation, auto = self._isolation(name, service.kind)
         backend: Backend
         if isinstance(service, PostgresService):
             from seamline.db.backend_pg import PostgresBackend
@@ -94,14 +95,15 @@ class Databases:
             assert isinstance(service, SqliteService)
             from seamline.db.backend_sqlite import SqliteBackend
 
-            backend = SqliteBackend(service, self._system.run_dir, isolation)
+            backend = SqliteBackend(service, self._system.run_dir, isolation, auto)
         if self._recorder is None:
-            self._recorder = JsonLines(self._system.record_dir / "db-changes.jsonl")
+            self._recorder = ChangeLog(self._system.record_dir / "db-changes.jsonl")
         database = Database(backend, self._recorder)
         database.attach()
         return database
 
-    def _isolation(self, name: str, kind: str) -> Isolation:
+    def _isolation(self, name: str, kind: str) -> tuple[Isolation, bool]:
+        """The service's `isolation`, else the system's; and whether it was "auto"."""
         spec = self._system.config.spec
         chosen = getattr(spec.services[name], "isolation", None) or spec.isolation
-        return AUTO[kind] if chosen == "auto" else chosen
+        return (AUTO[kind], True) if chosen == "auto" else (chosen, False)

@@ -33,6 +33,7 @@ class Schema:
     database: str  # the service name, for messages
     tables: dict[str, Table] = field(default_factory=dict)
     sequences: tuple[str, ...] = ()  # quoted names (PostgreSQL)
+    triggered: tuple[str, ...] = ()  # tables with triggers of the application's own (SQLite)
 
     def table(self, name: str) -> Table:
         try:
@@ -169,4 +170,8 @@ def load_sqlite(conn: sa.Connection, database: str) -> Schema:
             references=frozenset(row[2] for row in fks if row[2] != name),
             virtual=name in virtual,
         )
-    return Schema(database, tables)
+    triggered = conn.exec_driver_sql(
+        "SELECT DISTINCT tbl_name FROM sqlite_schema WHERE type = 'trigger' "
+        "AND name NOT LIKE 'seamline\\_%' ESCAPE '\\' ORDER BY 1"
+    ).scalars()
+    return Schema(database, tables, triggered=tuple(triggered))
