@@ -14,6 +14,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from seamline.config.probes import Probe, parse_probe
 
+# How a test database is put back to its starting data between tests (docs/db.md).
+Isolation = Literal["auto", "truncate", "template", "none"]
 Kind = Literal["process", "sqlite", "postgres", "redis", "mock", "external"]
 KINDS: tuple[str, ...] = ("process", "sqlite", "postgres", "redis", "mock", "external")
 
@@ -65,6 +67,7 @@ class SqliteSpec(_ServiceBase):
     kind: Literal["sqlite"]
     schema_: Path | None = Field(default=None, alias="schema")
     seed: Path | str | None = None
+    isolation: Isolation | None = None  # overrides the system's `isolation`
 
 
 class PostgresSpec(_ServiceBase):
@@ -77,6 +80,7 @@ class PostgresSpec(_ServiceBase):
     bindir: Path | None = None
     settings: dict[str, str | int | float | bool] = Field(default_factory=dict)
     port: Annotated[int, Field(ge=0, le=65535)] = 0
+    isolation: Isolation | None = None  # overrides the system's `isolation`
 
 
 class RedisSpec(_ServiceBase):
@@ -121,7 +125,7 @@ class ReportSpec(_Strict):
 class SystemSpec(_Strict):
     name: str = "system"
     services: dict[str, ServiceSpec] = Field(default_factory=dict)
-    isolation: Literal["auto", "truncate", "template", "none"] = "auto"
+    isolation: Isolation = "auto"
     contracts: Literal["fail", "warn", "off"] = "fail"
     seams: SeamsSpec = Field(default_factory=SeamsSpec)
     report: ReportSpec = Field(default_factory=ReportSpec)

@@ -28,6 +28,8 @@ from seamline.system.record import TestLog, now_iso, write_run_json
 from seamline.system.wiring import ServiceValues, StubServers, http_upstreams, make_seams
 
 if TYPE_CHECKING:
+    from seamline.db import Database
+    from seamline.db.registry import Databases
     from seamline.http.loop import LoopThread
 
 
@@ -64,6 +66,7 @@ class System:
         self._stubs = StubServers(config, self.loop)
         self._started_at = ""
         self._needs = {name: config.needs(name) for name in config.spec.services}
+        self._databases: Databases | None = None
 
     @classmethod
     def from_config(
@@ -121,6 +124,9 @@ class System:
         if self.dirs is None:
             return
         atexit.unregister(self.stop)
+        if self._databases is not None:  # its connections go before the servers do
+            self._databases.close()
+            self._databases = None
         for client in self._clients.values():
             client.close()
         self._clients.clear()
@@ -304,6 +310,21 @@ class System:
         if name not in self._clients:
             self._clients[name] = httpx.Client(base_url=self.url(name), timeout=30.0)
         return self._clients[name]
+
+    def db(self, name: str | None = None) -> Database:
+        """The database service `name` (default: the only one), for data assertions."""
+        return self.databases.get(name)
+
+    @property
+    def databases(self) -> Databases:
+        """Every database service, attached (capture installed) on first use."""
+        from seamline.db.registry import Databases
+
+        if self.dirs is None:
+            raise SeamlineError("the System is not started")
+        if self._databases is None:
+            self._databases = Databases(self)
+        return self._databases
 
     @property
     def run_dir(self) -> Path:

@@ -1,0 +1,11 @@
+-- The benchmark schema: 10 tables of a shop, with foreign keys between them.
+CREATE TABLE customers (id INTEGER PRIMARY KEY, email text NOT NULL UNIQUE, name text);
+CREATE TABLE products (id INTEGER PRIMARY KEY, sku text NOT NULL UNIQUE, price_cents int NOT NULL);
+CREATE TABLE carts (id INTEGER PRIMARY KEY, customer_id int REFERENCES customers(id), created_at TEXT DEFAULT CURRENT_TIMESTAMP);
+CREATE TABLE cart_items (id INTEGER PRIMARY KEY, cart_id int REFERENCES carts(id), product_id int REFERENCES products(id), qty int NOT NULL);
+CREATE TABLE orders (id INTEGER PRIMARY KEY, customer_id int REFERENCES customers(id), status text NOT NULL, total_cents int NOT NULL);
+CREATE TABLE order_items (id INTEGER PRIMARY KEY, order_id int REFERENCES orders(id), product_id int REFERENCES products(id), qty int NOT NULL, price_cents int NOT NULL);
+CREATE TABLE payments (id INTEGER PRIMARY KEY, order_id int REFERENCES orders(id), amount_cents int NOT NULL, status text NOT NULL);
+CREATE TABLE shipments (id INTEGER PRIMARY KEY, order_id int REFERENCES orders(id), carrier text NOT NULL);
+CREATE TABLE reviews (id INTEGER PRIMARY KEY, product_id int REFERENCES products(id), customer_id int REFERENCES customers(id), stars int, body text);
+CREATE TABLE events (id INTEGER PRIMARY KEY, kind text NOT NULL, payload TEXT);

@@ -1,0 +1,109 @@
+"""The databases of one started System, attached on first use."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from seamline.db.backend import Backend, Isolation
+from seamline.db.database import Database
+from seamline.db.errors import DatabaseError, did_you_mean, listing
+from seamline.db.recording import ChangeLog
+from seamline.services.postgres import PostgresService
+from seamline.services.sqlite import SqliteService
+
+if TYPE_CHECKING:
+    from seamline.system.system import System
+
+# What `isolation = "auto"` means, per database kind: the faster of the two,
+# measured by bench/db/isolation.py (figures in bench/RESULTS.md).
+# On SQLite, `truncate` falls back to `template` for a schema with triggers of its own.
+AUTO: dict[str, Isolation] = {"postgres": "truncate", "sqlite": "truncate"}
+DATABASE_KINDS = ("postgres", "sqlite")
+
+
+class Databases:
+    """Every `postgres` and `sqlite` service of a System, as `Database` objects."""
+
+    def __init__(self, system: System) -> None:
+        self._system = system
+        self._attached: dict[str, Database] = {}
+        self._recorder: ChangeLog | None = None
+
+    @property
+    def names(self) -> list[str]:
+        return [n for n, s in self._system.services.items() if s.kind in DATABASE_KINDS]
+
+    def get(self, name: str | None = None) -> Database:
+        if name is None:
+            name = self._only()
+        if name not in self._attached:
+            self._attached[name] = self._attach(name)
+        return self._attached[name]
+
+    def all(self) -> list[Database]:
+        return [self.get(name) for name in self.names]
+
+    def begin_test(self, test_id: str) -> None:
+        for database in self.all():
+            database.begin_test(test_id)
+
+    def end_test(self) -> None:
+        errors: list[str] = []
+        for database in self._attached.values():
+            try:
+                database.end_test()
+            except DatabaseError as err:  # still reset the other databases
+                errors.append(str(err))
+        if errors:
+            raise DatabaseError("\n".join(errors))
+
+    def close(self) -> None:
+        for database in self._attached.values():
+            database.close()
+        self._attached.clear()
+        if self._recorder is not None:
+            self._recorder.close()
+            self._recorder = None
+
+    def _only(self) -> str:
+        names = self.names
+        if len(names) == 1:
+            return names[0]
+        raise DatabaseError(
+            f"system.db(): expected exactly one database service to default to, found "
+            f"{len(names)} ({listing(names)}).\n  fix: name it, as in system.db({names[0]!r})"
+            if names
+            else "system.db(): the system declares no database service "
+            '(kind = "postgres" or kind = "sqlite")'
+        )
+
+    def _attach(self, name: str) -> Database:
+        service = self._system.service(name)
+        if service.kind not in DATABASE_KINDS:
+            raise DatabaseError(
+                f"system.db({name!r}): service {name!r} is a {service.kind!r} service, "
+                f"expected a database (postgres or sqlite){did_you_mean(name, self.names)}"
+                f"\n  databases of this system: {listing(self.names)}"
+            )
+        isolation, auto = self._isolation(name, service.kind)
+        backend: Backend
+        if isinstance(service, PostgresService):
+            from seamline.db.backend_pg import PostgresBackend
+
+            backend = PostgresBackend(service, self._system.run_dir, isolation)
+        else:
+            assert isinstance(service, SqliteService)
+            from seamline.db.backend_sqlite import SqliteBackend
+
+            backend = SqliteBackend(service, self._system.run_dir, isolation, auto)
+        if self._recorder is None:
+            self._recorder = ChangeLog(self._system.record_dir / "db-changes.jsonl")
+        database = Database(backend, self._recorder)
+        database.attach()
+        return database
+
+    def _isolation(self, name: str, kind: str) -> tuple[Isolation, bool]:
+        """The service's `isolation`, else the system's; and whether it was "auto"."""
+        spec = self._system.config.spec
+        chosen = getattr(spec.services[name], "isolation", None) or spec.isolation
+        return (AUTO[kind], True) if chosen == "auto" else (chosen, False)
