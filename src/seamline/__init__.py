@@ -20,6 +20,14 @@ from seamline.errors import ConfigError, SeamlineError, StartError
 if TYPE_CHECKING:
     from seamline.config import SystemConfig, load_config
     from seamline.contracts import Contract, ContractError
+    from seamline.db import (
+        CaptureWarning,
+        Change,
+        Database,
+        DatabaseError,
+        NotATestDatabase,
+        ResetError,
+    )
     from seamline.mock import MockServer
     from seamline.seams import Calls, Exchange, Fault, Flow, Seams, SeamView, Violation, eventually
     from seamline.system.system import System
@@ -42,17 +50,29 @@ _LAZY = {
     "SeamView": "seamline.seams",
     "Violation": "seamline.seams",
     "eventually": "seamline.seams",
+    "Database": "seamline.db",
+    "Change": "seamline.db",
+    "DatabaseError": "seamline.db",
+    "NotATestDatabase": "seamline.db",
+    "ResetError": "seamline.db",
+    "CaptureWarning": "seamline.db",
 }
 
 __all__ = [
     "Calls",
+    "CaptureWarning",
+    "Change",
     "ConfigError",
     "Contract",
     "ContractError",
+    "Database",
+    "DatabaseError",
     "Exchange",
     "Fault",
     "Flow",
     "MockServer",
+    "NotATestDatabase",
+    "ResetError",
     "SeamView",
     "SeamlineError",
     "Seams",

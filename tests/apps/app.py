@@ -67,6 +67,12 @@ class Handler(BaseHTTPRequestHandler):
             self._send(404, b'{"error": "not found"}')
 
     def do_POST(self) -> None:
+        if self.path == "/json":  # what most apps do: trust Content-Length, no chunked
+            length = int(self.headers.get("Content-Length") or 0)
+            self._send(
+                200, json.dumps({"got": json.loads(self.rfile.read(length) or b"null")}).encode()
+            )
+            return
         if self.path != "/digest":
             self._send(404, b'{"error": "not found"}')
             return
@@ -74,7 +80,9 @@ class Handler(BaseHTTPRequestHandler):
         for piece in self._body_pieces():
             digest.update(piece)
             size += len(piece)
-        self._send(200, json.dumps({"size": size, "sha256": digest.hexdigest()}).encode())
+        chunked = self.headers.get("Transfer-Encoding", "").lower() == "chunked"
+        answer = {"size": size, "sha256": digest.hexdigest(), "chunked": chunked}
+        self._send(200, json.dumps(answer).encode())
 
     def _body_pieces(self):  # type: ignore[no-untyped-def]
         if self.headers.get("Transfer-Encoding", "").lower() == "chunked":

@@ -11,7 +11,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
 from seamline.db import Database
@@ -145,9 +144,7 @@ class Writer:
     """One writer service, seen from the test: SQL sent over HTTP, run through its pool."""
 
     def __init__(self, system: System, name: str) -> None:
-        # Straight to the service: these tests are about the database, not the seams.
-        direct = system.service(name).attributes()["direct_url"]
-        self.client = httpx.Client(base_url=direct, timeout=30.0)
+        self.client = system.client(name)  # through the test -> service seam
 
     def sql(self, sql: str, **params: Any) -> list[dict[str, Any]]:
         return self._post("/sql", sql, params)

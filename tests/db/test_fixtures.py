@@ -15,8 +15,7 @@ import pytest
 import httpx
 
 def place_order(system):
-    # straight to the service: this suite is about the database, not the seams
-    api = httpx.Client(base_url=system.service("a").attributes()["direct_url"])
+    api = system.client("a")
     sql = "INSERT INTO orders (customer_id, total_cents) VALUES (1, 1999) RETURNING id"
     return api.post("/sql", json={"sql": sql}).json()["rows"][0]["id"]
 

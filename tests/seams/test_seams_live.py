@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import resource
+import socket
+import time
 
 import httpx
 import pytest
@@ -124,7 +126,7 @@ def test_a_50_mb_body_streams_through_both_ways_without_being_buffered(chain):
             yield block
 
     answer = httpx.post(chain.url("c") + "/digest", content=upload(), timeout=60)
-    assert answer.json() == {"size": size, "sha256": expected.hexdigest()}
+    assert answer.json() == {"size": size, "sha256": expected.hexdigest(), "chunked": True}
     received = 0
     with httpx.stream("GET", chain.url("c") + f"/big?bytes={size}", timeout=60) as response:
         assert response.headers["content-length"] == str(size)  # streamed, length kept
@@ -182,3 +184,34 @@ def test_a_provider_that_never_answers_is_given_up_after_the_seam_timeout(
     hop = system.seam("test", "slow").one()
     assert hop.outcome == "timeout" and hop.response is None
     assert "no answer from slow in 0.5 s" in (hop.error or "")
+
+
+def test_a_body_sent_after_its_head_reaches_an_app_that_reads_only_content_length(chain):
+    """http.server apps do not read chunked request bodies: the seam keeps Content-Length,
+    also when the body arrives after the head (it did not, once)."""
+    port = int(chain.url("c").rsplit(":", 1)[1])
+    body = b'{"sql": "select 1"}'
+    with socket.create_connection(("127.0.0.1", port)) as sock:
+        sock.sendall(
+            b"POST /json HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            b"Content-Length: %d\r\n\r\n" % len(body)
+        )
+        time.sleep(0.05)
+        sock.sendall(body)
+        answer = sock.recv(4096)
+    assert answer.endswith(b'{"got": {"sql": "select 1"}}')
+    assert chain.seam("test", "c").one().request.json == {"sql": "select 1"}
+
+
+def test_a_large_body_with_a_length_streams_with_that_length(chain):
+    size = 3 * 1024 * 1024  # above stream_above: streamed, not buffered
+    data = bytes(range(256)) * (size // 256)
+    answer = httpx.post(chain.url("c") + "/digest", content=data, timeout=30)
+    assert answer.json() == {
+        "size": size,
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "chunked": False,
+    }
+    hop = chain.seam("test", "c").one()
+    assert hop.request.headers.get("content-length") == str(size)
+    assert hop.request.body.size == size and hop.request.body.truncated

@@ -218,7 +218,12 @@ class HttpClient:
         url: str,
         headers: list[tuple[str, str]] | None = None,
         body: bytes | AsyncIterable[bytes] = b"",
+        *,
+        content_length: int | None = None,
     ) -> ClientResponse:
+        """Send a request. A streamed `body` goes out chunked, or with `content_length`
+        as its Content-Length when that is known (many servers do not read chunked
+        request bodies)."""
         origin_end = _origin_end(url)
         key, host = _split_origin(url[:origin_end])
         rest = url[origin_end:]
@@ -234,6 +239,7 @@ class HttpClient:
                     host=host,
                     headers=headers or [],
                     body=body,
+                    content_length=content_length,
                 )
                 return await head
             except UpstreamError:
@@ -252,24 +258,26 @@ class HttpClient:
         host: str,
         headers: list[tuple[str, str]],
         body: bytes | AsyncIterable[bytes],
+        content_length: int | None,
     ) -> None:
         lines = [f"{method} {target} HTTP/1.1", f"Host: {host}"]
         lines += [f"{n}: {v}" for n, v in headers if n.lower() not in _FRAMING]
-        streamed = not isinstance(body, bytes)
-        if streamed:
-            lines.append("Transfer-Encoding: chunked")
-        elif body or method in ("POST", "PUT", "PATCH"):
-            lines.append(f"Content-Length: {len(body)}")  # type: ignore[arg-type]
-        head = wire.encode_text("\r\n".join(lines) + "\r\n\r\n")
         if isinstance(body, bytes):
-            conn.write(head + body)
+            if body or method in ("POST", "PUT", "PATCH"):
+                lines.append(f"Content-Length: {len(body)}")
+            conn.write(wire.encode_text("\r\n".join(lines) + "\r\n\r\n") + body)
             return
-        conn.write(head)
+        chunked = content_length is None
+        lines.append(
+            "Transfer-Encoding: chunked" if chunked else f"Content-Length: {content_length}"
+        )
+        conn.write(wire.encode_text("\r\n".join(lines) + "\r\n\r\n"))
         async for piece in body:
             if piece:
-                conn.write(wire.chunk(piece))
+                conn.write(wire.chunk(piece) if chunked else piece)
                 await conn.drain()
-        conn.write(wire.LAST_CHUNK)
+        if chunked:
+            conn.write(wire.LAST_CHUNK)
 
     async def _connection(self, key: tuple[str, int]) -> tuple[_ClientConnection, bool]:
         idle = self._idle[key]

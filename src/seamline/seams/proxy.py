@@ -127,10 +127,12 @@ class SeamProxy:
         route = self.route
         fault = route.fault if route.fault is not None and route.fault.applies(self._rng) else None
         record = _Record(self, request, route, fault)
-        if request.body_complete:
-            data = request.body_now()
-            record.request_body.add(data)
-            body: bytes | AsyncIterator[bytes] = data
+        length = wire.content_length(request.headers)
+        body: bytes | AsyncIterator[bytes]
+        if request.body_complete or (length is not None and length <= self.options.stream_above):
+            # whole: forwarded with its Content-Length (not every server reads chunked bodies)
+            body = request.body_now() if request.body_complete else await request.body()
+            record.request_body.add(body)
         else:
             body = record.request_body.tee(request.stream())
         if fault is not None:
@@ -155,6 +157,7 @@ class SeamProxy:
                 route.upstream + request.target,
                 self._forward_headers(request),
                 body,
+                content_length=wire.content_length(request.headers),
             )
         except asyncio.CancelledError:
             if task not in self._timed_out:
