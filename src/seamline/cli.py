@@ -37,10 +37,10 @@ def _add_config_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "path", nargs="?", default=".", help="the system's directory or config file (default: .)"
     )
-    parser.add_argument("--config", "-c", help="the config file (overrides PATH)")
+    # no short forms: `seamline test` passes unknown options on to pytest (-c, -p are pytest's)
+    parser.add_argument("--config", help="the config file (overrides PATH)")
     parser.add_argument(
         "--profile",
-        "-p",
         default=os.environ.get("SEAMLINE_PROFILE"),
         help="a [profiles.NAME] table to apply (env: SEAMLINE_PROFILE)",
     )
@@ -244,6 +244,8 @@ def cmd_test(args: argparse.Namespace, pytest_args: list[str]) -> int:
     from seamline.progress import PROGRESS_PLUGIN, RunProgress
 
     config = _config(args)
+    if pytest_args[:1] == ["--"]:
+        pytest_args = pytest_args[1:]
     report_dir = Path(args.report_dir).resolve()
     junit = report_dir / "junit.xml"
     argv = [

@@ -25,13 +25,26 @@ class RunProgress:
         self._system_started: float | None = None
         self.duration = 0.0
 
+    @pytest.hookimpl
+    def pytest_sessionstart(self, session: pytest.Session) -> None:
+        self._capture = session.config.pluginmanager.getplugin("capturemanager")
+
+    def _say(self, text: str) -> None:
+        """Print past pytest's output capture (the system starts inside a fixture)."""
+        capture = getattr(self, "_capture", None)
+        if capture is None:
+            self.console.print(text)
+            return
+        with capture.global_and_fixture_disabled():
+            self.console.print(text)
+
     def system_starting(self, name: str) -> None:
         self._system_started = time.monotonic()
-        self.console.print(f"\n[bold]starting {name}[/] ...")
+        self._say(f"\n[bold]starting {name}[/] ...")
 
     def service_ready(self, name: str) -> None:
         since = time.monotonic() - (self._system_started or self._started)
-        self.console.print(f"  [green]✓[/] {name} ready ({since * 1000:.0f} ms)")
+        self._say(f"  [green]✓[/] {name} ready ({since * 1000:.0f} ms)")
 
     @pytest.hookimpl
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:

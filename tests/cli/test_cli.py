@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -105,3 +106,55 @@ def test_detached_up_that_fails_reports_the_error(write_config, run_root):
     up = seamline("up", "--detach", str(path.parent), run_root=run_root)
     assert up.returncode == 1
     assert "api" in up.stderr and "exit code 4" in up.stderr
+
+
+SUITE = """
+def test_health(system):
+    assert system.client("api").get("/health").text == "ok"
+
+def test_fails(system):
+    system.client("api").get("/env")
+    assert False, "on purpose"
+"""
+
+
+def test_seamline_test_runs_the_suite_and_writes_report_and_junit(write_config, run_root, tmp_path):
+    path = write_config(SYSTEM)
+    (path.parent / "tests").mkdir()
+    (path.parent / "tests" / "test_suite.py").write_text(SUITE)
+    out = tmp_path / "out"
+    done = seamline(
+        "test",
+        str(path.parent),
+        "--report-dir",
+        str(out),
+        "--",
+        "-p",
+        "no:cacheprovider",
+        run_root=run_root,
+        cwd=tmp_path,
+    )
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "starting clidemo" in done.stdout and "api ready" in done.stdout
+    assert "1 failed, 1 passed" in done.stdout.replace("1 passed, 1 failed", "1 failed, 1 passed")
+    assert f"{out}/index.html" in done.stdout
+    report = json.loads((out / "report.json").read_text())
+    assert {t["outcome"] for t in report["tests"] if "::" in t["id"]} == {"passed", "failed"}
+    junit = (out / "junit.xml").read_text()
+    assert "test -&gt; api" in junit or "test -> api" in junit
+    # re-render from the records, as after a killed run
+    again = seamline(
+        "report",
+        str(path.parent / ".seamline" / "runs"),
+        "--report-dir",
+        str(tmp_path / "again"),
+        run_root=run_root,
+    )
+    assert again.returncode == 0, again.stderr
+    assert (tmp_path / "again" / "index.html").is_file()
+
+
+def test_seamline_report_of_a_missing_dir_says_what_it_expected(run_root, tmp_path):
+    done = seamline("report", str(tmp_path / "nope"), run_root=run_root)
+    assert done.returncode == 1
+    assert "does not exist: expected a run's record dir" in done.stderr
