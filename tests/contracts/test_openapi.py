@@ -266,3 +266,17 @@ def test_the_shop_payments_contract_loads_and_catches_amount_as_a_string():
     shop = Path(__file__).parents[2] / "examples" / "shop" / "contracts" / "payments.yaml"
     contract = Contract.load(shop)
     assert {op.label for op in contract.operations} >= {"POST /charges", "GET /charges/{charge_id}"}
+
+
+def test_a_cors_preflight_is_not_an_operation_to_check(contract):
+    preflight = exchange(
+        "OPTIONS",
+        "/charges",
+        None,
+        200,
+        None,
+        headers=(("Origin", "http://127.0.0.1:1"), ("Access-Control-Request-Method", "POST")),
+    )
+    assert contract.check(preflight) == []
+    plain_options = exchange("OPTIONS", "/charges", None, 200, None)
+    assert "expected an operation declared" in messages(contract, plain_options)[0]

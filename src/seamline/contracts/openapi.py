@@ -135,6 +135,8 @@ class Contract:
     def check(self, exchange: Exchange) -> list[Violation]:
         request = exchange.request
         op = self.operation(request.method, request.path)
+        if op is None and _is_cors_preflight(exchange):
+            return []  # the browser asking; CORS middleware answers, not an API operation
         if op is None:
             known = ", ".join(sorted({o.label for o in self.operations})) or "none"
             return [
@@ -265,6 +267,14 @@ class Contract:
             validator = cls(schema, registry=self._registry, format_checker=checker)
             self._validators[pointer] = validator
         return validator
+
+
+def _is_cors_preflight(exchange: Exchange) -> bool:
+    request = exchange.request
+    return (
+        request.method == "OPTIONS"
+        and request.headers.get("Access-Control-Request-Method") is not None
+    )
 
 
 def _escape(segment: str) -> str:
