@@ -39,6 +39,26 @@ def test_sequential_requests_reuse_one_pooled_connection(
     assert texts[2].endswith("GET /r2?q=1 0")
 
 
+def test_a_connection_idle_past_the_keepalive_expiry_is_not_reused(
+    serve: ServerFactory, loop: LoopThread
+) -> None:
+    server = serve(whoami)
+
+    async def run() -> list[str]:
+        client = HttpClient(keepalive_expiry=0.2)
+        ports = []
+        for pause in (0.0, 0.0, 0.3):
+            await asyncio.sleep(pause)
+            reply = await client.request("GET", f"{server.url}/")
+            ports.append((await reply.read()).decode().split()[0])
+        await client.close()
+        return ports
+
+    first, again, after_expiry = loop.run(run())
+    assert first == again  # reused while fresh
+    assert after_expiry != first  # a new connection once it sat idle too long
+
+
 def test_streamed_body_passes_through_a_proxy_handler(
     serve: ServerFactory, loop: LoopThread
 ) -> None:

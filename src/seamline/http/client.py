@@ -15,6 +15,7 @@ control, so the seam proxy can pass large bodies through without buffering them.
 from __future__ import annotations
 
 import asyncio
+import time
 from collections import defaultdict
 from collections.abc import AsyncIterable, AsyncIterator
 from functools import lru_cache
@@ -68,6 +69,7 @@ class _ClientConnection(asyncio.Protocol):
         self.closed = False
         self.reusable = False
         self.got_bytes = False
+        self.idle_since = 0.0
         self._head: asyncio.Future[ClientResponse] | None = None
         self._headers: list[tuple[str, str]] = []
         self._reason = ""
@@ -207,7 +209,14 @@ def _split_origin(origin: str) -> tuple[tuple[str, int], str]:
 
 
 class HttpClient:
-    def __init__(self, *, max_idle_per_host: int = 64, connect_timeout: float = 10.0) -> None:
+    def __init__(
+        self,
+        *,
+        max_idle_per_host: int = 64,
+        connect_timeout: float = 10.0,
+        keepalive_expiry: float = 4.0,
+    ) -> None:
+        self._keepalive_expiry = keepalive_expiry
         self._idle: defaultdict[tuple[str, int], list[_ClientConnection]] = defaultdict(list)
         self._max_idle = max_idle_per_host
         self._connect_timeout = connect_timeout
@@ -281,10 +290,17 @@ class HttpClient:
 
     async def _connection(self, key: tuple[str, int]) -> tuple[_ClientConnection, bool]:
         idle = self._idle[key]
+        stale = time.monotonic() - self._keepalive_expiry
         while idle:
             conn = idle.pop()
-            if not conn.closed:
-                return conn, True
+            if conn.closed:
+                continue
+            if conn.idle_since < stale:
+                # Servers close idle connections after a few seconds (uvicorn: 5 s); one that
+                # is closing as we reuse it would lose the request, so do not reuse old ones.
+                conn.close()
+                continue
+            return conn, True
         loop = asyncio.get_running_loop()
         try:
             _, conn = await asyncio.wait_for(
@@ -298,6 +314,7 @@ class HttpClient:
     def release(self, conn: _ClientConnection) -> None:
         idle = self._idle[conn.key]
         if len(idle) < self._max_idle and not conn.closed:
+            conn.idle_since = time.monotonic()
             idle.append(conn)
         else:
             conn.close()
