@@ -10,6 +10,7 @@ from __future__ import annotations
 import socket
 import time
 from collections.abc import Callable, Iterator
+from typing import NamedTuple
 
 import pytest
 from shop_client import (
@@ -142,10 +143,22 @@ def nothing_listening() -> Iterator[str]:
         yield f"http://127.0.0.1:{held.getsockname()[1]}"
 
 
-OUTAGES: dict[str, tuple[Callable[[SeamView, str], object], str]] = {
-    "connection-reset": (lambda seam, _: seam.fault(reset=True), "fault"),
-    "answers-503": (lambda seam, _: seam.fault(status=503, body='{"error": "down"}'), "fault"),
-    "not-running": (lambda seam, address: seam.use_stub(address), "refused"),
+class Outage(NamedTuple):
+    take_down: Callable[[SeamView, str], object]
+    outcome: str  # what the seam records of the api's call
+    charged: bool  # whether payments charged the card before the api lost it
+
+
+OUTAGES = {
+    # its process is not running: nothing listens where it should be
+    "not-running": Outage(lambda seam, address: seam.use_stub(address), "refused", False),
+    # it crashes while the api is connected
+    "connection-reset": Outage(lambda seam, _: seam.fault(reset=True), "fault", False),
+    # it is up but failing
+    "answers-503": Outage(lambda seam, _: seam.fault(status=503, body="{}"), "fault", False),
+    # it charges the card, then the connection drops halfway through its answer: the api
+    # cannot know the card was charged, and its retry must not charge it again
+    "answer-cut-off": Outage(lambda seam, _: seam.fault(drop_after_bytes=20), "fault", True),
 }
 
 
@@ -156,15 +169,17 @@ def test_payments_down_answers_502_and_the_same_key_pays_once_it_is_back(
     shopper = shop.shopper()
     key = new_key()
     payments = system.seam("api", "payments")
-    take_down, outcome = OUTAGES[outage]
-    take_down(payments, nothing_listening)
+    down_by = OUTAGES[outage]
+    down_by.take_down(payments, nothing_listening)
 
     down = shop.place_order(shopper.cart_id, key=key)
 
     status, error, order = error_of(down)
     assert (status, error, order["status"]) == (502, "payments_unavailable", "payment_error")
     assert db.one("orders", idempotency_key=key)["status"] == "payment_error"
-    assert payments.one("POST", "/charges").outcome == outcome
+    assert payments.one("POST", "/charges").outcome == down_by.outcome
+    charged = payments_ledger.charges_with_key(f"shop-order-{key}")
+    assert len(charged) == int(down_by.charged)
 
     payments.use_real()
     back = shop.place_order(shopper.cart_id, key=key)
