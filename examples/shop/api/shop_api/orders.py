@@ -109,7 +109,11 @@ class OrderService:
 
     def _create(self, request: OrderRequest) -> OrderOut:
         with self._db.write() as session:
-            cart = session.get(Cart, request.cart_id, options=[selectinload(Cart.items)])
+            # The cart's row stays locked until the order is in (PostgreSQL; SQLite's writers
+            # take turns anyway): an item added meanwhile waits, then finds the cart ordered.
+            cart = session.get(
+                Cart, request.cart_id, options=[selectinload(Cart.items)], with_for_update=True
+            )
             if cart is None:
                 raise ApiError(404, "cart_not_found", f"there is no cart {request.cart_id}")
             if not cart.items:

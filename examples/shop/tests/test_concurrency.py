@@ -1,6 +1,7 @@
-"""The same order submitted 20 times at once (a double click, a retrying proxy, an impatient
-user on a slow network): one charge, one paid order, and every client told the same thing.
-The api holds no lock of its own; the database arbitrates, on SQLite and on PostgreSQL.
+"""Requests that race: the same order submitted 20 times at once (a double click, a retrying
+proxy, an impatient user on a slow network) is charged once and every client is told the same
+thing; an item added while its cart is being ordered is either in the order or refused. The
+api holds no lock of its own; the database arbitrates, on SQLite and on PostgreSQL.
 """
 
 from __future__ import annotations
@@ -11,9 +12,10 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
-from shop_client import CARD_OK, ShopApi, new_key
+from shop_client import CARD_OK, STICKERS, ShopApi, new_key
 
 AT_ONCE = 20
+RACES = 12  # add-vs-order races per test; on PostgreSQL, without a lock, most go wrong
 
 
 def all_at_once(
@@ -29,6 +31,31 @@ def all_at_once(
 
     with ThreadPoolExecutor(AT_ONCE) as pool:
         return list(pool.map(one, range(AT_ONCE)))
+
+
+def add_and_order_at_once(
+    url: str, cart_id: int, product_id: int
+) -> tuple[httpx.Response, httpx.Response]:
+    """`POST /carts/{id}/items` and `POST /orders` for one cart, on two connections, together."""
+    start = threading.Barrier(2)
+
+    def add() -> httpx.Response:
+        with httpx.Client(base_url=url, timeout=30.0) as client:
+            start.wait()
+            return client.post(f"/carts/{cart_id}/items", json={"product_id": product_id})
+
+    def order() -> httpx.Response:
+        with httpx.Client(base_url=url, timeout=30.0) as client:
+            start.wait()
+            return client.post(
+                "/orders",
+                json={"cart_id": cart_id, "card_number": CARD_OK},
+                headers={"Idempotency-Key": new_key()},
+            )
+
+    with ThreadPoolExecutor(2) as pool:
+        added, placed = pool.submit(add), pool.submit(order)
+        return added.result(), placed.result()
 
 
 def test_the_same_order_submitted_20_times_at_once_is_charged_once(
@@ -94,3 +121,25 @@ def test_one_cart_checked_out_20_times_at_once_with_different_keys_is_charged_on
     assert [c["id"] for c in payments_ledger.charges_for(paid["id"])] == [paid["charge_id"]]
     stored = db.one("orders", cart_id=shopper.cart_id)
     assert (stored["id"], stored["status"]) == (paid["id"], "paid")
+
+
+def test_an_item_added_while_its_cart_is_ordered_is_in_the_order_or_refused(
+    system, shop: ShopApi, db
+):
+    """The cart must not change under an order being placed: an add that races the order
+    either lands before it (and is in the order) or after it (and is refused with 409)."""
+    stickers = shop.product_id(STICKERS)
+    for _ in range(RACES):
+        shopper = shop.shopper()
+        added, placed = add_and_order_at_once(system.url("api"), shopper.cart_id, stickers)
+
+        assert placed.status_code == 201, placed.text
+        in_cart = [
+            (i["product_id"], i["quantity"]) for i in db.rows("cart_items", cart_id=shopper.cart_id)
+        ]
+        ordered = [(i["product_id"], i["quantity"]) for i in placed.json()["items"]]
+        if added.status_code == 200:
+            assert ordered == in_cart, "an item was added to the cart but left out of its order"
+        else:
+            assert (added.status_code, added.json()["error"]["code"]) == (409, "cart_has_order")
+            assert ordered == in_cart
