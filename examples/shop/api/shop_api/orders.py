@@ -66,8 +66,10 @@ class OrderService:
     def __init__(self, db: Database, payments: PaymentsClient, payments_timeout: float) -> None:
         self._db = db
         self._payments = payments
-        # How long one payment attempt may take: httpx applies the timeout to connecting,
-        # sending and reading separately, plus a margin. Past it, the attempt was abandoned.
+        # How long one payment attempt may take: the payments client waits at most the
+        # timeout to connect, to send, and for the answer to start, and wants the whole
+        # answer within the timeout of the start (payments.py); plus a margin. Past it, the
+        # attempt was abandoned.
         self.lease = timedelta(seconds=3 * payments_timeout + 2)
 
     def place(self, request: OrderRequest) -> Placement:
