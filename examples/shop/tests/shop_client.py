@@ -113,5 +113,5 @@ class ShopApi:
 def error_of(response: httpx.Response) -> tuple[int, str, Json]:
     """(status, error code, order) of an order that was not paid."""
     body = response.json()
-    assert "error" in body, f"expected an error body, found {body}"
+    assert "error" in body, f"expected an error, found {response.status_code} {body}"
     return response.status_code, body["error"]["code"], body.get("order") or {}
