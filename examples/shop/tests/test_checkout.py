@@ -108,14 +108,16 @@ def test_checkout_charges_the_cart_total_once_and_stores_the_paid_order(
         assert held == []
 
 
-def test_the_request_id_is_passed_on_from_the_client_through_the_api_to_payments(system):
+def test_the_request_id_is_passed_on_from_the_client_through_the_api_to_payments(
+    system, shop: ShopApi
+):
     # The cart is filled on the api's own address, bypassing the seams, so the only call on
     # `test -> api` in this test is the order, the call that reaches payments.
     with httpx.Client(base_url=system.direct_url("api"), timeout=10.0) as direct:
         shopper = ShopApi(direct).shopper()
     request_id = new_request_id()
 
-    response = ShopApi(system.client("api")).place_order(shopper.cart_id, request_id=request_id)
+    response = shop.place_order(shopper.cart_id, request_id=request_id)
 
     assert response.status_code == 201, response.text
     system.seams.assert_header_propagated("X-Request-ID", from_="test -> api", to="api -> payments")

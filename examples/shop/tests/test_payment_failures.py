@@ -124,6 +124,9 @@ def test_payments_hanging_is_cut_off_at_the_api_timeout_with_504_and_the_order_i
     assert timeout <= waited < timeout + 1.5, f"answered after {waited:.2f} s"
     stored = db.one("orders", idempotency_key=key)
     assert (stored["status"], stored["failure_code"]) == ("payment_error", "payments_timeout")
+    # Only the api's side is checked here. Through the seam, payments does not see the api
+    # hang up (a seamline bug: the seam keeps its own request open), so the sandbox goes on
+    # to charge the card when its 30 s are up, which it would not do if called directly.
 
 
 def test_payments_trickling_its_answer_is_cut_off_at_the_api_timeout_too(
@@ -183,8 +186,9 @@ def test_a_timed_out_payment_is_charged_once_when_the_same_key_is_retried(
     assert retried.status_code == 201, retried.text
     assert (retried.json()["id"], retried.json()["status"]) == (order["id"], "paid")
     assert [c.outcome for c in payments.calls("POST", "/charges")] == ["fault", "ok"]
-    assert len(payments_ledger.charges_with_key(f"shop-order-{key}")) == 1
-    assert db.one("orders", idempotency_key=key)["status"] == "paid"
+    stored = db.one("orders", idempotency_key=key)
+    assert stored["status"] == "paid"
+    assert [c["id"] for c in payments_ledger.charges_for(order["id"])] == [stored["charge_id"]]
 
 
 # --- payments down ----------------------------------------------------------------------------
