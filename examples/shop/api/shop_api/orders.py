@@ -66,8 +66,10 @@ class OrderService:
     def __init__(self, db: Database, payments: PaymentsClient, payments_timeout: float) -> None:
         self._db = db
         self._payments = payments
-        # How long one payment attempt may take: httpx applies the timeout to connecting,
-        # sending and reading separately, plus a margin. Past it, the attempt was abandoned.
+        # How long one payment attempt may take: the payments client waits at most the
+        # timeout to connect, to send, and for the answer to start, and wants the whole
+        # answer within the timeout of the start (payments.py); plus a margin. Past it, the
+        # attempt was abandoned.
         self.lease = timedelta(seconds=3 * payments_timeout + 2)
 
     def place(self, request: OrderRequest) -> Placement:
@@ -109,7 +111,11 @@ class OrderService:
 
     def _create(self, request: OrderRequest) -> OrderOut:
         with self._db.write() as session:
-            cart = session.get(Cart, request.cart_id, options=[selectinload(Cart.items)])
+            # The cart's row stays locked until the order is in (PostgreSQL; SQLite's writers
+            # take turns anyway): an item added meanwhile waits, then finds the cart ordered.
+            cart = session.get(
+                Cart, request.cart_id, options=[selectinload(Cart.items)], with_for_update=True
+            )
             if cart is None:
                 raise ApiError(404, "cart_not_found", f"there is no cart {request.cart_id}")
             if not cart.items:

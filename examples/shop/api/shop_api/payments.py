@@ -119,6 +119,7 @@ class PaymentsClient:
     def __init__(
         self, base_url: str, timeout: float, transport: httpx.BaseTransport | None = None
     ) -> None:
+        self._timeout = timeout
         self._http = httpx.Client(
             base_url=base_url, timeout=httpx.Timeout(timeout), transport=transport
         )
@@ -145,7 +146,8 @@ class PaymentsClient:
         headers = {"Idempotency-Key": idempotency_key, "X-Request-ID": request_id}
         started = time.monotonic()
         try:
-            response = self._http.post("/charges", json=payload, headers=headers)
+            with self._http.stream("POST", "/charges", json=payload, headers=headers) as answer:
+                status, body = answer.status_code, _read_by(answer, started + self._timeout)
         except httpx.TimeoutException as err:
             outcome: ChargeOutcome = ChargeFailed(
                 "payments_timeout", f"payments did not answer in time ({type(err).__name__})"
@@ -153,9 +155,7 @@ class PaymentsClient:
         except httpx.TransportError as err:
             outcome = ChargeFailed("payments_unavailable", f"payments could not be reached: {err}")
         else:
-            outcome = interpret(
-                response.status_code, response.content, amount_cents=amount_cents, currency=currency
-            )
+            outcome = interpret(status, body, amount_cents=amount_cents, currency=currency)
         log.info(
             "payments: POST /charges for %s -> %s in %.0f ms (request %s)",
             description,
@@ -164,3 +164,20 @@ class PaymentsClient:
             request_id,
         )
         return outcome
+
+
+def _read_by(answer: httpx.Response, deadline: float) -> bytes:
+    """The answer's body, or ReadTimeout if it is still arriving at `deadline`.
+
+    httpx's read timeout bounds each read, not the whole answer: a payments trickling its
+    answer a few bytes at a time would otherwise hold the order, and the shopper, for as long
+    as it liked, and outlive the payment attempt's lease (orders.py).
+    """
+    body = bytearray()
+    for chunk in answer.iter_bytes():
+        if time.monotonic() > deadline:
+            raise httpx.ReadTimeout(
+                "the answer was still arriving at the deadline", request=answer.request
+            )
+        body += chunk
+    return bytes(body)

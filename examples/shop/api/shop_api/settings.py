@@ -3,8 +3,8 @@
 DATABASE_URL      a SQLAlchemy URL: sqlite:////abs/shop.db or postgresql://user@host:port/db
                   (required; a bare postgresql:// URL runs on psycopg 3)
 PAYMENTS_URL      the payments service's base URL, e.g. http://127.0.0.1:8001 (required)
-PAYMENTS_TIMEOUT  seconds to wait for payments, for connecting, sending and reading each
-                  (default 2.0)
+PAYMENTS_TIMEOUT  seconds to wait for payments: to connect, to send, for the answer to start,
+                  and for the whole answer from the call's start (default 2.0)
 CORS_ORIGINS      comma-separated origins a browser may call from, or * (default: any
                   origin on 127.0.0.1, localhost or [::1])
 """

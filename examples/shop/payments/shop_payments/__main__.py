@@ -13,6 +13,14 @@ import sys
 
 import uvicorn
 
+# How long an idle keep-alive connection stays open (uvicorn's default: 5 s). Longer than
+# callers keep idle connections in their pools (httpx: 5 s), so that a caller never sends a
+# request on a connection this server is closing at that very moment: with equal timeouts,
+# now and then one request fails for nothing. (seamline's seam proxies keep idle connections
+# until the server closes them, which makes that race easy to meet: a test pausing about
+# 5 s between two orders did.)
+KEEP_ALIVE_SECONDS = 30
+
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m shop_payments", description=__doc__)
@@ -33,6 +41,7 @@ def main(argv: list[str] | None = None) -> int:
         host=args.host,
         port=args.port,
         timeout_graceful_shutdown=1,
+        timeout_keep_alive=KEEP_ALIVE_SECONDS,
         log_config=None,
     )
     return 0

@@ -42,7 +42,9 @@ def add_item(cart_id: int, body: CartItemIn, db: DatabaseDep) -> CartOut:
     """Add a product to the cart (adding one already there raises its quantity)."""
     try:
         with db.write() as session:
-            cart = _cart(session, cart_id)
+            # Locked until this transaction ends, as placing an order locks it: an item is
+            # either in the order's snapshot of the cart or refused with cart_has_order.
+            cart = _cart(session, cart_id, lock=True)
             product = session.get(Product, body.product_id)
             if product is None:
                 raise ApiError(404, "product_not_found", f"there is no product {body.product_id}")
@@ -63,8 +65,10 @@ def add_item(cart_id: int, body: CartItemIn, db: DatabaseDep) -> CartOut:
         ) from None
 
 
-def _cart(session: Session, cart_id: int) -> Cart:
-    cart = session.get(Cart, cart_id)
+def _cart(session: Session, cart_id: int, *, lock: bool = False) -> Cart:
+    # SELECT ... FOR UPDATE on PostgreSQL; SQLite has no row locks and needs none, since its
+    # writers (BEGIN IMMEDIATE) run one at a time.
+    cart = session.get(Cart, cart_id, with_for_update=lock)
     if cart is None:
         raise ApiError(404, "cart_not_found", f"there is no cart {cart_id}")
     return cart
