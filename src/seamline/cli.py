@@ -255,6 +255,9 @@ def cmd_test(args: argparse.Namespace, pytest_args: list[str]) -> int:
         f"--junitxml={junit}",
         "-o",
         "junit_logging=system-out",  # where each test's seam summary goes
+        # this command imported seamline before pytest could rewrite its asserts (it has none)
+        "-W",
+        "ignore:Module already imported so cannot be rewritten; seamline",
         *pytest_args,
     ]
     if args.profile:

@@ -2,6 +2,9 @@
 
 The system starts once per session (once per xdist worker, each with its own
 ports, data and run dir) and stops when the session ends.
+
+PYTEST_DONT_REWRITE: `seamline test` imports this module before pytest starts, and
+it has no asserts of its own to rewrite.
 """
 
 from __future__ import annotations

@@ -2,7 +2,8 @@
 database and payments' books agree on the money.
 
 Whole tables are compared before and after the flow, by primary key, so a stray write
-anywhere (a second order, a cart emptied, a price rewritten) fails the test.
+anywhere (a second order, a cart emptied, a price rewritten) fails the test; and seamline's
+change capture says what was written on the way, in commit order.
 """
 
 from __future__ import annotations
@@ -65,6 +66,16 @@ def test_a_checkout_inserts_its_user_cart_items_and_order_and_changes_nothing_el
         "orders": {"inserted": [(order,)]},
         "order_items": {"inserted": sorted([(order, mug), (order, stickers)])},
     }
+
+    # What every service wrote, captured in commit order by seamline's triggers: the same
+    # rows, plus the order's one update from pending to paid (a net diff cannot show it).
+    db.assert_changes(
+        inserted={"users": 1, "carts": 1, "cart_items": 2, "orders": 1, "order_items": 2},
+        updated={"orders": 1},
+        deleted={},
+    )
+    (paid,) = [c for c in db.changes(table="orders") if c.op == "update"]
+    assert paid.changed["status"] == ("pending", "paid")
 
     # The order is a faithful snapshot of the cart at the catalogue's prices ...
     products = after["products"]

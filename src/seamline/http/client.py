@@ -34,14 +34,28 @@ class UpstreamError(ConnectionError):
 
 
 class ClientResponse:
-    __slots__ = ("_body", "headers", "http_version", "reason", "status")
+    __slots__ = ("_body", "_conn", "headers", "http_version", "reason", "status")
 
-    def __init__(self, status: int, reason: str, headers: Headers, version: str, body: BodyStream):
+    def __init__(
+        self,
+        status: int,
+        reason: str,
+        headers: Headers,
+        version: str,
+        body: BodyStream,
+        conn: _ClientConnection | None = None,
+    ):
         self.status = status
         self.reason = reason
         self.headers = headers
         self.http_version = version
         self._body = body
+        self._conn = conn
+
+    def abort(self) -> None:
+        """Give up on the rest of the body: the connection is closed, not pooled."""
+        if self._conn is not None:
+            self._conn.close()
 
     async def read(self) -> bytes:
         try:
@@ -131,7 +145,12 @@ class _ClientConnection(asyncio.Protocol):
         body = BodyStream(self)
         self._body = body
         response = ClientResponse(
-            status, self._reason, Headers(self._headers), self._parser.get_http_version(), body
+            status,
+            self._reason,
+            Headers(self._headers),
+            self._parser.get_http_version(),
+            body,
+            self,
         )
         if self._head_only or status in (204, 304):
             body.finish()
@@ -251,6 +270,11 @@ class HttpClient:
                     content_length=content_length,
                 )
                 return await head
+            except asyncio.CancelledError:
+                # the caller gave up (the consumer hung up): so does the upstream connection,
+                # and the provider sees it, as it would without a proxy in between
+                conn.close()
+                raise
             except UpstreamError:
                 conn.close()
                 # A pooled connection the upstream closed while idle: retry once on a new one.

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, Literal
 
 from seamline.contracts import Contract
@@ -44,6 +46,7 @@ class Seams:
         self._lock = threading.RLock()
         # modes asked for a whole provider; seams into it created later get them too
         self._provider_modes: dict[str, Any] = {}
+        self._expected: set[int] = set()  # exchanges whose violations a test expected
 
     def proxy(self, consumer: str, provider: str) -> SeamProxy:
         """The proxy for `consumer -> provider`, started now if it is the first use."""
@@ -95,7 +98,20 @@ class Seams:
 
     # -- the current test's traffic ---------------------------------------------------------
 
+    def settle(self) -> None:
+        """Let the proxies finish what is already decided: an exchange whose consumer has
+        just hung up, or whose answer has just gone out, is recorded by the time this returns.
+        """
+
+        async def a_few_loop_turns() -> None:
+            for _ in range(5):
+                await asyncio.sleep(0)
+
+        if self._proxies:
+            self._loop.run(a_few_loop_turns())
+
     def exchanges(self, *, all_tests: bool = False) -> list[Exchange]:
+        self.settle()
         test = self._current_test()
         if all_tests or test is None:
             return self.journal.select()
@@ -106,9 +122,41 @@ class Seams:
         return Flow(sorted(self.exchanges(all_tests=all_tests), key=lambda e: e.mono))
 
     def violations(self, *, all_tests: bool = False) -> list[Violation]:
-        return [v for e in self.exchanges(all_tests=all_tests) for v in e.violations]
+        """Contract violations of the current test's exchanges (less those expected)."""
+        return [
+            v
+            for e in self.exchanges(all_tests=all_tests)
+            if e.seq not in self._expected
+            for v in e.violations
+        ]
+
+    @contextmanager
+    def expect_violations(self) -> Iterator[list[Violation]]:
+        """For tests of how a consumer copes with a provider that breaks its contract:
+
+            with system.seams.expect_violations() as seen:
+                ...  # the provider answers with a bad body
+            assert "body.amount" in seen[0].message
+
+        The violations of exchanges inside the block are collected into `seen` and do not
+        fail the test at teardown; if there were none, the block fails.
+        """
+        self.settle()
+        first = len(self.journal) + 1
+        seen: list[Violation] = []
+        yield seen
+        self.settle()
+        inside = [e for e in self.journal.select() if e.seq >= first and e.violations]
+        self._expected.update(e.seq for e in inside)
+        seen.extend(v for e in inside for v in e.violations)
+        if not seen:
+            raise AssertionError(
+                "expected a contract violation on the seams in this block, found none"
+            )
 
     def assert_header_propagated(self, header: str, *, from_: str, to: str) -> None:
+        """Every call on `to` made while a call on `from_` carrying `header` was in flight
+        carried the same value (middleware that passes request ids, tokens, cookies on)."""
         _assert_propagated(self.exchanges(), header, _normal(from_), _normal(to))
 
     # -- modes --------------------------------------------------------------------------------
@@ -161,6 +209,7 @@ class SeamView:
     # -- assertions ------------------------------------------------------------------------
 
     def exchanges(self, *, all_tests: bool = False) -> list[Exchange]:
+        self._seams.settle()
         test = None if all_tests else self._seams._current_test()
         return self._seams.journal.select(seam=self.name, test=test)
 

@@ -12,6 +12,7 @@ an injected fault (`modes.py`).
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import random
 import time
 from collections.abc import AsyncIterator, Callable
@@ -127,14 +128,7 @@ class SeamProxy:
         route = self.route
         fault = route.fault if route.fault is not None and route.fault.applies(self._rng) else None
         record = _Record(self, request, route, fault)
-        length = wire.content_length(request.headers)
-        body: bytes | AsyncIterator[bytes]
-        if request.body_complete or (length is not None and length <= self.options.stream_above):
-            # whole: forwarded with its Content-Length (not every server reads chunked bodies)
-            body = request.body_now() if request.body_complete else await request.body()
-            record.request_body.add(body)
-        else:
-            body = record.request_body.tee(request.stream())
+        body = await self._request_body(request, record)
         if fault is not None:
             injected = await self._inject(fault, record, body)
             if injected is not None:
@@ -143,6 +137,33 @@ class SeamProxy:
         if upstream is None:
             return RawReply(_reset)  # the consumer meets a connection error, as it would
         return await self._reply(upstream, record)
+
+    async def _request_body(
+        self, request: Request, record: _Record
+    ) -> bytes | AsyncIterator[bytes]:
+        """The body whole when it is at most `stream_above` bytes, else a stream.
+
+        A whole body goes out with its Content-Length (not every server reads chunked
+        bodies) and can be sent again if a pooled connection turns out to be dead.
+        """
+        if request.body_complete:
+            data = request.body_now()
+            record.request_body.add(data)
+            return data
+        length = wire.content_length(request.headers)
+        if length is not None and length > self.options.stream_above:
+            return record.request_body.tee(request.stream())
+        parts: list[bytes] = []
+        size = 0
+        stream = request.stream()
+        async for chunk in stream:  # chunked, or arriving after the head: gather it
+            parts.append(chunk)
+            size += len(chunk)
+            if size > self.options.stream_above:
+                return record.request_body.tee(_chain(parts, stream))
+        data = b"".join(parts)
+        record.request_body.add(data)
+        return data
 
     async def _forward(
         self, request: Request, route: Route, body: bytes | AsyncIterator[bytes], record: _Record
@@ -157,10 +178,18 @@ class SeamProxy:
                 route.upstream + request.target,
                 self._forward_headers(request),
                 body,
-                content_length=wire.content_length(request.headers),
+                content_length=None
+                if isinstance(body, bytes)
+                else wire.content_length(request.headers),
             )
         except asyncio.CancelledError:
-            if task not in self._timed_out:
+            if task not in self._timed_out:  # the consumer hung up before the answer came
+                waited = (time.monotonic() - record.mono) * 1000
+                record.finish(
+                    "timeout",
+                    error=f"the consumer gave up after {waited:.0f} ms, "
+                    f"before {self.provider} answered (it closed the connection)",
+                )
                 raise
             self._timed_out.discard(task)
             record.finish(
@@ -215,7 +244,7 @@ class SeamProxy:
         return Response(
             upstream.status,
             headers,
-            _relay(upstream.stream(), capture, record),
+            _relay(upstream, capture, record),
             reason=upstream.reason,
         )
 
@@ -286,18 +315,30 @@ async def _reset(conn: RawConnection) -> None:
 
 
 async def _relay(
-    stream: AsyncIterator[bytes], capture: Capture, record: _Record
+    upstream: ClientResponse, capture: Capture, record: _Record
 ) -> AsyncIterator[bytes]:
-    outcome, error = "ok", None
+    outcome = "error"
+    error: str | None = "the consumer closed the connection before the answer ended"
     try:
-        async for chunk in stream:
+        async for chunk in upstream.stream():
             capture.add(chunk)
             yield chunk
+        outcome, error = "ok", None
     except UpstreamError as err:
         outcome, error = "reset", str(err)
         raise
     finally:
+        if outcome == "error":
+            upstream.abort()  # nobody reads the rest: do not leave it in the provider's pipe
+            error = f"{error} ({capture.size} bytes passed)"
         record.finish("fault" if record.fault else outcome, error=error)
+
+
+async def _chain(first: list[bytes], rest: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
+    for chunk in first:
+        yield chunk
+    async for chunk in rest:
+        yield chunk
 
 
 class _Record:
@@ -355,5 +396,7 @@ class _Record:
             fault=self.fault.to_json() if self.fault else None,
         )
         if proxy.contract is not None and self.fault is None:
-            exchange.violations = proxy.contract.check(exchange)
+            # a response that did not arrive whole is not the provider's answer to check
+            whole = exchange if outcome == "ok" else dataclasses.replace(exchange, response=None)
+            exchange.violations = proxy.contract.check(whole)
         proxy.journal.add(exchange)

@@ -84,8 +84,8 @@ class PostgresService(Service):
                 "(or run_root in the config) to a directory every user can "
                 "traverse, such as /dev/shm/seamline or /tmp/seamline",
             )
-        cluster = self._cached_cluster(self.install, runas)
-        pgcluster.copy_tree(cluster, data)
+        if not data.exists():  # a restart (start_service) keeps the data it had
+            pgcluster.copy_tree(self._cached_cluster(self.install, runas), data)
         self.process = self._launch(data, self.port, self.name)
 
     def wait_ready(self, timeout: float) -> None:

@@ -34,6 +34,8 @@ class SqliteService(Service):
         return {"url": f"sqlite:///{self.path}", "path": str(self.path), "name": self.name}
 
     def start(self, render: Render) -> None:
+        if self.path.exists():  # a restart (start_service): nothing runs, the data stays
+            return
         with sqlite3.connect(self.template_path) as conn:
             # WAL lets several service processes read while one writes.
             conn.execute("PRAGMA journal_mode=WAL")

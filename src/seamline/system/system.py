@@ -60,6 +60,7 @@ class System:
         self._loop: LoopThread | None = None
         self._loop_lock = threading.RLock()
         self._clients: dict[str, httpx.Client] = {}
+        self._extra_clients: list[httpx.Client] = []
         self.tests: TestLog | None = None
         self.journal: Journal | None = None
         self._seams: Seams | None = None
@@ -127,9 +128,10 @@ class System:
         if self._databases is not None:  # its connections go before the servers do
             self._databases.close()
             self._databases = None
-        for client in self._clients.values():
+        for client in [*self._clients.values(), *self._extra_clients]:
             client.close()
         self._clients.clear()
+        self._extra_clients.clear()
         errors = lifecycle.stop_all(self.services, self._started, self._needs)
         self._started = []
         info = self.describe()
@@ -274,6 +276,17 @@ class System:
                 f"no service named {name!r} in {self.config.path} (declared: {known})"
             ) from None
 
+    def stop_service(self, name: str) -> None:
+        """Stop one service while the rest runs on (a provider going down, mid-test)."""
+        self.service(name).stop()
+
+    def start_service(self, name: str) -> None:
+        """Start a service stopped with `stop_service` again: same port, same environment,
+        same data; returns once it is ready."""
+        service = self.service(name)
+        service.start(self._renderer(name))
+        service.wait_ready(self.config.spec.services[name].ready_timeout)
+
     def url(self, name: str) -> str:
         """The address the test uses for `name`: the `test -> name` seam for HTTP services."""
         service = self.service(name)
@@ -304,12 +317,18 @@ class System:
         return self.service(name).logs()
 
     def client(self, name: str, **options: Any) -> httpx.Client:
-        """An `httpx.Client` bound to `name`'s URL, closed when the System stops."""
-        if options:
-            return httpx.Client(base_url=self.url(name), **options)
-        if name not in self._clients:
-            self._clients[name] = httpx.Client(base_url=self.url(name), timeout=30.0)
-        return self._clients[name]
+        """An `httpx.Client` on the `test -> name` seam, closed when the System stops.
+
+        Without options the same client is returned each time; with options (timeout=,
+        headers=, ...) a new one is made.
+        """
+        if not options:
+            if name not in self._clients:
+                self._clients[name] = httpx.Client(base_url=self.url(name), timeout=30.0)
+            return self._clients[name]
+        client = httpx.Client(base_url=self.url(name), **options)
+        self._extra_clients.append(client)
+        return client
 
     def db(self, name: str | None = None) -> Database:
         """The database service `name` (default: the only one), for data assertions."""
