@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import base64
-import contextlib
 import json
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 from urllib.parse import parse_qs
-
-import orjson
 
 from seamline.errors import SeamlineError
 
@@ -59,16 +56,14 @@ class Body:
             "size": self.size,
             "truncated": self.truncated,
             "text": None,
-            "json": None,
             "base64": None,
         }
+        # JSON stays text: parsing it here would cost the proxy's hot path for every exchange;
+        # readers parse the ones they look at (`.json`)
         try:
             record["text"] = self.data.decode("utf-8")
         except UnicodeDecodeError:
             record["base64"] = base64.b64encode(self.data).decode()
-        if self.is_json and not self.truncated and record["text"] is not None:
-            with contextlib.suppress(orjson.JSONDecodeError):
-                record["json"] = orjson.loads(self.data)
         return record
 
     @classmethod
@@ -129,7 +124,7 @@ class RequestRecord:
             "path": self.path,
             "query": self.query,
             "http_version": self.http_version,
-            "headers": [list(h) for h in self.headers],
+            "headers": self.headers,  # (name, value) pairs: arrays in JSON
             "body": self.body.to_json(),
         }
 
@@ -157,7 +152,7 @@ class ResponseRecord:
         return {
             "status": self.status,
             "reason": self.reason,
-            "headers": [list(h) for h in self.headers],
+            "headers": self.headers,
             "body": self.body.to_json(),
         }
 

@@ -30,7 +30,8 @@ class Journal:
         self._lock = threading.Lock()
         self._recent: deque[Stored] = deque(maxlen=max_in_memory)
         self._count = 0
-        self._file = path.open("ab") if path is not None else None
+        # unbuffered: each line is one write(2), on disk for a reader (or after a SIGKILL) at once
+        self._file = path.open("ab", buffering=0) if path is not None else None
 
     def add(self, exchange: Exchange) -> Exchange:
         """Give the exchange its sequence number, write it through, keep it."""
@@ -42,7 +43,6 @@ class Journal:
             self._recent.append((exchange.seam, exchange.test, line))
             if self._file is not None and not self._file.closed:
                 self._file.write(line)
-                self._file.flush()
         return exchange
 
     def __len__(self) -> int:
