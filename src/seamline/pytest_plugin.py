@@ -223,11 +223,19 @@ def pytest_runtest_makereport(
 
 
 def _outcome(reports: dict[str, pytest.TestReport]) -> tuple[str, str, str]:
-    """passed | failed | skipped | error (setup failed), with the failure's text."""
+    """passed | failed | skipped | error (setup or teardown failed), with the failure's text.
+
+    A test that failed and then failed its teardown too (its contract check) is "failed"
+    with its own failure first and the teardown's after it.
+    """
     setup, call, teardown = reports.get("setup"), reports.get("call"), reports.get("teardown")
+    torn = teardown is not None and teardown.failed
     if setup is not None and setup.failed:
         return "error", _message(setup), setup.longreprtext
-    if teardown is not None and teardown.failed:
+    if call is not None and call.failed and not hasattr(call, "wasxfail"):
+        after = f"\n\nand at teardown:\n{teardown.longreprtext}" if torn and teardown else ""
+        return "failed", _message(call), call.longreprtext + after
+    if torn and teardown is not None:
         return "error", _message(teardown), teardown.longreprtext
     if setup is not None and setup.skipped:
         return "skipped", _message(setup), ""
@@ -235,7 +243,7 @@ def _outcome(reports: dict[str, pytest.TestReport]) -> tuple[str, str, str]:
         return "error", "", ""
     if hasattr(call, "wasxfail"):
         return ("xfailed" if call.skipped else "xpassed"), "", ""
-    return call.outcome, _message(call), call.longreprtext if call.failed else ""
+    return call.outcome, _message(call), ""
 
 
 def _message(report: pytest.TestReport) -> str:
