@@ -93,8 +93,10 @@ def test_a_service_reading_during_the_switch_never_sees_half_reset_data(systems,
     try:
         for number in range(10):
             with one_test(system, f"switch {number}"):
+                # both states last a while, so the reader, however slow, sees each of them
+                time.sleep(0.02)
                 a.sql("INSERT INTO customers (email) VALUES ('x@example.com')")
-                time.sleep(0.005)
+                time.sleep(0.02)
     finally:
         stop.set()
         reader.join()

@@ -18,7 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.report.test_browser import CHROMIUM, CHROMIUM_ARGS, DOCS
+from seamline.browser import CHROMIUM_ARGS
+from tests.report.test_browser import CHROMIUM, DOCS
 
 SHOP = Path(__file__).parents[2] / "examples" / "shop"
 CARDS = ("4242424242424242", "4000000000000002", "4000000000009995")
@@ -81,7 +82,7 @@ def page(shop_report: Path) -> Iterator[object]:
     if not Path(CHROMIUM).exists():
         pytest.skip("needs Chromium (apt-get install chromium)")
     with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=list(CHROMIUM_ARGS))
         opened = browser.new_page(viewport={"width": 1280, "height": 1600})
         requests: list[str] = []
         opened.on("request", lambda request: requests.append(request.url))

