@@ -26,6 +26,7 @@ def incr(key: str) -> int:
 
 class Greeter(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body are two writes: no 40 ms wait for an ACK
 
     def reply(self, status: int, payload: object) -> None:
         body = json.dumps(payload).encode()
