@@ -14,6 +14,7 @@ import subprocess
 import sys
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from seamline import console as out
 from seamline.config import SystemConfig, find_config, load_config
@@ -29,6 +30,9 @@ from seamline.system.state import (
     write_state,
 )
 from seamline.system.system import System
+
+if TYPE_CHECKING:
+    from seamline.progress import RunProgress
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_NOT_RUNNING, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
@@ -63,6 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
     test = commands.add_parser("test", help="run a system's test suite with pytest")
     _add_config_args(test)
     test.add_argument("--report-dir", default="seamline-report", help="where reports go")
+    test.add_argument("--plain", action="store_true", help="plain lines, no live view (as in CI)")
     report = commands.add_parser("report", help="re-render a run's report from its records")
     report.add_argument(
         "run_dirs",
@@ -241,7 +246,7 @@ def cmd_test(args: argparse.Namespace, pytest_args: list[str]) -> int:
     """Start the system, run its tests, write the report; exit 1 if anything failed."""
     import pytest
 
-    from seamline.progress import PROGRESS_PLUGIN, RunProgress
+    from seamline.progress import PROGRESS_PLUGIN
 
     config = _config(args)
     if pytest_args[:1] == ["--"]:
@@ -262,11 +267,27 @@ def cmd_test(args: argparse.Namespace, pytest_args: list[str]) -> int:
     ]
     if args.profile:
         argv.append(f"--seamline-profile={args.profile}")
-    progress = RunProgress(out.console())
+    progress = _progress(plain=args.plain)
     code = int(pytest.main(argv, plugins=[_Named(progress, PROGRESS_PLUGIN)]))
     html = report_dir / "index.html"
     progress.summary(code, html if html.exists() else None, junit)
     return EXIT_OK if code == 0 else EXIT_FAILED
+
+
+def _progress(plain: bool) -> RunProgress:
+    """The live view on a terminal, plain lines off one (a log, a pipe) or in CI."""
+    from rich.console import Console
+
+    from seamline.live import LiveProgress
+    from seamline.progress import RunProgress
+
+    console = out.console()
+    if plain or not console.is_terminal or os.environ.get("CI"):
+        return RunProgress(console)
+    # The view is redrawn while pytest captures the tests' output (file descriptor 1
+    # included): it draws on a copy of the terminal's descriptor, which no capture touches.
+    terminal = os.fdopen(os.dup(sys.stdout.fileno()), "w", encoding="utf-8", errors="replace")
+    return LiveProgress(Console(file=terminal, highlight=False))
 
 
 class _Named:

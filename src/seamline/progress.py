@@ -38,7 +38,7 @@ class RunProgress:
         with capture.global_and_fixture_disabled():
             self.console.print(text)
 
-    def system_starting(self, name: str) -> None:
+    def system_starting(self, name: str, services: list[str] | None = None) -> None:
         self._system_started = time.monotonic()
         self._say(f"\n[bold]starting {name}[/] ...")
 

@@ -125,7 +125,9 @@ def system(pytestconfig: pytest.Config) -> System:
     )
     progress = pytestconfig.pluginmanager.get_plugin(PROGRESS_PLUGIN)
     if progress is not None:
-        progress.system_starting(system_.config.name)
+        progress.system_starting(
+            system_.config.name, [name for wave in system_.config.waves for name in wave]
+        )
     started = system_.start(on_ready=progress.service_ready if progress is not None else None)
     # Stopped in pytest_sessionfinish, after the last test's teardown report,
     # so that report is recorded too.
