@@ -15,6 +15,10 @@ from seamline.db.backend_sqlite import SqliteBackend
 from seamline.system.system import System
 from tests.db.conftest import Writer, one_test
 
+# The shared schema has a table without a primary key and (SQLite) a virtual table on
+# purpose; the warnings they give are the subject of their own tests in test_capture.py.
+pytestmark = pytest.mark.filterwarnings("ignore::seamline.db.CaptureWarning")
+
 KINDS = ["postgres", "sqlite"]
 
 

@@ -12,6 +12,10 @@ from seamline.db import DatabaseError
 from seamline.system.system import System
 from tests.db.conftest import STARTING_DATA, Writer, one_test
 
+# The shared schema has a table without a primary key and (SQLite) a virtual table on
+# purpose; the warnings they give are the subject of their own tests in test_capture.py.
+pytestmark = pytest.mark.filterwarnings("ignore::seamline.db.CaptureWarning")
+
 MODES = [
     ("postgres", "truncate"),
     ("postgres", "template"),
