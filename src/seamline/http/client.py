@@ -305,12 +305,7 @@ class HttpClient:
             "Transfer-Encoding: chunked" if chunked else f"Content-Length: {content_length}"
         )
         conn.write(wire.encode_text("\r\n".join(lines) + "\r\n\r\n"))
-        async for piece in body:
-            if piece:
-                conn.write(wire.chunk(piece) if chunked else piece)
-                await conn.drain()
-        if chunked:
-            conn.write(wire.LAST_CHUNK)
+        await wire.send_body(conn, body, chunked)
 
     async def _connection(self, key: tuple[str, int]) -> tuple[_ClientConnection, bool]:
         idle = self._idle[key]

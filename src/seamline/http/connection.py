@@ -326,12 +326,7 @@ class HttpConnection(asyncio.Protocol):
         )
         self.write(head)
         if request.method != "HEAD":
-            async for piece in body:
-                if piece:
-                    self.write(wire.chunk(piece) if framed else piece)
-                    await self.drain()
-            if framed:
-                self.write(wire.LAST_CHUNK)
+            await wire.send_body(self, body, framed)
         if not keep or (declared is None and not framed):
             self.close()
 

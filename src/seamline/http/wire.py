@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterable
 from http import HTTPStatus
+from typing import Protocol
 
 from seamline.http.message import Headers, Response
 
@@ -54,6 +56,25 @@ def response_head(
 
 def chunk(data: bytes) -> bytes:
     return b"%x\r\n%s\r\n" % (len(data), data)
+
+
+class Sink(Protocol):
+    """A connection's sending side: buffered writes, and a wait for the buffer to drain."""
+
+    def write(self, data: bytes) -> None: ...
+
+    async def drain(self) -> None: ...
+
+
+async def send_body(sink: Sink, body: AsyncIterable[bytes], chunked: bool) -> None:
+    """A streamed body after its head, a piece at a time with back-pressure; in chunked
+    framing, ended by the last chunk, when `chunked` (else as it is: the head framed it)."""
+    async for piece in body:
+        if piece:
+            sink.write(chunk(piece) if chunked else piece)
+            await sink.drain()
+    if chunked:
+        sink.write(LAST_CHUNK)
 
 
 def error_response(status: int, message: str) -> bytes:
