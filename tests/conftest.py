@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from seamline.system import rundir
-from seamline.system.system import System
+from seamline.runtime import rundir
+from seamline.system.core import System
 
 APPS = Path(__file__).parent / "apps"
 APP = f"{sys.executable} {APPS / 'app.py'}"
@@ -62,7 +62,7 @@ def start_system(run_root: Path) -> Iterator[Callable[..., System]]:
 
 
 def marked_processes(run_id: str) -> list[int]:
-    from seamline.system.procs import marked_pids
+    from seamline.runtime.procs import marked_pids
 
     return marked_pids(run_id)
 

@@ -26,9 +26,9 @@ from pathlib import Path
 
 import psycopg
 
+from seamline.runtime.ports import free_port
 from seamline.services.pgbin import find_postgres
-from seamline.system.ports import free_port
-from seamline.system.system import System
+from seamline.system.core import System
 
 HERE = Path(__file__).parent
 ROOT = HERE.parents[1]
@@ -146,7 +146,7 @@ def peak_rss_mb(directory: Path) -> float:
     code = (
         "import resource, sys, time\n"
         "from pathlib import Path\n"
-        "from seamline.system.system import System\n"
+        "from seamline.system.core import System\n"
         f"s = System.from_config({str(directory)!r}, run_root=Path({str(SCRATCH / 'runs')!r}), "
         f"record_root=Path({str(SCRATCH / 'rec')!r}))\n"
         "s.start(); time.sleep(2); s.stop()\n"

@@ -20,7 +20,7 @@ from typing import Any
 
 import psycopg
 
-from seamline.system.system import System
+from seamline.system.core import System
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))

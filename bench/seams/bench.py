@@ -28,7 +28,7 @@ sys.path.insert(0, str(HERE.parent))
 from benchlib import write_results, wrk  # noqa: E402
 
 from seamline.contracts import Contract  # noqa: E402
-from seamline.seams.exchange import (  # noqa: E402
+from seamline.records.exchange import (  # noqa: E402
     Body,
     Exchange,
     HeaderList,
@@ -36,7 +36,7 @@ from seamline.seams.exchange import (  # noqa: E402
     ResponseRecord,
 )
 from seamline.seams.journal import Journal  # noqa: E402
-from seamline.system.system import System  # noqa: E402
+from seamline.system.core import System  # noqa: E402
 
 HELLO = {"message": "hello", "items": [1, 2, 3]}
 CONTRACT = {

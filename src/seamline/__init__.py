@@ -30,13 +30,13 @@ if TYPE_CHECKING:
     )
     from seamline.mock import MockServer
     from seamline.seams import Calls, Exchange, Fault, Flow, Seams, SeamView, Violation, eventually
-    from seamline.system.system import System
+    from seamline.system.core import System
 
-__version__ = "0.1.0"
+from seamline.version import __version__
 
 # Loaded on first use: `import seamline` stays cheap for the watchdog and the CLI.
 _LAZY = {
-    "System": "seamline.system.system",
+    "System": "seamline.system.core",
     "SystemConfig": "seamline.config",
     "load_config": "seamline.config",
     "Contract": "seamline.contracts",

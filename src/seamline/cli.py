@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING
 from seamline import console as out
 from seamline.config import SystemConfig, find_config, load_config
 from seamline.errors import ConfigError, SeamlineError
-from seamline.system.state import (
+from seamline.system.core import System
+from seamline.system.detached import (
     SeamRow,
     ServiceRow,
     UpState,
@@ -29,7 +30,6 @@ from seamline.system.state import (
     wait_for_status,
     write_state,
 )
-from seamline.system.system import System
 
 if TYPE_CHECKING:
     from seamline.progress import RunProgress

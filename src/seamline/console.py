@@ -10,7 +10,7 @@ from rich.table import Table
 from rich.tree import Tree
 
 from seamline.config import SystemConfig
-from seamline.system.state import SeamRow, ServiceRow
+from seamline.system.detached import SeamRow, ServiceRow
 
 
 def console(stderr: bool = False) -> Console:

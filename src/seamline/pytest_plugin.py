@@ -17,12 +17,12 @@ from pathlib import Path
 import pytest
 
 from seamline.config import find_config, load_config
-from seamline.db.pytest_fixtures import db, seamline_databases
 from seamline.errors import ConfigError
 from seamline.mock.pytest_fixtures import _mock_session_server, mock, mock_loop, mock_shared
 from seamline.progress import PROGRESS_PLUGIN
+from seamline.pytest_db import db, seamline_databases
 from seamline.report import DEFAULT_SECRET_NAMES, REPORT_PLUGIN, ReportOptions, ReportPlugin
-from seamline.system.system import System
+from seamline.system.core import System
 
 __all__ = [
     "_mock_session_server",

@@ -6,7 +6,7 @@ import sys
 import time
 from pathlib import Path
 
-from seamline.system.system import System
+from seamline.system.core import System
 
 system = System.from_config(sys.argv[1], run_root=Path(sys.argv[2]))
 system.start(on_ready=lambda name: print("ready", name, flush=True))

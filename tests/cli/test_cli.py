@@ -12,8 +12,8 @@ from pathlib import Path
 
 import httpx
 
-from seamline.system.procs import marked_pids
-from seamline.system.state import read_state, state_path
+from seamline.runtime.procs import marked_pids
+from seamline.system.detached import read_state, state_path
 
 SYSTEM = """
 name = "clidemo"

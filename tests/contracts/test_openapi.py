@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from seamline.contracts import Contract, ContractError
-from seamline.seams.exchange import Body, Exchange, HeaderList, RequestRecord, ResponseRecord
+from seamline.records.exchange import Body, Exchange, HeaderList, RequestRecord, ResponseRecord
 
 DOC_31 = {
     "openapi": "3.1.0",

@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 
 from seamline.db import Database
-from seamline.system import rundir
-from seamline.system.system import System
+from seamline.runtime import rundir
+from seamline.system.core import System
 
 WRITER = Path(__file__).parent / "apps" / "writer.py"
 

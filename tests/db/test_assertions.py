@@ -9,7 +9,7 @@ import pytest
 
 from seamline.db import DatabaseError
 from seamline.errors import SeamlineError
-from seamline.system.system import System
+from seamline.system.core import System
 from tests.db.conftest import Writer, one_test
 
 # The shared schema has a table without a primary key and (SQLite) a virtual table on
@@ -145,7 +145,7 @@ def test_system_db_names_the_databases_when_it_cannot_pick_one(systems):
     system: System = systems("sqlite", "truncate")
     with pytest.raises(DatabaseError, match=r"service 'a' is a 'process' service, expected a "):
         system.db("a")
-    with pytest.raises(SeamlineError, match=r"no service named 'dbb'"):
+    with pytest.raises(SeamlineError, match=r"no service named 'dbb'; did you mean 'db'\?"):
         system.db("dbb")
     assert system.db("db") is system.db()
 

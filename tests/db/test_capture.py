@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from seamline.db import CaptureWarning, DatabaseError, NotATestDatabase, guard
 from seamline.db.backend_pg import PostgresBackend
 from seamline.db.backend_sqlite import SqliteBackend
-from seamline.system.system import System
+from seamline.system.core import System
 from tests.db.conftest import Writer, one_test
 
 # The shared schema has a table without a primary key and (SQLite) a virtual table on

@@ -44,9 +44,7 @@ def test_a_failing_data_check_reads_well(system, db):
 def test_db_fixture_isolates_and_records_every_test_of_a_real_run(pytester, kind):
     write_files(pytester.path)
     pytester.makefile(".toml", seamline=config_text(kind, "auto"))
-    pytester.makeconftest(
-        "from seamline.db.pytest_fixtures import db, seamline_databases  # noqa: F401\n"
-    )
+    pytester.makeconftest("from seamline.pytest_db import db, seamline_databases  # noqa: F401\n")
     pytester.makepyfile(test_suite=textwrap.dedent(SUITE))
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-W", "ignore")
     result.assert_outcomes(passed=5, failed=1)

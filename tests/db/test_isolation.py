@@ -9,7 +9,7 @@ from collections import Counter
 import pytest
 
 from seamline.db import DatabaseError
-from seamline.system.system import System
+from seamline.system.core import System
 from tests.db.conftest import STARTING_DATA, Writer, one_test
 
 # The shared schema has a table without a primary key and (SQLite) a virtual table on

@@ -13,10 +13,10 @@ import pytest
 from seamline.config import load_config
 from seamline.errors import StartError
 from seamline.http.loop import LoopThread
+from seamline.runtime.procs import ProcessTracker
+from seamline.runtime.rundir import create_run
 from seamline.services.base import RunContext
 from seamline.services.mock import MockService
-from seamline.system.procs import ProcessTracker
-from seamline.system.rundir import create_run
 
 
 @pytest.fixture

@@ -67,7 +67,8 @@ def test_expand_a_failed_test_click_an_arrow_and_see_the_body(page, tmp_path):
     checkout = failed_test(page)
     checkout.locator("summary").first.click()
     arrows = checkout.locator("svg.seq g.arrow")
-    assert arrows.count() == 4
+    # the diagram is drawn when the test is opened: wait for it, not for a fixed time
+    sync_api.expect(arrows).to_have_count(4)
     assert checkout.locator("svg.seq .actor-name").all_text_contents() == [
         "test",
         "api",

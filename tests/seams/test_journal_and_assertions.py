@@ -8,8 +8,8 @@ import threading
 import pytest
 
 from seamline.errors import SeamlineError
+from seamline.records.exchange import Body, Exchange, HeaderList, RequestRecord, ResponseRecord
 from seamline.seams.assertions import Flow, assert_header_propagated, eventually, query
-from seamline.seams.exchange import Body, Exchange, HeaderList, RequestRecord, ResponseRecord
 from seamline.seams.journal import Journal, read_journal
 
 

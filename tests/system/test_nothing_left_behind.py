@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from seamline.system.procs import RUN_MARKER, marked_pids, proc_start_time
-from seamline.system.rundir import reap_stale_runs
+from seamline.runtime.procs import RUN_MARKER, marked_pids, proc_start_time
+from seamline.runtime.rundir import reap_stale_runs
 from tests.conftest import APPS
 
 SYSTEM = """

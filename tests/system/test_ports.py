@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import socket
 
-from seamline.system.ports import LOWEST, ephemeral_range, free_port
+from seamline.runtime.ports import LOWEST, ephemeral_range, free_port
 
 
 def test_service_ports_are_free_and_below_the_ephemeral_range():

@@ -14,7 +14,7 @@ import psycopg
 import pytest
 
 from seamline.db.pytest_fixtures import db, seamline_databases
-from seamline.system.system import System
+from seamline.system.core import System
 
 __all__ = ["db", "seamline_databases"]
 

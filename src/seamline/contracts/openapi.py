@@ -28,7 +28,7 @@ from referencing.jsonschema import DRAFT4, DRAFT202012
 
 from seamline.contracts.schema_errors import explain, leaves
 from seamline.errors import SeamlineError
-from seamline.seams.exchange import Exchange, Violation
+from seamline.records.exchange import Exchange, Violation
 
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _PARAM = re.compile(r"\{([^}/]+)\}")

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from pathlib import Path
 
+from seamline.config.model import SystemSpec
 from seamline.db.backend import Backend, Isolation
 from seamline.db.database import Database
 from seamline.db.errors import DatabaseError, did_you_mean, listing
 from seamline.db.recording import ChangeLog
+from seamline.services.base import Service
 from seamline.services.postgres import PostgresService
 from seamline.services.sqlite import SqliteService
-
-if TYPE_CHECKING:
-    from seamline.system.system import System
 
 # What `isolation = "auto"` means, per database kind: the faster of the two,
 # measured by bench/db/isolation.py (figures in bench/RESULTS.md).
@@ -24,14 +24,19 @@ DATABASE_KINDS = ("postgres", "sqlite")
 class Databases:
     """Every `postgres` and `sqlite` service of a System, as `Database` objects."""
 
-    def __init__(self, system: System) -> None:
-        self._system = system
+    def __init__(
+        self, services: Mapping[str, Service], spec: SystemSpec, run_dir: Path, record_dir: Path
+    ) -> None:
+        self._services = services
+        self._spec = spec
+        self._run_dir = run_dir
+        self._record_dir = record_dir
         self._attached: dict[str, Database] = {}
         self._recorder: ChangeLog | None = None
 
     @property
     def names(self) -> list[str]:
-        return [n for n, s in self._system.services.items() if s.kind in DATABASE_KINDS]
+        return [n for n, s in self._services.items() if s.kind in DATABASE_KINDS]
 
     def get(self, name: str | None = None) -> Database:
         if name is None:
@@ -78,7 +83,13 @@ class Databases:
         )
 
     def _attach(self, name: str) -> Database:
-        service = self._system.service(name)
+        service = self._services.get(name)
+        if service is None:
+            raise DatabaseError(
+                f"system.db({name!r}): the system has no service named {name!r}"
+                f"{did_you_mean(name, self.names)}"
+                f"\n  databases of this system: {listing(self.names)}"
+            )
         if service.kind not in DATABASE_KINDS:
             raise DatabaseError(
                 f"system.db({name!r}): service {name!r} is a {service.kind!r} service, "
@@ -90,20 +101,19 @@ class Databases:
         if isinstance(service, PostgresService):
             from seamline.db.backend_pg import PostgresBackend
 
-            backend = PostgresBackend(service, self._system.run_dir, isolation)
+            backend = PostgresBackend(service, self._run_dir, isolation)
         else:
             assert isinstance(service, SqliteService)
             from seamline.db.backend_sqlite import SqliteBackend
 
-            backend = SqliteBackend(service, self._system.run_dir, isolation, auto)
+            backend = SqliteBackend(service, self._run_dir, isolation, auto)
         if self._recorder is None:
-            self._recorder = ChangeLog(self._system.record_dir / "db-changes.jsonl")
+            self._recorder = ChangeLog(self._record_dir / "db-changes.jsonl")
         database = Database(backend, self._recorder)
         database.attach()
         return database
 
     def _isolation(self, name: str, kind: str) -> tuple[Isolation, bool]:
         """The service's `isolation`, else the system's; and whether it was "auto"."""
-        spec = self._system.config.spec
-        chosen = getattr(spec.services[name], "isolation", None) or spec.isolation
+        chosen = getattr(self._spec.services[name], "isolation", None) or self._spec.isolation
         return (AUTO[kind], True) if chosen == "auto" else (chosen, False)

@@ -9,7 +9,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from seamline import __version__
 from seamline.report.assemble import group_by_test
 from seamline.report.budget import fit_budget
 from seamline.report.masking import Masker, SecretNames
@@ -18,6 +17,7 @@ from seamline.report.records import RecordDir, read_record_dir
 from seamline.report.summary import seams, services, summarize
 from seamline.report.testview import test_view
 from seamline.report.views import learn_secrets
+from seamline.version import __version__
 
 REPORT_VERSION = 1
 SCHEMA_ID = "https://seamline.dev/schemas/report-v1.json"

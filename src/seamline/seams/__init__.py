@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from seamline.records.exchange import Exchange, Violation
 from seamline.seams.assertions import Calls, Flow, eventually
-from seamline.seams.exchange import Exchange, Violation
 from seamline.seams.modes import Fault
 
 if TYPE_CHECKING:

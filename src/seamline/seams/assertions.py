@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
 
-from seamline.seams.exchange import Exchange
+from seamline.records.exchange import Exchange
 
 T = TypeVar("T")
 _TEMPLATE = re.compile(r"\{[^}/]+\}")

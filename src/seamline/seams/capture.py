@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterable, AsyncIterator
 
-from seamline.seams.exchange import Body
+from seamline.records.exchange import Body
 
 
 class Capture:

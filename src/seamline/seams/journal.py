@@ -17,7 +17,7 @@ from pathlib import Path
 
 import orjson
 
-from seamline.seams.exchange import Exchange
+from seamline.records.exchange import Exchange
 
 DEFAULT_MAX_IN_MEMORY = 20_000
 

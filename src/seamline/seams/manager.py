@@ -10,9 +10,9 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from seamline.contracts import Contract
 from seamline.errors import SeamlineError
+from seamline.records.exchange import Exchange, Violation, seam_name
 from seamline.seams.assertions import Calls, Flow, query
 from seamline.seams.assertions import assert_header_propagated as _assert_propagated
-from seamline.seams.exchange import Exchange, Violation, seam_name
 from seamline.seams.journal import Journal
 from seamline.seams.modes import Fault, Route
 from seamline.seams.proxy import SeamOptions, SeamProxy

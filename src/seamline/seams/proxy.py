@@ -33,11 +33,11 @@ from seamline.http import (
     UpstreamError,
     wire,
 )
+from seamline.records.exchange import Exchange, HeaderList, RequestRecord, ResponseRecord, seam_name
+from seamline.records.run import now_iso
 from seamline.seams.capture import Capture
-from seamline.seams.exchange import Exchange, HeaderList, RequestRecord, ResponseRecord, seam_name
 from seamline.seams.journal import Journal
 from seamline.seams.modes import Fault, Route
-from seamline.system.record import now_iso
 
 HOP_BY_HOP = frozenset(
     {

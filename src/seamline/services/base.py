@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from seamline.config import SystemConfig
-from seamline.system.procs import ProcessTracker
-from seamline.system.rundir import RunDirs
+from seamline.runtime.procs import ProcessTracker
+from seamline.runtime.rundir import RunDirs
 
 if TYPE_CHECKING:
     from seamline.http.loop import LoopThread

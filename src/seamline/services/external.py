@@ -12,8 +12,8 @@ from urllib.parse import urlsplit
 
 from seamline.config.model import ExternalSpec
 from seamline.errors import StartError
+from seamline.runtime.readiness import ProbeTarget, backoff, make_check
 from seamline.services.base import Render, Service
-from seamline.system.readiness import ProbeTarget, backoff, make_check
 
 DEFAULT_PORTS = {"http": 80, "https": 443, "postgresql": 5432, "postgres": 5432, "redis": 6379}
 

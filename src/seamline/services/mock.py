@@ -16,8 +16,8 @@ from datetime import UTC, datetime
 
 from seamline.errors import StartError
 from seamline.mock.server import MockServer
+from seamline.runtime.ports import LOOPBACK, free_port
 from seamline.services.base import Render, Service, loopback_http_attributes
-from seamline.system.ports import LOOPBACK, free_port
 
 
 class MockService(Service):
@@ -73,7 +73,7 @@ class MockService(Service):
             server.stop()
 
     def version(self) -> str | None:
-        from seamline import __version__
+        from seamline.version import __version__
 
         return f"seamline mock {__version__}"
 

@@ -19,12 +19,12 @@ import psycopg
 
 from seamline.config.model import PostgresSpec
 from seamline.errors import StartError
+from seamline.runtime.ports import LOOPBACK, free_port
+from seamline.runtime.procs import ManagedProcess
 from seamline.services import pgcluster
 from seamline.services.base import Render, RunContext, Service
 from seamline.services.pgbin import PgInstall, RunAs, find_postgres, run_as, unreachable_parent
 from seamline.services.seeding import is_callable_seed, run_callable_seed, sql_error_location
-from seamline.system.ports import LOOPBACK, free_port
-from seamline.system.procs import ManagedProcess
 
 READY_LINE = "database system is ready to accept connections"
 FAST_SETTINGS = {

@@ -10,10 +10,10 @@ from seamline.config.model import ProcessSpec
 from seamline.config.probes import Probe
 from seamline.config.templates import refs
 from seamline.errors import StartError
+from seamline.runtime.ports import LOOPBACK, free_port
+from seamline.runtime.procs import ManagedProcess
+from seamline.runtime.readiness import NotReady, ProbeTarget, backoff, make_check
 from seamline.services.base import Render, RunContext, Service, loopback_http_attributes
-from seamline.system.ports import LOOPBACK, free_port
-from seamline.system.procs import ManagedProcess
-from seamline.system.readiness import NotReady, ProbeTarget, backoff, make_check
 
 
 class ProcessService(Service):

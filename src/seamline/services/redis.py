@@ -11,10 +11,10 @@ from pathlib import Path
 
 from seamline.config.model import RedisSpec
 from seamline.errors import StartError
+from seamline.runtime.ports import LOOPBACK, free_port
+from seamline.runtime.procs import ManagedProcess
+from seamline.runtime.readiness import NotReady, backoff
 from seamline.services.base import Render, RunContext, Service
-from seamline.system.ports import LOOPBACK, free_port
-from seamline.system.procs import ManagedProcess
-from seamline.system.readiness import NotReady, backoff
 
 
 def find_redis_server(service: str) -> tuple[Path, str]:

@@ -6,7 +6,7 @@ watchdog reads EOF, stops every process of the run (by the PIDs recorded in
 the run dir, then by the run marker in their environment) and removes the run
 dir. After a clean stop there is nothing left to do and it simply exits.
 
-Run as: python -m seamline.system.watchdog RUN_DIR RUN_ID
+Run as: python -m seamline.runtime.watchdog RUN_DIR RUN_ID
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ import signal
 import sys
 from pathlib import Path
 
-from seamline.system.procs import kill_run, read_pids
-from seamline.system.rundir import remove_run_dir
+from seamline.runtime.procs import kill_run, read_pids
+from seamline.runtime.rundir import remove_run_dir
 
 
 def main(argv: list[str]) -> int:

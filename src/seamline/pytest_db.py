@@ -14,7 +14,7 @@ from collections.abc import Iterator
 import pytest
 
 from seamline.db.database import Database
-from seamline.system.system import System
+from seamline.system.core import System
 
 
 @pytest.fixture(autouse=True)

@@ -14,18 +14,19 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from seamline import __version__
 from seamline.config import SystemConfig, load_config
 from seamline.config.templates import render as render_template
 from seamline.errors import SeamlineError, StartError
+from seamline.records.run import TestLog, now_iso, write_run_json
+from seamline.runtime import rundir
+from seamline.runtime.procs import ProcessTracker
 from seamline.seams.journal import Journal
 from seamline.seams.manager import Seams, SeamView
 from seamline.services.base import Render, RunContext, Service
 from seamline.services.registry import create_service
-from seamline.system import lifecycle, rundir
-from seamline.system.procs import ProcessTracker
-from seamline.system.record import TestLog, now_iso, write_run_json
+from seamline.system import lifecycle
 from seamline.system.wiring import ServiceValues, StubServers, http_upstreams, make_seams
+from seamline.version import __version__
 
 if TYPE_CHECKING:
     from seamline.db import Database
@@ -342,7 +343,9 @@ class System:
         if self.dirs is None:
             raise SeamlineError("the System is not started")
         if self._databases is None:
-            self._databases = Databases(self)
+            self._databases = Databases(
+                self.services, self.config.spec, self.dirs.run_dir, self.dirs.record_dir
+            )
         return self._databases
 
     @property
@@ -373,7 +376,7 @@ def _default_record_root(config: SystemConfig) -> Path:
 
 def _spawn_watchdog(dirs: rundir.RunDirs) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
-        [sys.executable, "-m", "seamline.system.watchdog", str(dirs.run_dir), dirs.run_id],
+        [sys.executable, "-m", "seamline.runtime.watchdog", str(dirs.run_dir), dirs.run_id],
         stdin=subprocess.PIPE,
         stdout=subprocess.DEVNULL,
         stderr=(dirs.logs / "seamline-watchdog.log").open("ab"),

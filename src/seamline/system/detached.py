@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from seamline.system.procs import alive, proc_start_time
+from seamline.runtime.procs import alive, proc_start_time
 
 
 @dataclass

@@ -20,7 +20,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from seamline.system.procs import alive, kill_run, proc_start_time, read_pids
+from seamline.runtime.procs import alive, kill_run, proc_start_time, read_pids
 
 SHM = Path("/dev/shm")
 

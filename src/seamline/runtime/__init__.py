@@ -1,0 +1,1 @@
+"""What every service kind runs on: processes, ports, run dirs, readiness probes, the watchdog."""
