@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from seamline.db import CaptureWarning, DatabaseError, NotATestDatabase, guard
 from seamline.db.backend_pg import PostgresBackend
 from seamline.db.backend_sqlite import SqliteBackend
+from seamline.records.lines import FORMAT_VERSION
 from seamline.system.core import System
 from tests.db.conftest import Writer, one_test
 
@@ -126,7 +127,7 @@ def test_each_tests_changes_go_to_db_changes_jsonl(systems, kind):
     ]
     first = lines[0]
     assert set(first) == {"v", "db", "test", "seq", "table", "op", "old", "new", "at"}
-    assert first["v"] == 1 and first["db"] == "db"
+    assert first["v"] == FORMAT_VERSION and first["db"] == "db"
     assert first["old"]["name"] == "Ada" and first["new"]["name"] == "Z"
     assert first["at"].endswith("Z") and len(first["at"]) == len("2026-01-01T00:00:00.000000Z")
     assert lines[1]["seq"] > first["seq"]

@@ -30,7 +30,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-V = 1
+from seamline.records.lines import FORMAT_VERSION
+
+V = FORMAT_VERSION
 BODY_CAP = 65_536
 EPOCH = datetime(2026, 11, 25, 10, 0, 0, tzinfo=UTC)
 
@@ -76,7 +78,7 @@ def body_record(
     raw: bytes | None = None,
     cap: int = BODY_CAP,
 ) -> dict[str, Any] | None:
-    """A body as the journal records it: text or base64, json when it parsed, cut at `cap`."""
+    """A body as the journal records it: text or base64, cut at `cap`."""
     if json_value is not None:
         raw = json.dumps(json_value).encode()
     elif text is not None:
@@ -93,7 +95,6 @@ def body_record(
         "size": len(raw),
         "truncated": truncated,
         "text": decoded,
-        "json": json_value if json_value is not None and not truncated else None,
         "base64": None if decoded is not None else base64.b64encode(kept).decode(),
     }
 

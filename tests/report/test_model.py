@@ -223,7 +223,6 @@ def test_json_bodies_are_masked_whether_or_not_they_name_a_secret(tmp_path):
         escaped = '{"p\\u0061ssword": "hunter22", "id": 2}'  # a secret key spelled with escapes
         opened = test.open("test -> api", "POST", "/users", text=escaped,
                            headers=[("content-type", "application/json")])  # fmt: skip
-        opened.body["json"] = json.loads(escaped)  # as the journal parses it
         test.close(opened, status=201)
         test.passed()
     (test_view,) = model_of(run)["tests"]

@@ -9,8 +9,9 @@ import pytest
 
 from seamline.errors import SeamlineError
 from seamline.records.exchange import Body, Exchange, HeaderList, RequestRecord, ResponseRecord
+from seamline.records.reader import read_exchanges
 from seamline.seams.assertions import Flow, assert_header_propagated, eventually, query
-from seamline.seams.journal import Journal, read_journal
+from seamline.seams.journal import Journal
 
 
 def make(
@@ -43,7 +44,7 @@ def test_journal_numbers_exchanges_writes_them_through_and_reads_them_back(tmp_p
     assert [json.loads(line)["seq"] for line in lines] == [1, 2, 3, 4, 5]
     # the two oldest were evicted from memory but queries still see them, from the file
     assert [e.request.target for e in journal.select()] == [f"/charges/{n}" for n in range(5)]
-    assert read_journal(tmp_path / "journal.jsonl")[0].request.json == {"amount": 3998}
+    assert read_exchanges(tmp_path / "journal.jsonl")[0].request.json == {"amount": 3998}
 
 
 def test_journal_is_safe_from_many_threads(tmp_path):

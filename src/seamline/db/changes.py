@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
-Op = Literal["insert", "update", "delete", "truncate"]
+from seamline.records.lines import FORMAT_VERSION, ChangeOp, DbChangeLine
+
+Op = ChangeOp  # as db-changes.jsonl records it
 OPS: tuple[Op, ...] = ("insert", "update", "delete")
 # How many values of a row a message shows before it elides the rest.
 ROW_PREVIEW = 8
@@ -57,10 +59,10 @@ class Change:
             if self.old.get(column) != value
         }
 
-    def record(self, db: str, test: str | None) -> dict[str, Any]:
+    def record(self, db: str, test: str | None) -> DbChangeLine:
         """This change as a `db-changes.jsonl` line (docs/architecture.md)."""
         return {
-            "v": 1,
+            "v": FORMAT_VERSION,
             "db": db,
             "test": test,
             "seq": self.seq,

@@ -12,8 +12,8 @@ import sqlalchemy as sa
 from seamline.db.backend import Backend
 from seamline.db.changes import Captured, Change, changes_diff, preview
 from seamline.db.errors import CaptureWarning, DatabaseError
-from seamline.db.recording import ChangeLog
 from seamline.db.schema import Table, quote
+from seamline.records.writer import LineWriter
 
 # How many rows a failed `one()` shows of what the table holds.
 ROWS_SHOWN = 10
@@ -27,7 +27,7 @@ class Database:
     change committed since the current test began, by any process.
     """
 
-    def __init__(self, backend: Backend, recorder: ChangeLog | None = None) -> None:
+    def __init__(self, backend: Backend, recorder: LineWriter | None = None) -> None:
         self.name = backend.name
         self._backend = backend
         self._recorder = recorder
@@ -85,7 +85,7 @@ class Database:
     def _close_window(self, captured: list[Captured], test: str | None) -> None:
         changes = self._number(captured)
         if self._recorder is not None:
-            self._recorder.write(change.record(self.name, test) for change in changes)
+            self._recorder.write_all(change.record(self.name, test) for change in changes)
         self._numbered += len(changes)
         read_up_to = captured[-1].mark if captured else self._mark
         if self.isolation == "none":

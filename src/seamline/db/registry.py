@@ -9,7 +9,8 @@ from seamline.config.model import SystemSpec
 from seamline.db.backend import Backend, Isolation
 from seamline.db.database import Database
 from seamline.db.errors import DatabaseError, did_you_mean, listing
-from seamline.db.recording import ChangeLog
+from seamline.records.layout import DB_CHANGES
+from seamline.records.writer import LineWriter
 from seamline.services.base import Service
 from seamline.services.postgres import PostgresService
 from seamline.services.sqlite import SqliteService
@@ -32,7 +33,7 @@ class Databases:
         self._run_dir = run_dir
         self._record_dir = record_dir
         self._attached: dict[str, Database] = {}
-        self._recorder: ChangeLog | None = None
+        self._recorder: LineWriter | None = None
 
     @property
     def names(self) -> list[str]:
@@ -108,7 +109,7 @@ class Databases:
 
             backend = SqliteBackend(service, self._run_dir, isolation, auto)
         if self._recorder is None:
-            self._recorder = ChangeLog(self._record_dir / "db-changes.jsonl")
+            self._recorder = LineWriter(self._record_dir / DB_CHANGES)
         database = Database(backend, self._recorder)
         database.attach()
         return database

@@ -1,4 +1,8 @@
-"""One request/response pair that crossed a seam, as the journal records it."""
+"""One request/response pair that crossed a seam, as the journal records it.
+
+`to_json` and `from_json` build and read the line types of `records.lines`, where
+each field name is spelled once.
+"""
 
 from __future__ import annotations
 
@@ -10,9 +14,14 @@ from typing import Any
 from urllib.parse import parse_qs
 
 from seamline.errors import SeamlineError
-
-FORMAT_VERSION = 1
-OUTCOMES = ("ok", "refused", "reset", "timeout", "fault", "error")
+from seamline.records.lines import (
+    FORMAT_VERSION,
+    BodyLine,
+    ExchangeLine,
+    RequestLine,
+    ResponseLine,
+    ViolationLine,
+)
 
 
 def seam_name(consumer: str, provider: str) -> str:
@@ -32,11 +41,6 @@ class Body:
     def text(self) -> str:
         return self.data.decode("utf-8", errors="replace")
 
-    @property
-    def is_json(self) -> bool:
-        kind = self.content_type.split(";", 1)[0].strip().lower()
-        return kind == "application/json" or kind.endswith("+json")
-
     @cached_property
     def json(self) -> Any:
         """The body parsed as JSON; a clear error if it is not JSON or was truncated."""
@@ -51,8 +55,8 @@ class Body:
             shown = self.text[:80] + ("..." if len(self.text) > 80 else "")
             raise SeamlineError(f"expected a JSON body, found {shown!r} ({err})") from None
 
-    def to_json(self) -> dict[str, Any]:
-        record: dict[str, Any] = {
+    def to_json(self) -> BodyLine:
+        record: BodyLine = {
             "size": self.size,
             "truncated": self.truncated,
             "text": None,
@@ -67,12 +71,9 @@ class Body:
         return record
 
     @classmethod
-    def from_json(cls, record: dict[str, Any], content_type: str) -> Body:
-        data = (
-            record["text"].encode()
-            if record.get("text") is not None
-            else base64.b64decode(record.get("base64") or "")
-        )
+    def from_json(cls, record: BodyLine, content_type: str) -> Body:
+        text = record.get("text")
+        data = text.encode() if text is not None else base64.b64decode(record.get("base64") or "")
         return cls(
             data, record.get("size", len(data)), record.get("truncated", False), content_type
         )
@@ -117,7 +118,7 @@ class RequestRecord:
     def json(self) -> Any:
         return self.body.json
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> RequestLine:
         return {
             "method": self.method,
             "target": self.target,
@@ -129,7 +130,7 @@ class RequestRecord:
         }
 
     @classmethod
-    def from_json(cls, record: dict[str, Any]) -> RequestRecord:
+    def from_json(cls, record: RequestLine) -> RequestRecord:
         headers = HeaderList((k, v) for k, v in record["headers"])
         body = Body.from_json(record["body"], headers.get("content-type") or "")
         return cls(
@@ -148,7 +149,7 @@ class ResponseRecord:
     def json(self) -> Any:
         return self.body.json
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> ResponseLine:
         return {
             "status": self.status,
             "reason": self.reason,
@@ -157,7 +158,7 @@ class ResponseRecord:
         }
 
     @classmethod
-    def from_json(cls, record: dict[str, Any]) -> ResponseRecord:
+    def from_json(cls, record: ResponseLine) -> ResponseRecord:
         headers = HeaderList((k, v) for k, v in record["headers"])
         return cls(
             record["status"],
@@ -188,7 +189,7 @@ class Violation:
             f"found {self.found}"
         )
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> ViolationLine:
         return {
             "seam": self.seam,
             "operation": self.operation,
@@ -201,7 +202,7 @@ class Violation:
         }
 
     @classmethod
-    def from_json(cls, record: dict[str, Any]) -> Violation:
+    def from_json(cls, record: ViolationLine) -> Violation:
         return cls(
             record["seam"],
             record["operation"],
@@ -250,7 +251,7 @@ class Exchange:
         result = str(self.status) if self.response else self.outcome
         return f"#{self.seq} {self.seam}: {self.request.method} {self.request.target} -> {result}"
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> ExchangeLine:
         return {
             "v": FORMAT_VERSION,
             "seam": self.seam,
@@ -272,7 +273,9 @@ class Exchange:
         }
 
     @classmethod
-    def from_json(cls, record: dict[str, Any]) -> Exchange:
+    def from_json(cls, record: ExchangeLine) -> Exchange:
+        """An exchange from a line of the current format (`records.lines.as_exchange`
+        upgrades an older one)."""
         response = record.get("response")
         return cls(
             seam=record["seam"],

@@ -9,14 +9,14 @@ Lines are appended and flushed as they happen, so a killed run keeps what it had
 from __future__ import annotations
 
 import json
-import threading
 import time
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
-FORMAT_VERSION = 1
+from seamline.records.layout import RUN_JSON, TESTS
+from seamline.records.lines import FORMAT_VERSION, EndEvent, RunInfo, StartEvent
+from seamline.records.writer import LineWriter
 
 
 def now_iso() -> str:
@@ -37,34 +37,13 @@ def iso_at(epoch: float) -> str:
     return f"{_second(second)}.{micros:06d}Z"
 
 
-class JsonLines:
-    """An append-only JSON-lines file, safe to write from several threads."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._lock = threading.Lock()
-        self._file = path.open("a", encoding="utf-8")
-
-    def write(self, record: dict[str, Any]) -> None:
-        line = json.dumps(record, ensure_ascii=False, default=str)
-        with self._lock:
-            if self._file.closed:
-                return
-            self._file.write(line + "\n")
-            self._file.flush()
-
-    def close(self) -> None:
-        with self._lock:
-            self._file.close()
-
-
 class TestLog:
     """Which test is running: exchanges, changes and log lines are attributed to it."""
 
     __test__ = False  # not a pytest test class
 
     def __init__(self, record_dir: Path) -> None:
-        self._lines = JsonLines(record_dir / "tests.jsonl")
+        self._lines = LineWriter(record_dir / TESTS)
         self.current: str | None = None
         self._started: dict[str, float] = {}
 
@@ -73,31 +52,29 @@ class TestLog:
             return
         self.current = test_id
         self._started[test_id] = time.monotonic()
-        self._lines.write(
-            {
-                "v": FORMAT_VERSION,
-                "event": "start",
-                "test": test_id,
-                "at": now_iso(),
-                "mono": time.monotonic(),
-            }
-        )
+        line: StartEvent = {
+            "v": FORMAT_VERSION,
+            "event": "start",
+            "test": test_id,
+            "at": now_iso(),
+            "mono": time.monotonic(),
+        }
+        self._lines.write(line)
 
     def end(self, test_id: str, outcome: str, message: str = "", longrepr: str = "") -> None:
         started = self._started.pop(test_id, time.monotonic())
-        self._lines.write(
-            {
-                "v": FORMAT_VERSION,
-                "event": "end",
-                "test": test_id,
-                "outcome": outcome,
-                "at": now_iso(),
-                "mono": time.monotonic(),
-                "duration_s": round(time.monotonic() - started, 6),
-                "message": message,
-                "longrepr": longrepr,
-            }
-        )
+        line: EndEvent = {
+            "v": FORMAT_VERSION,
+            "event": "end",
+            "test": test_id,
+            "outcome": outcome,
+            "at": now_iso(),
+            "mono": time.monotonic(),
+            "duration_s": round(time.monotonic() - started, 6),
+            "message": message,
+            "longrepr": longrepr,
+        }
+        self._lines.write(line)
         if self.current == test_id:
             self.current = None
 
@@ -105,8 +82,9 @@ class TestLog:
         self._lines.close()
 
 
-def write_run_json(record_dir: Path, info: dict[str, Any]) -> None:
-    path = record_dir / "run.json"
+def write_run_json(record_dir: Path, info: RunInfo) -> None:
+    """Write run.json whole, then move it in place: a reader never sees half of it."""
+    path = record_dir / RUN_JSON
     tmp = path.with_suffix(".tmp")
     tmp.write_text(json.dumps({"v": FORMAT_VERSION, **info}, indent=2, default=str))
     tmp.replace(path)

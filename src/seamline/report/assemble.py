@@ -14,7 +14,8 @@ import bisect
 from dataclasses import dataclass, field
 from typing import Any
 
-from seamline.report.records import LogLine, RecordDir
+from seamline.records.lines import DbChangeLine, ExchangeLine, TestEvent
+from seamline.records.reader import LogLine, RecordDir
 
 SESSION_ID = "(outside tests)"
 UNFINISHED = "unfinished"
@@ -36,8 +37,8 @@ class TestRecords:
     duration_s: float | None = None
     message: str = ""
     longrepr: str = ""
-    exchanges: list[dict[str, Any]] = field(default_factory=list)
-    db_changes: list[dict[str, Any]] = field(default_factory=list)
+    exchanges: list[ExchangeLine] = field(default_factory=list)
+    db_changes: list[DbChangeLine] = field(default_factory=list)
     logs: list[LogLine] = field(default_factory=list)
 
     @property
@@ -105,7 +106,7 @@ def _tests_from_events(record: RecordDir) -> list[TestRecords]:
 
 
 def _ended_without_start(
-    record: RecordDir, event: dict[str, Any], tests: list[TestRecords]
+    record: RecordDir, event: TestEvent, tests: list[TestRecords]
 ) -> TestRecords:
     # A lost start line (cut file, or a start before the system was up): the end is enough.
     test_id = str(event.get("test") or "")

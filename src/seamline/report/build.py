@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from seamline.records.layout import is_record_dir, session_of
 from seamline.report.github import write_github_summary
 from seamline.report.html import render_html
 from seamline.report.model import build_model, load_records
@@ -59,33 +60,19 @@ def record_dirs_of(path: Path) -> list[Path]:
     is meant, together with the other workers' dirs of the same session when
     run.json says which session it belongs to (the `session` field).
     """
-    if _is_record_dir(path):
+    if is_record_dir(path):
         return [path]
-    candidates = sorted((p for p in path.iterdir() if _is_record_dir(p)), key=lambda p: p.name)
+    candidates = sorted((p for p in path.iterdir() if is_record_dir(p)), key=lambda p: p.name)
     if not candidates:
         raise FileNotFoundError(
             f"no seamline record dir in {path}: expected a run's record dir "
             "(.seamline/runs/<run-id>/, holding run.json) or the runs directory itself"
         )
     newest = candidates[-1]
-    session = _session_of(newest)
+    session = session_of(newest)
     if session is None:
         return [newest]
-    return [p for p in candidates if _session_of(p) == session]
-
-
-def _is_record_dir(path: Path) -> bool:
-    return path.is_dir() and any(
-        (path / name).exists() for name in ("run.json", "tests.jsonl", "journal.jsonl")
-    )
-
-
-def _session_of(path: Path) -> str | None:
-    try:
-        session = json.loads((path / "run.json").read_text()).get("session")
-    except (OSError, ValueError, AttributeError):
-        return None
-    return str(session) if session else None
+    return [p for p in candidates if session_of(p) == session]
 
 
 def _write_atomically(path: Path, text: str) -> None:

@@ -9,11 +9,13 @@ built at the end of each test without rereading the whole file.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from seamline.records.layout import DB_CHANGES, JOURNAL
+from seamline.records.lines import DbChangeLine, ExchangeLine, as_db_change, as_exchange
+from seamline.records.reader import LineFollower
 from seamline.report.masking import Masker, SecretNames
 from seamline.report.options import ReportOptions
 from seamline.report.testview import is_fault
@@ -33,11 +35,13 @@ def junit_text(
 ) -> str:
     """One test's exchanges (journal records) and database changes, as masked plain text.
 
-    Empty when the test crossed no seam and changed nothing.
+    Empty when the test crossed no seam and changed nothing. Records of an older format
+    are read as such; one of a format this seamline cannot read raises RecordVersionError.
     """
     options = options or ReportOptions()
-    records = sorted((dict(x) for x in exchanges), key=lambda x: x.get("mono") or 0)
-    changes = [dict(c) for c in db_changes]
+    # copies in the current format: a caller's records are not changed
+    records = sorted((as_exchange(dict(x)) for x in exchanges), key=lambda x: x.get("mono") or 0)
+    changes = [as_db_change(dict(c)) for c in db_changes]
     if not records and not changes:
         return ""
     names = SecretNames(options.secret_names)
@@ -55,7 +59,7 @@ def junit_text(
     return "\n".join(lines) + "\n"
 
 
-def _headline(views: list[dict[str, Any]], changes: list[dict[str, Any]]) -> str:
+def _headline(views: list[dict[str, Any]], changes: list[DbChangeLine]) -> str:
     seams = {view["seam"] for view in views}
     violations = sum(len(view["violations"]) for view in views)
     faults = sum(1 for view in views if is_fault(view))
@@ -107,42 +111,15 @@ class JournalTail:
     """
 
     def __init__(self, record_dir: Path) -> None:
-        self._files = {
-            "exchanges": _Follower(record_dir / "journal.jsonl"),
-            "db_changes": _Follower(record_dir / "db-changes.jsonl"),
-        }
-        self._pending: dict[str, dict[str, list[dict[str, Any]]]] = {}
+        self._exchanges = LineFollower(record_dir / JOURNAL, as_exchange)
+        self._changes = LineFollower(record_dir / DB_CHANGES, as_db_change)
+        self._pending_exchanges: dict[str, list[ExchangeLine]] = {}
+        self._pending_changes: dict[str, list[DbChangeLine]] = {}
 
-    def take(self, test_id: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    def take(self, test_id: str) -> tuple[list[ExchangeLine], list[DbChangeLine]]:
         """The exchanges and database changes of `test_id` recorded so far (each given once)."""
-        for kind, follower in self._files.items():
-            for record in follower.read_new():
-                owner = str(record.get("test"))
-                self._pending.setdefault(owner, {}).setdefault(kind, []).append(record)
-        taken = self._pending.pop(test_id, {})
-        return taken.get("exchanges", []), taken.get("db_changes", [])
-
-
-class _Follower:
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.offset = 0
-
-    def read_new(self) -> list[dict[str, Any]]:
-        try:
-            with self.path.open("rb") as source:
-                source.seek(self.offset)
-                chunk = source.read()
-        except FileNotFoundError:
-            return []
-        complete = chunk[: chunk.rfind(b"\n") + 1]  # a line still being written waits
-        self.offset += len(complete)
-        records = []
-        for line in complete.splitlines():
-            try:
-                record = json.loads(line)
-            except ValueError:
-                continue
-            if isinstance(record, dict):
-                records.append(record)
-        return records
+        for exchange in self._exchanges.read_new():
+            self._pending_exchanges.setdefault(str(exchange.get("test")), []).append(exchange)
+        for change in self._changes.read_new():
+            self._pending_changes.setdefault(str(change.get("test")), []).append(change)
+        return self._pending_exchanges.pop(test_id, []), self._pending_changes.pop(test_id, [])

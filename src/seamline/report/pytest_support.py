@@ -21,6 +21,7 @@ from typing import Any
 
 import pytest
 
+from seamline.records.lines import DbChangeLine, ExchangeLine
 from seamline.report.build import build
 from seamline.report.junit import JournalTail, attach_seam_summary, junit_text
 from seamline.report.options import ReportOptions, ReportPaths
@@ -69,8 +70,8 @@ class ReportPlugin:
     ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
         report = yield
         if report.when == "teardown" and self._tails:
-            exchanges: list[dict[str, Any]] = []
-            changes: list[dict[str, Any]] = []
+            exchanges: list[ExchangeLine] = []
+            changes: list[DbChangeLine] = []
             for tail in self._tails:
                 more_exchanges, more_changes = tail.take(item.nodeid)
                 exchanges += more_exchanges

@@ -9,6 +9,7 @@ it ended, so a call made while serving another call shows nested inside it.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -68,7 +69,7 @@ def test_view(test: TestRecords, masker: Masker, options: ReportOptions) -> dict
     }
 
 
-def sequence_diagram(exchanges: list[dict[str, Any]]) -> dict[str, Any]:
+def sequence_diagram(exchanges: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     """{"participants": [names], "steps": [{"exchange", "kind", "from", "to"}]}.
 
     `exchanges` must be in request order (the order of `test_view`'s exchanges).
@@ -114,14 +115,14 @@ def timeline(
     return [[kind, index] for _, _, kind, index in items]
 
 
-def _request_time(exchange: dict[str, Any]) -> float:
+def _request_time(exchange: Mapping[str, Any]) -> float:
     mono = exchange.get("mono")
     if isinstance(mono, int | float):
         return float(mono)
     return _wall_seconds(str(exchange.get("started") or ""))
 
 
-def _response_time(exchange: dict[str, Any]) -> float:
+def _response_time(exchange: Mapping[str, Any]) -> float:
     duration = exchange.get("duration_ms")
     mono = exchange.get("mono")
     if isinstance(mono, int | float) and isinstance(duration, int | float):

@@ -11,13 +11,14 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from seamline.records.lines import BodyLine, DbChangeLine, ExchangeLine, ViolationLine
 from seamline.report.masking import MASK, Masker
 
 JSON_TYPES = ("application/json", "+json")
 FORM_TYPE = "application/x-www-form-urlencoded"
 
 
-def exchange_view(record: dict[str, Any], masker: Masker, body_limit: int) -> dict[str, Any]:
+def exchange_view(record: ExchangeLine, masker: Masker, body_limit: int) -> dict[str, Any]:
     request = record.get("request") or {}
     response = record.get("response")
     return {
@@ -53,9 +54,7 @@ def exchange_view(record: dict[str, Any], masker: Masker, body_limit: int) -> di
     }
 
 
-def body_view(
-    body: dict[str, Any] | None, headers: Any, masker: Masker, limit: int
-) -> dict[str, Any]:
+def body_view(body: BodyLine | None, headers: Any, masker: Masker, limit: int) -> dict[str, Any]:
     """{"kind": empty|json|text|form|binary, "size", "truncated", "clipped", "shown", "text"}."""
     if not isinstance(body, dict) or not body.get("size"):
         return {
@@ -71,14 +70,12 @@ def body_view(
     truncated = bool(body.get("truncated"))
     content_type = _header(headers, "content-type").lower()
     kind, text = "text", body.get("text")
-    if body.get("json") is not None and not truncated:
-        kind, text = "json", _json_body(body, masker)
-    elif text is None:
+    if text is None:
         kind, text = "binary", ""
     elif FORM_TYPE in content_type:
         kind, text = "form", masker.query(text)
     elif any(t in content_type for t in JSON_TYPES) and not truncated:
-        kind, text = _pretty_json_text(text, masker)
+        kind, text = _json_text(text, masker)
     else:
         text = masker.text(text)
     return {
@@ -92,21 +89,17 @@ def body_view(
     }
 
 
-def _json_body(body: dict[str, Any], masker: Masker) -> str:
-    raw = body.get("text")
-    # Most bodies name no secret at all: then no key can be secret, and the text as
-    # sent only needs the value scrub. Walking every value is 10x slower on big bodies.
-    # (\\u escapes could spell a secret key the quick look would miss.)
-    if isinstance(raw, str) and "\\u" not in raw and not masker.names.mentions(raw):
-        return masker.text(raw)
-    return compact_json(masker.json(body["json"]))
-
-
-def _pretty_json_text(text: str, masker: Masker) -> tuple[str, str]:
+def _json_text(text: str, masker: Masker) -> tuple[str, str]:
+    """("json", the masked JSON) for a body that parses, else ("text", the masked text)."""
     try:
         parsed = json.loads(text)
     except ValueError:
         return "text", masker.text(text)
+    # Most bodies name no secret at all: then no key can be secret, and the text as
+    # sent only needs the value scrub. Walking every value is 10x slower on big bodies.
+    # (\\u escapes could spell a secret key the quick look would miss.)
+    if "\\u" not in text and not masker.names.mentions(text):
+        return "json", masker.text(text)
     return "json", compact_json(masker.json(parsed))
 
 
@@ -116,7 +109,7 @@ def compact_json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def violation_view(violation: dict[str, Any], masker: Masker) -> dict[str, Any]:
+def violation_view(violation: ViolationLine, masker: Masker) -> dict[str, Any]:
     pointer = str(violation.get("pointer") or "")
     secret = any(masker.names.matches(part) for part in pointer.split("/") if part)
     found = violation.get("found")
@@ -132,7 +125,7 @@ def violation_view(violation: dict[str, Any], masker: Masker) -> dict[str, Any]:
     }
 
 
-def db_change_view(change: dict[str, Any], masker: Masker) -> dict[str, Any]:
+def db_change_view(change: DbChangeLine, masker: Masker) -> dict[str, Any]:
     return {
         "db": change.get("db"),
         "seq": change.get("seq"),
@@ -145,7 +138,7 @@ def db_change_view(change: dict[str, Any], masker: Masker) -> dict[str, Any]:
 
 
 def learn_secrets(
-    exchanges: list[dict[str, Any]], changes: list[dict[str, Any]], masker: Masker
+    exchanges: list[ExchangeLine], changes: list[DbChangeLine], masker: Masker
 ) -> None:
     """The first pass: show every structured record to `masker` so it learns the secret values.
 

@@ -20,6 +20,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from seamline.records.layout import LOGS, session_of
 from seamline.runtime.procs import alive, kill_run, proc_start_time, read_pids
 
 SHM = Path("/dev/shm")
@@ -52,7 +53,7 @@ class RunDirs:
 
     @property
     def logs(self) -> Path:
-        return self.record_dir / "logs"
+        return self.record_dir / LOGS
 
     def service_dir(self, service: str) -> Path:
         path = self.run_dir / "services" / service
@@ -78,7 +79,7 @@ def create_run(run_root: Path, record_root: Path, worker: str | None = None) -> 
     owner = {"pid": os.getpid(), "start_time": proc_start_time(os.getpid()), "run_id": run_id}
     (run_dir / "owner.json").write_text(json.dumps(owner))
     record_dir = record_root / run_id
-    (record_dir / "logs").mkdir(parents=True, exist_ok=True)
+    (record_dir / LOGS).mkdir(parents=True, exist_ok=True)
     return RunDirs(run_id, run_dir, record_dir)
 
 
@@ -116,14 +117,7 @@ def prune_records(record_root: Path, keep: int) -> None:
     records = sorted((p for p in record_root.iterdir() if p.is_dir()), key=lambda p: p.name)
     sessions: dict[str, list[Path]] = {}
     for record in records:
-        sessions.setdefault(_session_of(record), []).append(record)
+        sessions.setdefault(session_of(record) or record.name, []).append(record)
     for old in list(sessions.values())[: max(0, len(sessions) - keep)]:
         for record in old:
             shutil.rmtree(record, ignore_errors=True)
-
-
-def _session_of(record: Path) -> str:
-    try:
-        return str(json.loads((record / "run.json").read_text()).get("session") or record.name)
-    except (OSError, ValueError):
-        return record.name

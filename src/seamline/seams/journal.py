@@ -18,6 +18,8 @@ from pathlib import Path
 import orjson
 
 from seamline.records.exchange import Exchange
+from seamline.records.reader import exchange_of
+from seamline.records.writer import LineWriter
 
 DEFAULT_MAX_IN_MEMORY = 20_000
 
@@ -30,8 +32,7 @@ class Journal:
         self._lock = threading.Lock()
         self._recent: deque[Stored] = deque(maxlen=max_in_memory)
         self._count = 0
-        # unbuffered: each line is one write(2), on disk for a reader (or after a SIGKILL) at once
-        self._file = path.open("ab", buffering=0) if path is not None else None
+        self._file = LineWriter(path) if path is not None else None
 
     def add(self, exchange: Exchange) -> Exchange:
         """Give the exchange its sequence number, write it through, keep it."""
@@ -41,8 +42,8 @@ class Journal:
             # the concatenation also trims the 16 KiB buffer orjson's result comes in
             line = orjson.dumps(exchange.to_json()) + b"\n"
             self._recent.append((exchange.seam, exchange.test, line))
-            if self._file is not None and not self._file.closed:
-                self._file.write(line)
+            if self._file is not None:
+                self._file.write_encoded(line)
         return exchange
 
     def __len__(self) -> int:
@@ -64,7 +65,7 @@ class Journal:
             for s, t, line in recent
             if (seam is None or s == seam) and (test is None or t == test)
         ]
-        found = [Exchange.from_json(orjson.loads(line)) for line in lines]
+        found = [exchange_of(line) for line in lines]
         if evicted:
             older = [
                 e
@@ -81,17 +82,9 @@ class Journal:
             for number, line in enumerate(lines):
                 if number >= count:
                     return
-                yield Exchange.from_json(orjson.loads(line))
+                yield exchange_of(line)
 
     def close(self) -> None:
         with self._lock:
             if self._file is not None:
                 self._file.close()
-
-
-def read_journal(path: Path) -> list[Exchange]:
-    """All exchanges of a record dir's journal file (for reports of finished runs)."""
-    if not path.is_file():
-        return []
-    with path.open("rb") as lines:
-        return [Exchange.from_json(orjson.loads(line)) for line in lines if line.strip()]

@@ -17,6 +17,8 @@ import httpx
 from seamline.config import SystemConfig, load_config
 from seamline.config.templates import render as render_template
 from seamline.errors import SeamlineError, StartError
+from seamline.records.layout import JOURNAL
+from seamline.records.lines import RunInfo
 from seamline.records.run import TestLog, now_iso, write_run_json
 from seamline.runtime import rundir
 from seamline.runtime.procs import ProcessTracker
@@ -86,9 +88,7 @@ class System:
         self._record_dir = self.dirs.record_dir
         self._watchdog = _spawn_watchdog(self.dirs)
         self.tests = TestLog(self.dirs.record_dir)
-        self.journal = Journal(
-            self.dirs.record_dir / "journal.jsonl", config_in_memory(self.config)
-        )
+        self.journal = Journal(self.dirs.record_dir / JOURNAL, config_in_memory(self.config))
         self._started_at = now_iso()
         atexit.register(self.stop)
         ctx = RunContext(
@@ -177,7 +177,7 @@ class System:
             self._loop = LoopThread(f"seamline-loop-{self.config.name}")
         return self._loop
 
-    def describe(self) -> dict[str, Any]:
+    def describe(self) -> RunInfo:
         """The system as `run.json` records it: services, seams, how each runs."""
         return {
             "system": self.config.name,

@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-from seamline.report.records import canonical_time, read_record_dir
+from seamline.records.lines import FORMAT_VERSION
+from seamline.records.reader import canonical_time, read_record_dir
 from tests.report.records_builder import RunBuilder
 
 
@@ -25,13 +26,28 @@ def test_a_cut_last_line_is_skipped_and_named(tmp_path):
     ]
 
 
-def test_lines_of_another_format_version_are_skipped_with_advice(tmp_path):
+def test_lines_of_a_version_this_seamline_cannot_read_are_skipped_with_advice(tmp_path):
     run = RunBuilder(tmp_path)
-    run.append("journal.jsonl", {"v": 2, "seam": "test -> api"})
+    run.append("journal.jsonl", {"v": 3, "seam": "test -> api"})
+    run.append("journal.jsonl", {"v": 3, "seam": "test -> api"})
     record = read_record_dir(run.path)
     assert record.exchanges == []
-    assert "format version other than 1" in record.problems[0]
-    assert "re-render with the seamline that wrote them" in record.problems[0]
+    assert record.problems == [
+        "journal.jsonl: skipped 2 line(s) of format version 3 (line 1, 2): this seamline "
+        "reads versions 1 and 2; re-render with the seamline that wrote them"
+    ]
+
+
+def test_a_run_json_of_a_newer_version_is_shown_with_a_warning(tmp_path):
+    run = RunBuilder(tmp_path, system="shop")
+    info = json.loads((run.path / "run.json").read_text())
+    (run.path / "run.json").write_text(json.dumps({**info, "v": 3}))
+    record = read_record_dir(run.path)
+    assert record.run["system"] == "shop"
+    assert record.problems == [
+        "run.json: format version 3, this seamline reads versions 1 and 2; "
+        "some fields may be missing"
+    ]
 
 
 def test_log_lines_of_all_services_are_merged_in_time_order(tmp_path):
@@ -82,4 +98,4 @@ def test_times_are_made_canonical_so_they_sort_as_strings(tmp_path):
         "db-changes.jsonl", {"v": 1, "test": None, "table": "t", "at": "2026-11-25T10:00:01Z"}
     )
     assert read_record_dir(run.path).db_changes[0]["at"] == "2026-11-25T10:00:01.000000Z"
-    assert json.loads((run.path / "run.json").read_text())["v"] == 1
+    assert json.loads((run.path / "run.json").read_text())["v"] == FORMAT_VERSION

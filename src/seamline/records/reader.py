@@ -3,19 +3,38 @@
 Reading is forgiving on purpose: a killed run leaves a half-written last line,
 a run that never started tests leaves no `tests.jsonl`. What cannot be read is
 skipped and named in `problems`, so the report still shows everything else.
+Lines of an older format version are upgraded to the current one as they are read.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar, cast
 
-SUPPORTED_VERSION = 1
+import orjson
+
+from seamline.records.exchange import Exchange
+from seamline.records.layout import DB_CHANGES, JOURNAL, LOGS, MARKERS, RUN_JSON, TESTS
+from seamline.records.lines import (
+    READABLE,
+    READABLE_VERSIONS,
+    DbChangeLine,
+    ExchangeLine,
+    RecordVersionError,
+    RunInfo,
+    TestEvent,
+    as_db_change,
+    as_exchange,
+    as_test_event,
+    version_of,
+)
+
+Line = TypeVar("Line")
 
 # `2026-11-25T10:00:00.123456Z`: what every writer emits. Strings in this exact
 # shape sort in time order, so they are compared as strings everywhere.
@@ -47,13 +66,13 @@ class LogLine:
 
 @dataclass
 class RecordDir:
-    """Everything one record dir holds, as the writers wrote it (dicts in the record formats)."""
+    """Everything one record dir holds, in the current format (`records.lines`)."""
 
     path: Path
-    run: dict[str, Any]
-    test_events: list[dict[str, Any]]
-    exchanges: list[dict[str, Any]]
-    db_changes: list[dict[str, Any]]
+    run: RunInfo  # empty when run.json is missing or unreadable: read it with `.get`
+    test_events: list[TestEvent]
+    exchanges: list[ExchangeLine]
+    db_changes: list[DbChangeLine]
     logs: list[LogLine]  # every service's lines, in time order
     problems: list[str] = field(default_factory=list)
 
@@ -71,20 +90,19 @@ def read_record_dir(path: Path, log_line_limit: int = 2000) -> RecordDir:
     """Read one record dir. Raises FileNotFoundError if `path` is not a record dir at all."""
     if not path.is_dir():
         raise FileNotFoundError(f"no record dir at {path}")
-    markers = ("run.json", "tests.jsonl", "journal.jsonl", "logs")
-    if not any((path / name).exists() for name in markers):
+    if not any((path / name).exists() for name in MARKERS):
         raise FileNotFoundError(
-            f"{path} is not a seamline record dir: expected run.json, tests.jsonl, "
-            "journal.jsonl or logs/ in it (record dirs are under .seamline/runs/)"
+            f"{path} is not a seamline record dir: expected {', '.join(MARKERS)} in it "
+            "(record dirs are under .seamline/runs/)"
         )
     problems: list[str] = []
     record = RecordDir(
         path=path,
-        run=_read_run_json(path / "run.json", problems),
-        test_events=list(_read_json_lines(path / "tests.jsonl", problems)),
-        exchanges=list(_read_json_lines(path / "journal.jsonl", problems)),
-        db_changes=list(_read_json_lines(path / "db-changes.jsonl", problems)),
-        logs=_read_logs(path / "logs", log_line_limit),
+        run=_read_run_json(path / RUN_JSON, problems),
+        test_events=list(_read_lines(path / TESTS, as_test_event, problems)),
+        exchanges=list(_read_lines(path / JOURNAL, as_exchange, problems)),
+        db_changes=list(_read_lines(path / DB_CHANGES, as_db_change, problems)),
+        logs=_read_logs(path / LOGS, log_line_limit),
         problems=problems,
     )
     for event in record.test_events:
@@ -97,27 +115,77 @@ def read_record_dir(path: Path, log_line_limit: int = 2000) -> RecordDir:
     return record
 
 
-def _read_run_json(path: Path, problems: list[str]) -> dict[str, Any]:
+def read_exchanges(path: Path) -> list[Exchange]:
+    """Every exchange of a journal file, strictly: a line that cannot be read is an error."""
+    if not path.is_file():
+        return []
+    with path.open("rb") as lines:
+        return [exchange_of(line) for line in lines if line.strip()]
+
+
+def exchange_of(line: bytes) -> Exchange:
+    """One journal line as an `Exchange` (a line of an older format is upgraded)."""
+    return Exchange.from_json(as_exchange(orjson.loads(line)))
+
+
+class LineFollower(Generic[Line]):
+    """Follows a JSON-lines file as it grows: each call returns the lines completed since
+    the last one (a line still being written waits), in the current format."""
+
+    def __init__(self, path: Path, upgrade: Callable[[dict[str, Any]], Line]) -> None:
+        self.path = path
+        self._upgrade = upgrade
+        self._offset = 0
+
+    def read_new(self) -> list[Line]:
+        try:
+            with self.path.open("rb") as source:
+                source.seek(self._offset)
+                chunk = source.read()
+        except FileNotFoundError:
+            return []
+        complete = chunk[: chunk.rfind(b"\n") + 1]
+        self._offset += len(complete)
+        records = []
+        for line in complete.splitlines():
+            try:
+                record = json.loads(line)
+                if isinstance(record, dict):
+                    records.append(self._upgrade(record))
+            except (ValueError, RecordVersionError):
+                continue  # the report names what it skips; a test's summary just leaves it out
+        return records
+
+
+def _read_run_json(path: Path, problems: list[str]) -> RunInfo:
     try:
         loaded = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         problems.append(f"{path.name} is missing: the system was not described")
-        return {}
+        return cast(RunInfo, {})
     except (OSError, ValueError) as err:
         problems.append(f"{path.name} could not be read ({err}); the system is not described")
-        return {}
+        return cast(RunInfo, {})
     if not isinstance(loaded, dict):
         problems.append(f"{path.name}: expected a JSON object, found {type(loaded).__name__}")
-        return {}
-    _check_version(path.name, loaded, problems)
-    return loaded
+        return cast(RunInfo, {})
+    version = version_of(loaded)
+    if version not in READABLE_VERSIONS:
+        # run.json only describes the system: show what a newer seamline wrote as it is
+        problems.append(
+            f"{path.name}: format version {version!r}, this seamline reads versions "
+            f"{READABLE}; some fields may be missing"
+        )
+    return cast(RunInfo, loaded)
 
 
-def _read_json_lines(path: Path, problems: list[str]) -> Iterator[dict[str, Any]]:
+def _read_lines(
+    path: Path, upgrade: Callable[[dict[str, Any]], Line], problems: list[str]
+) -> Iterator[Line]:
     if not path.is_file():
         return
     unreadable: list[int] = []
-    newer: list[int] = []
+    other_versions: dict[object, list[int]] = {}
     with path.open(encoding="utf-8", errors="replace") as lines:
         for number, line in enumerate(lines, start=1):
             if not line.strip():
@@ -129,29 +197,26 @@ def _read_json_lines(path: Path, problems: list[str]) -> Iterator[dict[str, Any]
                 continue
             if not isinstance(record, dict):
                 unreadable.append(number)
-            elif record.get("v", SUPPORTED_VERSION) != SUPPORTED_VERSION:
-                newer.append(number)
-            else:
-                yield record
+                continue
+            try:
+                yield upgrade(record)
+            except RecordVersionError as err:
+                other_versions.setdefault(err.version, []).append(number)
     if unreadable:
         problems.append(
             f"{path.name}: skipped {len(unreadable)} unreadable line(s) (line "
-            f"{', '.join(map(str, unreadable[:5]))}); a killed run leaves its last line cut"
+            f"{_numbers(unreadable)}); a killed run leaves its last line cut"
         )
-    if newer:
+    for version, numbers in other_versions.items():
         problems.append(
-            f"{path.name}: skipped {len(newer)} line(s) of a format version other than "
-            f"{SUPPORTED_VERSION}; re-render with the seamline that wrote them"
+            f"{path.name}: skipped {len(numbers)} line(s) of format version {version!r} (line "
+            f"{_numbers(numbers)}): this seamline reads versions {READABLE}; "
+            "re-render with the seamline that wrote them"
         )
 
 
-def _check_version(name: str, record: dict[str, Any], problems: list[str]) -> None:
-    version = record.get("v", SUPPORTED_VERSION)
-    if version != SUPPORTED_VERSION:
-        problems.append(
-            f"{name}: format version {version!r}, this seamline reads version "
-            f"{SUPPORTED_VERSION}; some fields may be missing"
-        )
+def _numbers(lines: list[int]) -> str:
+    return ", ".join(map(str, lines[:5])) + (", ..." if len(lines) > 5 else "")
 
 
 def _read_logs(logs_dir: Path, line_limit: int) -> list[LogLine]:

@@ -1,0 +1,32 @@
+"""Where a record dir keeps each file, how to tell a record dir, and which session made it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+RUN_JSON = "run.json"
+TESTS = "tests.jsonl"
+JOURNAL = "journal.jsonl"
+DB_CHANGES = "db-changes.jsonl"
+LOGS = "logs"  # logs/<service>.log, each line `<ISO time> <text>`
+
+# Any one of them makes a directory a record dir. tests.jsonl and journal.jsonl are created
+# before any service starts, so even a run killed during start-up leaves them; `logs/` alone
+# is not enough (many project directories have one).
+MARKERS = (RUN_JSON, TESTS, JOURNAL)
+
+
+def is_record_dir(path: Path) -> bool:
+    return path.is_dir() and any((path / name).exists() for name in MARKERS)
+
+
+def session_of(record_dir: Path) -> str | None:
+    """The session run.json names (xdist workers of one pytest session share it), or None
+    when run.json is missing, unreadable or names none."""
+    try:
+        info = json.loads((record_dir / RUN_JSON).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    session = info.get("session") if isinstance(info, dict) else None
+    return str(session) if session else None

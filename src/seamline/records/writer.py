@@ -1,0 +1,45 @@
+"""The one way a record file is written: appended line by line, each on disk at once."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+
+def encode(record: Mapping[str, Any]) -> bytes:
+    """`record` as one JSON line (values JSON cannot hold are written as their `str`)."""
+    return json.dumps(record, ensure_ascii=False, default=str).encode() + b"\n"
+
+
+class LineWriter:
+    """An append-only JSON-lines file, safe to write from several threads.
+
+    The file is unbuffered: each call is one write(2), so a line is on disk for a
+    reader (or after a SIGKILL) as soon as the call returns. Writes after `close()`
+    are dropped: a late exchange or change must not fail the run that is stopping.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._lock = threading.Lock()
+        self._file = path.open("ab", buffering=0)
+
+    def write(self, record: Mapping[str, Any]) -> None:
+        self.write_encoded(encode(record))
+
+    def write_all(self, records: Iterable[Mapping[str, Any]]) -> None:
+        """All of `records` in one write (a test may change thousands of rows)."""
+        self.write_encoded(b"".join(encode(record) for record in records))
+
+    def write_encoded(self, lines: bytes) -> None:
+        """Lines already encoded, each ending in a newline (the journal encodes its own)."""
+        with self._lock:
+            if lines and not self._file.closed:
+                self._file.write(lines)
+
+    def close(self) -> None:
+        with self._lock:
+            self._file.close()
