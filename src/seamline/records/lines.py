@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any, Literal, NotRequired, TypedDict, cast
 
 from seamline.errors import SeamlineError
+from seamline.records.layout import DB_CHANGES, JOURNAL, RUN_JSON, TESTS
 
 # 2: a body no longer carries `json` (its parsed value); readers parse `text` (2026-11-25).
 FORMAT_VERSION = 2
@@ -161,13 +162,21 @@ class RunInfo(TypedDict):
 class RecordVersionError(SeamlineError):
     """A record line of a format version this seamline cannot read."""
 
-    def __init__(self, kind: str, version: object) -> None:
+    def __init__(self, kind: Kind, version: object) -> None:
         self.kind = kind
         self.version = version
         super().__init__(
-            f"a {kind} record of format version {version!r}: this seamline reads versions "
+            f"{_WHAT[kind]} of format version {version!r}: this seamline reads versions "
             f"{READABLE}; read it with the seamline that wrote it (its run.json names it)"
         )
+
+
+_WHAT: dict[Kind, str] = {
+    "run": RUN_JSON,
+    "test": f"a {TESTS} line",
+    "exchange": f"a {JOURNAL} line",
+    "db_change": f"a {DB_CHANGES} line",
+}
 
 
 def version_of(record: dict[str, Any]) -> object:
