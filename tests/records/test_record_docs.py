@@ -43,7 +43,7 @@ def differences(value: Any, line_type: Any, where: str) -> list[str]:
 
 
 def nested(value: Any, field_type: Any, where: str) -> list[str]:
-    """The differences of the TypedDicts inside `field_type` (X, X | None, list[X], dict[str, X])."""
+    """The differences of the TypedDicts in `field_type`: X, X | None, list[X], dict[str, X]."""
     if is_typeddict(field_type):
         return differences(value, field_type, where)
     if value is None:
