@@ -120,7 +120,7 @@ def test_every_line_kind_round_trips_through_its_writer_and_the_reader(tmp_path:
         Change(3, "orders", "delete", {"id": 7}, None, now_iso()),
     ]
     writer = LineWriter(tmp_path / DB_CHANGES)
-    writer.write_all(change.record("db", "t.py::test_a") for change in changes)
+    writer.write_all(change.to_json("db", "t.py::test_a") for change in changes)
     writer.close()
     info = a_run_info()
     write_run_json(tmp_path, {**info, "ended": now_iso()})
@@ -131,7 +131,7 @@ def test_every_line_kind_round_trips_through_its_writer_and_the_reader(tmp_path:
     assert record.exchanges == [as_read(exchange.to_json())]
     assert Exchange.from_json(record.exchanges[0]) == exchange
     assert read_exchanges(tmp_path / JOURNAL) == [exchange]
-    assert record.db_changes == [as_read(c.record("db", "t.py::test_a")) for c in changes]
+    assert record.db_changes == [as_read(c.to_json("db", "t.py::test_a")) for c in changes]
     start, end = record.test_events
     assert (start["event"], start["test"], end["event"], end["outcome"], end["message"]) == (
         "start",

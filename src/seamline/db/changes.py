@@ -59,7 +59,7 @@ class Change:
             if self.old.get(column) != value
         }
 
-    def record(self, db: str, test: str | None) -> DbChangeLine:
+    def to_json(self, db: str, test: str | None) -> DbChangeLine:
         """This change as a `db-changes.jsonl` line (docs/architecture.md)."""
         return {
             "v": FORMAT_VERSION,

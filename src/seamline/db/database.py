@@ -85,7 +85,7 @@ class Database:
     def _close_window(self, captured: list[Captured], test: str | None) -> None:
         changes = self._number(captured)
         if self._recorder is not None:
-            self._recorder.write_all(change.record(self.name, test) for change in changes)
+            self._recorder.write_all(change.to_json(self.name, test) for change in changes)
         self._numbered += len(changes)
         read_up_to = captured[-1].mark if captured else self._mark
         if self.isolation == "none":
