@@ -19,7 +19,15 @@ from typing import Any, Generic, TypeVar, cast
 import orjson
 
 from seamline.records.exchange import Exchange
-from seamline.records.layout import DB_CHANGES, JOURNAL, LOGS, MARKERS, RUN_JSON, TESTS
+from seamline.records.layout import (
+    DB_CHANGES,
+    JOURNAL,
+    LOGS,
+    MARKERS,
+    RUN_JSON,
+    TESTS,
+    is_record_dir,
+)
 from seamline.records.lines import (
     READABLE,
     READABLE_VERSIONS,
@@ -90,7 +98,7 @@ def read_record_dir(path: Path, log_line_limit: int = 2000) -> RecordDir:
     """Read one record dir. Raises FileNotFoundError if `path` is not a record dir at all."""
     if not path.is_dir():
         raise FileNotFoundError(f"no record dir at {path}")
-    if not any((path / name).exists() for name in MARKERS):
+    if not is_record_dir(path):
         raise FileNotFoundError(
             f"{path} is not a seamline record dir: expected {', '.join(MARKERS)} in it "
             "(record dirs are under .seamline/runs/)"
