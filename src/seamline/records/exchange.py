@@ -25,6 +25,7 @@ from seamline.records.lines import (
 
 
 def seam_name(consumer: str, provider: str) -> str:
+    """The seam's name as journals and reports spell it: `"api -> payments"`."""
     return f"{consumer} -> {provider}"
 
 
@@ -39,6 +40,7 @@ class Body:
 
     @cached_property
     def text(self) -> str:
+        """The kept bytes as UTF-8; bytes that are not UTF-8 read as U+FFFD."""
         return self.data.decode("utf-8", errors="replace")
 
     @cached_property
@@ -96,6 +98,8 @@ class HeaderList(list[tuple[str, str]]):
 
 @dataclass(frozen=True)
 class RequestRecord:
+    """The request of an exchange, as the consumer sent it (`exchange.request`)."""
+
     method: str
     target: str
     headers: HeaderList
@@ -104,10 +108,12 @@ class RequestRecord:
 
     @property
     def path(self) -> str:
+        """The target without its query: `/charges` for `/charges?x=1`."""
         return self.target.split("?", 1)[0]
 
     @cached_property
     def query(self) -> dict[str, list[str]]:
+        """The query parameters, each with every value it was given: `{"x": ["1"]}`."""
         return (
             parse_qs(self.target.split("?", 1)[1], keep_blank_values=True)
             if "?" in self.target
@@ -116,6 +122,7 @@ class RequestRecord:
 
     @property
     def json(self) -> Any:
+        """The body parsed as JSON (`Body.json`): `exchange.request.json["amount"]`."""
         return self.body.json
 
     def to_json(self) -> RequestLine:
@@ -140,6 +147,8 @@ class RequestRecord:
 
 @dataclass(frozen=True)
 class ResponseRecord:
+    """The response of an exchange, as the consumer received it (`exchange.response`)."""
+
     status: int
     reason: str
     headers: HeaderList
@@ -147,6 +156,7 @@ class ResponseRecord:
 
     @property
     def json(self) -> Any:
+        """The body parsed as JSON (`Body.json`)."""
         return self.body.json
 
     def to_json(self) -> ResponseLine:
@@ -245,6 +255,7 @@ class Exchange:
 
     @property
     def status(self) -> int | None:
+        """The response's status, or None when no response came back (see `outcome`)."""
         return self.response.status if self.response else None
 
     def __str__(self) -> str:
