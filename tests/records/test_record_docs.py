@@ -6,8 +6,6 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from types import UnionType
-from typing import Any, Union, get_args, get_origin, get_type_hints, is_typeddict
 
 from seamline.records.lines import (
     FORMAT_VERSION,
@@ -17,6 +15,7 @@ from seamline.records.lines import (
     RunInfo,
     StartEvent,
 )
+from tests.records.shapes import differences
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "architecture.md"
 # The examples in the order the section shows them.
@@ -30,41 +29,13 @@ def section() -> str:
     return text[start : end if end != -1 else None]
 
 
-def differences(value: Any, line_type: Any, where: str) -> list[str]:
-    """Where `value` has other fields than the TypedDict `line_type`, or than the ones it holds."""
-    hints = get_type_hints(line_type)
-    names = set(hints)
-    found = [f"{where}: missing {sorted(names - set(value))}"] if names - set(value) else []
-    if set(value) - names:
-        found.append(f"{where}: not in {line_type.__name__}: {sorted(set(value) - names)}")
-    for name in names & set(value):
-        found += nested(value[name], hints[name], f"{where}.{name}")
-    return found
-
-
-def nested(value: Any, field_type: Any, where: str) -> list[str]:
-    """The differences of the TypedDicts in `field_type`: X, X | None, list[X], dict[str, X]."""
-    if is_typeddict(field_type):
-        return differences(value, field_type, where)
-    if value is None:
-        return []
-    origin, args = get_origin(field_type), get_args(field_type)
-    if origin is list:
-        return [p for item in value for p in nested(item, args[0], f"{where}[]")]
-    if origin is dict:
-        return [p for item in value.values() for p in nested(item, args[1], f"{where}{{}}")]
-    not_none = [arg for arg in args if arg is not type(None)]
-    if origin in (Union, UnionType) and len(not_none) == 1:
-        return nested(value, not_none[0], where)
-    return []
-
-
 def test_every_example_has_the_fields_of_its_typeddict():
     blocks = re.findall(r"```json\n(.*?)```", section(), flags=re.DOTALL)
     assert len(blocks) == len(EXAMPLES)
     for block, line_type in zip(blocks, EXAMPLES, strict=True):
         example = json.loads(block)
-        assert differences(example, line_type, line_type.__name__) == []
+        assert differences(example, line_type) == []
+        assert set(example) == set(line_type.__annotations__)  # optional fields shown too
         assert example["v"] == FORMAT_VERSION
 
 

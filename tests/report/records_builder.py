@@ -1,5 +1,8 @@
 """Writes record dirs exactly in the formats of docs/architecture.md ("Record formats").
 
+Every line it writes is checked against its TypedDict in `seamline.records.lines`, so the
+report tests read what the real writers write, field for field.
+
 The journal and db-changes writers are built elsewhere; this builder is the
 report's stand-in for them, on a virtual clock so that times are reproducible:
 
@@ -30,7 +33,15 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from seamline.records.lines import FORMAT_VERSION
+from seamline.records.lines import (
+    FORMAT_VERSION,
+    DbChangeLine,
+    EndEvent,
+    ExchangeLine,
+    RunInfo,
+    StartEvent,
+)
+from tests.records.shapes import checked
 
 V = FORMAT_VERSION
 BODY_CAP = 65_536
@@ -77,14 +88,14 @@ def body_record(
     text: str | None = None,
     raw: bytes | None = None,
     cap: int = BODY_CAP,
-) -> dict[str, Any] | None:
+) -> dict[str, Any]:
     """A body as the journal records it: text or base64, cut at `cap`."""
     if json_value is not None:
         raw = json.dumps(json_value).encode()
     elif text is not None:
         raw = text.encode()
-    if raw is None:
-        return None
+    if raw is None:  # no body: the journal writes an empty one
+        return {"size": 0, "truncated": False, "text": "", "base64": None}
     kept = raw[:cap]
     truncated = len(raw) > cap
     try:
@@ -114,6 +125,7 @@ class RunBuilder:
         (self.path / "logs").mkdir(parents=True, exist_ok=True)
         self.services: dict[str, dict[str, Any]] = {}
         self.seams: list[dict[str, str]] = []
+        self.seams_used: set[str] = set()
         self.seq = 0
         self.db_seq = 0
         self.started = self.clock.at()
@@ -125,7 +137,13 @@ class RunBuilder:
         return value
 
     def service(self, name: str, kind: str, url: str | None, runs: str = "") -> None:
-        self.services[name] = {"kind": kind, "url": url, "runs": runs, "ready_s": 0.05}
+        self.services[name] = {
+            "kind": kind,
+            "url": url,
+            "runs": runs,
+            "version": None,
+            "ready_s": 0.05,
+        }
         self._write_run(ended=None)
 
     def seam(self, consumer: str, provider: str, variable: str) -> None:
@@ -146,7 +164,16 @@ class RunBuilder:
         started_mono = self.clock.mono
         self.append(
             "tests.jsonl",
-            {"v": V, "event": "start", "test": nodeid, "at": self.clock.at(), "mono": started_mono},
+            checked(
+                {
+                    "v": V,
+                    "event": "start",
+                    "test": nodeid,
+                    "at": self.clock.at(),
+                    "mono": started_mono,
+                },
+                StartEvent,
+            ),
         )
         builder = TestBuilder(self, nodeid)
         yield builder
@@ -155,17 +182,20 @@ class RunBuilder:
         self.clock.advance(0.5)
         self.append(
             "tests.jsonl",
-            {
-                "v": V,
-                "event": "end",
-                "test": nodeid,
-                "outcome": builder.outcome,
-                "at": self.clock.at(),
-                "mono": self.clock.mono,
-                "duration_s": round(self.clock.mono - started_mono, 6),
-                "message": builder.message,
-                "longrepr": builder.longrepr,
-            },
+            checked(
+                {
+                    "v": V,
+                    "event": "end",
+                    "test": nodeid,
+                    "outcome": builder.outcome,
+                    "at": self.clock.at(),
+                    "mono": self.clock.mono,
+                    "duration_s": round(self.clock.mono - started_mono, 6),
+                    "message": builder.message,
+                    "longrepr": builder.longrepr,
+                },
+                EndEvent,
+            ),
         )
 
     def finish(self) -> Path:
@@ -181,14 +211,16 @@ class RunBuilder:
             "profile": None,
             "run_id": self.run_id,
             "worker": self.worker,
+            "session": None,
             "started": self.started,
             "seamline": "0.1.0",
             "services": self.services,
             "seams": self.seams,
+            "seams_used": sorted(self.seams_used),
         }
         if ended:
             run["ended"] = ended
-        (self.path / "run.json").write_text(json.dumps(run, indent=2))
+        (self.path / "run.json").write_text(json.dumps(checked(run, RunInfo), indent=2))
 
 
 @dataclass
@@ -293,7 +325,8 @@ class TestBuilder:
             "fault": fault,
             "violations": list(violations),
         }
-        self.run.append("journal.jsonl", record)
+        self.run.append("journal.jsonl", checked(record, ExchangeLine))
+        self.run.seams_used.add(opened.seam)
         return record
 
     def exchange(self, seam: str, method: str, target: str, **options: Any) -> dict[str, Any]:
@@ -315,17 +348,20 @@ class TestBuilder:
         self.run.db_seq += 1
         self.run.append(
             "db-changes.jsonl",
-            {
-                "v": V,
-                "db": db,
-                "test": self.nodeid,
-                "seq": self.run.db_seq,
-                "table": table,
-                "op": op,
-                "old": old,
-                "new": new,
-                "at": self.run.clock.at(),
-            },
+            checked(
+                {
+                    "v": V,
+                    "db": db,
+                    "test": self.nodeid,
+                    "seq": self.run.db_seq,
+                    "table": table,
+                    "op": op,
+                    "old": old,
+                    "new": new,
+                    "at": self.run.clock.at(),
+                },
+                DbChangeLine,
+            ),
         )
 
 

@@ -6,8 +6,8 @@ them, the readers (journal queries, the report) read them, docs/architecture.md
 Changing a field bumps `FORMAT_VERSION` and teaches `upgrade` to read the old one.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations` here: on Python 3.11 a TypedDict only sees
+# `NotRequired` in annotations that are evaluated, and `__optional_keys__` must be right.
 from collections.abc import Callable
 from typing import Any, Literal, NotRequired, TypedDict, cast
 
