@@ -1,9 +1,10 @@
-"""What a run writes to its record dir for people and reports afterwards.
+"""What the System writes to its record dir about the run itself (the seams write the journal,
+the databases their changes).
 
-* `run.json`: the system (services, seams, versions), rewritten at start and stop;
+* `run.json`: the system (services, seams, versions), written at start, rewritten at stop;
 * `tests.jsonl`: one line when each test starts and one when it ends, with its outcome.
 
-Lines are appended and flushed as they happen, so a killed run keeps what it had.
+Lines are written as they happen (`records.writer`), so a killed run keeps what it had.
 """
 
 from __future__ import annotations
