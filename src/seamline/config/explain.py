@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import difflib
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
-from seamline.config.model import KINDS, SystemSpec
+from seamline.config.keys import allowed_keys, model_at, suggest, unknown_key
+from seamline.config.model import KINDS
 from seamline.errors import ConfigProblem
 
 Loc = tuple[str | int, ...]
@@ -57,11 +57,6 @@ def describe_value(value: Any) -> str:
     return f"{shown} ({kind})"
 
 
-def suggest(word: str, choices: Iterable[str]) -> str | None:
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return close[0] if close else None
-
-
 def _clean_loc(loc: Loc) -> tuple[str, ...]:
     """Drop the discriminator tag pydantic inserts after a service name."""
     parts = [str(p) for p in loc]
@@ -70,37 +65,11 @@ def _clean_loc(loc: Loc) -> tuple[str, ...]:
     return tuple(parts)
 
 
-def _fields_of(data: dict[str, Any], loc: tuple[str, ...]) -> list[str]:
-    """The keys allowed at `loc` (the table holding an unknown key)."""
-    if len(loc) == 2 and loc[0] == "services":
-        service = data.get("services", {}).get(loc[1], {})
-        kind = service.get("kind") if isinstance(service, dict) else None
-        model = _model_for_kind(kind)
-        if model is not None:
-            return [f.alias or name for name, f in model.model_fields.items()]
-    if not loc:
-        return [f.alias or name for name, f in SystemSpec.model_fields.items()]
-    return []
-
-
-def _model_for_kind(kind: Any) -> type[BaseModel] | None:
-    from seamline.config import model as m
-
-    models: dict[str, type[BaseModel]] = {
-        "process": m.ProcessSpec,
-        "sqlite": m.SqliteSpec,
-        "postgres": m.PostgresSpec,
-        "redis": m.RedisSpec,
-        "mock": m.MockSpec,
-        "external": m.ExternalSpec,
-    }
-    return models.get(kind) if isinstance(kind, str) else None
-
-
-def explain(error: ValidationError, data: dict[str, Any]) -> list[ConfigProblem]:
+def explain(error: ValidationError, data: dict[str, Any], prefix: Loc = ()) -> list[ConfigProblem]:
+    """The problems of `error`, raised by validating the table at `prefix` of `data`."""
     problems: list[ConfigProblem] = []
     for item in error.errors(include_url=False):
-        loc = _clean_loc(item["loc"])
+        loc = _clean_loc((*prefix, *item["loc"]))
         problems.append(_one(item, loc, data))
     return problems
 
@@ -111,12 +80,8 @@ def _one(item: Any, loc: tuple[str, ...], data: dict[str, Any]) -> ConfigProblem
     kind = item["type"]
     value = item.get("input")
     if kind == "extra_forbidden":
-        allowed = _fields_of(data, loc[:-1])
-        near = suggest(last, allowed)
-        fix = f"did you mean '{near}'?" if near else "remove it"
-        if allowed:
-            fix += " (allowed here: " + ", ".join(sorted(allowed)) + ")"
-        return ConfigProblem(key, "a known key", f"unknown key '{last}'", fix)
+        model = model_at(data, loc[:-1])
+        return unknown_key(loc, allowed_keys(model) if model is not None else [])
     if kind == "missing":
         fix = "add " + EXAMPLES.get(last, f"{last} = ...")
         return ConfigProblem(key, f"a value for '{last}'", "nothing", fix)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import ipaddress
 import re
 import tomllib
@@ -11,12 +10,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
-from seamline.config import explain
+from seamline.config import explain, keys
 from seamline.config.graph import Edge, find_cycle, start_waves
 from seamline.config.locate import KeyLocator
-from seamline.config.model import ATTRIBUTES, HTTP_KINDS, ExternalSpec, SystemSpec
+from seamline.config.model import ATTRIBUTES, HTTP_KINDS, ExternalSpec, ServiceSpec, SystemSpec
+from seamline.config.prepare import UNKNOWN_KIND, prepare
 from seamline.config.templates import Ref, TemplateSyntaxError, refs
 from seamline.errors import ConfigError, ConfigProblem
 
@@ -108,36 +108,18 @@ def load_config(path: Path | str, profile: str | None = None) -> SystemConfig:
     if file.name == "pyproject.toml":
         data, prefix = data.get("tool", {}).get("seamline", {}), ("tool", "seamline")
     locator = KeyLocator(source, prefix)
-
-    def fail(problems: list[ConfigProblem]) -> ConfigError:
-        return ConfigError(explain.with_lines(problems, file, locator.line_of))
-
-    data, problems = _prepare(data, profile)
-    if problems:
-        raise fail(problems)
-    try:
-        spec = SystemSpec.model_validate(data)
-    except ValidationError as err:
-        raise fail(explain.explain(err, data)) from None
+    data, problems = prepare(data, profile)
+    spec, found = _validate(data)
+    problems += found
     base_dir = file.parent.resolve()
-    edges, links, problems = _check_services(spec, base_dir)
-    if problems:
-        raise fail(problems)
+    declared = list(data.get("services") or {}) if isinstance(data.get("services"), dict) else []
+    edges, links, found = _check_services(spec, declared, base_dir)
+    problems += found
     cycle = find_cycle(list(spec.services), edges)
     if cycle:
-        chain = " -> ".join([cycle[0].consumer, *(e.provider for e in cycle)])
-        why = "; ".join(e.why for e in cycle)
-        raise fail(
-            [
-                ConfigProblem(
-                    f"services.{cycle[0].consumer}",
-                    "dependencies without a cycle",
-                    f"the cycle {chain} ({why})",
-                    "remove one of these dependencies, or use {name.direct_url} where a service "
-                    "only needs an address and not the other service started first",
-                )
-            ]
-        )
+        problems.append(_cycle_problem(cycle))
+    if problems:
+        raise ConfigError(explain.with_lines(problems, file, locator.line_of))
     needs = {
         name: sorted({e.provider for e in edges if e.consumer == name}) for name in spec.services
     }
@@ -145,90 +127,68 @@ def load_config(path: Path | str, profile: str | None = None) -> SystemConfig:
     return SystemConfig(spec, file, base_dir, profile, tuple(edges), tuple(links), waves)
 
 
-def _prepare(
-    data: dict[str, Any], profile: str | None
-) -> tuple[dict[str, Any], list[ConfigProblem]]:
-    """Apply the profile and infer `kind = "process"` where a command is given."""
-    data = copy.deepcopy(data)
-    problems: list[ConfigProblem] = []
-    if profile:
-        profiles = data.get("profiles", {})
-        if profile not in profiles:
-            near = explain.suggest(profile, profiles)
-            known = ", ".join(sorted(profiles)) or "none declared"
-            problems.append(
-                ConfigProblem(
-                    "profiles",
-                    f"a declared profile (known: {known})",
-                    repr(profile),
-                    f"did you mean '{near}'?" if near else f"add a [profiles.{profile}] table",
-                )
-            )
-        else:
-            data = _merge(data, profiles[profile])
+_SERVICE = TypeAdapter[ServiceSpec](ServiceSpec)
+
+
+def _validate(data: dict[str, Any]) -> tuple[SystemSpec, list[ConfigProblem]]:
+    """Validate each service on its own, so that one broken service hides no other problem.
+
+    The spec returned holds the services that are valid, for the checks that follow.
+    """
     services = data.get("services", {})
-    if isinstance(services, dict):
-        for name, table in services.items():
-            if isinstance(table, dict) and "kind" not in table:
-                if "command" in table:
-                    table["kind"] = "process"
-                else:
-                    problems.append(
-                        ConfigProblem(
-                            f"services.{name}",
-                            "a 'kind' (or a 'command' for a process)",
-                            "neither",
-                            "add " + explain.EXAMPLES["kind"],
-                        )
-                    )
-    return data, problems
+    if not isinstance(services, dict):
+        services = {}  # the top-level validation says what is wrong with it
+    problems: list[ConfigProblem] = []
+    valid: dict[str, Any] = {}
+    for name, table in services.items():
+        if isinstance(table, dict) and table.get("kind") == UNKNOWN_KIND:
+            continue
+        try:
+            valid[name] = _SERVICE.validate_python(table)
+        except ValidationError as err:
+            problems += explain.explain(err, data, ("services", name))
+    try:
+        top = SystemSpec.model_validate({**data, "services": {}})
+    except ValidationError as err:
+        problems += explain.explain(err, data)
+        top = SystemSpec()
+    return top.model_copy(update={"services": valid}), problems
 
 
-def _merge(base: dict[str, Any], overlay: dict[str, Any]) -> dict[str, Any]:
-    merged = dict(base)
-    for key, value in overlay.items():
-        if isinstance(value, dict) and isinstance(merged.get(key), dict):
-            merged[key] = _merge(merged[key], value)
-        else:
-            merged[key] = value
-    return merged
+def _cycle_problem(cycle: list[Edge]) -> ConfigProblem:
+    chain = " -> ".join([cycle[0].consumer, *(e.provider for e in cycle)])
+    why = "; ".join(e.why for e in cycle)
+    return ConfigProblem(
+        f"services.{cycle[0].consumer}",
+        "dependencies without a cycle",
+        f"the cycle {chain} ({why})",
+        "remove one of these dependencies, or use {name.direct_url} where a service "
+        "only needs an address and not the other service started first",
+    )
 
 
 def _check_services(
-    spec: SystemSpec, base_dir: Path
+    spec: SystemSpec, declared: list[str], base_dir: Path
 ) -> tuple[list[Edge], list[Link], list[ConfigProblem]]:
+    """Names, dependencies, templates and paths of the valid services in `spec`.
+
+    `declared` holds every service of the file, valid or not: a reference to a service whose
+    own table is broken is not reported a second time.
+    """
     edges: list[Edge] = []
     links: list[Link] = []
-    problems: list[ConfigProblem] = []
-    names = list(spec.services)
+    problems = [
+        _bad_name(name) for name in declared if not _NAME.match(name) or name in RESERVED_NAMES
+    ]
     for name, service in spec.services.items():
         where = f"services.{name}"
-        if not _NAME.match(name) or name in RESERVED_NAMES:
-            problems.append(
-                ConfigProblem(
-                    where,
-                    "a service name of letters, digits, _ and - (not self, test, browser, run_dir)",
-                    repr(name),
-                    "rename the service",
-                )
-            )
         for dep in service.depends_on:
-            if dep not in spec.services:
-                near = explain.suggest(dep, names)
-                problems.append(
-                    ConfigProblem(
-                        f"{where}.depends_on",
-                        "the name of a declared service",
-                        repr(dep),
-                        f"did you mean '{near}'?"
-                        if near
-                        else "declared services: " + ", ".join(names),
-                    )
-                )
-            elif dep != name:
+            if dep not in declared:
+                problems.append(_unknown_service(f"{where}.depends_on", dep, declared))
+            elif dep != name and dep in spec.services:
                 edges.append(Edge(name, dep, f"{name}.depends_on lists {dep}"))
         for key, template in _templates(service):
-            found, bad = _check_template(spec, name, f"{where}.{key}", template)
+            found, bad = _check_template(spec, declared, name, f"{where}.{key}", template)
             problems.extend(bad)
             for ref in found:
                 if ref.service in ("", "self", name) or ref.service not in spec.services:
@@ -248,6 +208,21 @@ def _check_services(
         if isinstance(service, ExternalSpec):
             problems.extend(_check_external(service, where))
     return edges, links, problems
+
+
+def _bad_name(name: str) -> ConfigProblem:
+    return ConfigProblem(
+        f"services.{name}",
+        "a service name of letters, digits, _ and - (not self, test, browser, run_dir)",
+        repr(name),
+        "rename the service",
+    )
+
+
+def _unknown_service(key: str, name: str, declared: list[str]) -> ConfigProblem:
+    near = keys.suggest(name, declared)
+    fix = f"did you mean '{near}'?" if near else "declared services: " + ", ".join(declared)
+    return ConfigProblem(key, "the name of a declared service", repr(name), fix)
 
 
 LOOPBACK_HOSTS = frozenset({"localhost", "ip6-localhost", "::1"})
@@ -299,24 +274,23 @@ def _templates(service: Any) -> list[tuple[str, str]]:
 
 
 def _check_template(
-    spec: SystemSpec, owner: str, key: str, template: str
+    spec: SystemSpec, declared: list[str], owner: str, key: str, template: str
 ) -> tuple[list[Ref], list[ConfigProblem]]:
     try:
         found = refs(template)
     except TemplateSyntaxError as err:
         return [], [ConfigProblem(key, "a valid template", repr(template), str(err))]
     problems: list[ConfigProblem] = []
-    names = list(spec.services)
     for ref in found:
         if not ref.service:
             continue
         target = owner if ref.service == "self" else ref.service
-        if target not in spec.services:
-            near = explain.suggest(ref.service, [*names, "self"])
+        if target not in declared:
+            near = keys.suggest(ref.service, [*declared, "self"])
             fix = (
                 f"did you mean {{{near}.{ref.attr}}}?"
                 if near
-                else "declared services: " + ", ".join(names)
+                else "declared services: " + ", ".join(declared)
             )
             problems.append(
                 ConfigProblem(
@@ -327,10 +301,12 @@ def _check_template(
                 )
             )
             continue
+        if target not in spec.services:
+            continue  # its own table is broken, and said so
         kind = spec.services[target].kind
         attrs = ATTRIBUTES[kind]
         if ref.attr not in attrs:
-            near = explain.suggest(ref.attr, attrs)
+            near = keys.suggest(ref.attr, attrs)
             fix = f"did you mean {{{ref.service}.{near}}}?" if near else ""
             problems.append(
                 ConfigProblem(
