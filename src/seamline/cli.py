@@ -9,12 +9,17 @@ from __future__ import annotations
 import argparse
 import importlib
 import os
+import shlex
 import signal
 import subprocess
 import sys
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from rich.markup import escape
 
 from seamline import console as out
 from seamline.config import SystemConfig, find_config, load_config
@@ -64,7 +69,14 @@ def build_parser() -> argparse.ArgumentParser:
         ("down", "stop the detached system"),
     ):
         _add_config_args(commands.add_parser(name, help=text))
-    test = commands.add_parser("test", help="run a system's test suite with pytest")
+    test = commands.add_parser(
+        "test",
+        help="run a system's test suite with pytest",
+        description="Start the system, run its pytest suite, write the report. pytest's own "
+        "arguments go after --; pytest runs in the system's directory (as `cd PATH && pytest` "
+        "would), so its paths and node ids are relative to that directory.",
+        epilog="example: seamline test examples/shop -- -k checkout",
+    )
     _add_config_args(test)
     test.add_argument("--report-dir", default="seamline-report", help="where reports go")
     test.add_argument("--plain", action="store_true", help="plain lines, no live view (as in CI)")
@@ -102,10 +114,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return handlers[args.command](args, extra)
     except ConfigError as err:
-        out.console(stderr=True).print(f"[red]{err}[/]")
+        out.error(str(err))
         return EXIT_USAGE
     except SeamlineError as err:
-        out.console(stderr=True).print(f"[red]{err}[/]")
+        out.error(str(err))
         return EXIT_FAILED
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED
@@ -150,6 +162,8 @@ def _seam_rows(system: System) -> list[SeamRow]:
 
 def cmd_up(args: argparse.Namespace, _: list[str]) -> int:
     config = _config(args)
+    if not args.state_file and _already_up(config):
+        return EXIT_FAILED
     if args.detach:
         return _up_detached(config, args.profile)
     stop = threading.Event()
@@ -185,33 +199,49 @@ def cmd_up(args: argparse.Namespace, _: list[str]) -> int:
     return EXIT_OK
 
 
+def _already_up(config: SystemConfig) -> bool:
+    """Say so if a detached copy of this config runs: a second one would share its dirs."""
+    previous = read_state(state_path(config.path))
+    if previous is None or not previous.owner_alive():
+        return False
+    out.error(
+        f"{config.name} is already up (pid {previous.pid}, detached); "
+        f"stop it first with: {_down_command(config)}"
+    )
+    return True
+
+
+def _down_command(config: SystemConfig) -> str:
+    """The `seamline down` that stops this config's system, to print as a hint."""
+    try:
+        by_directory = find_config(config.base_dir) == config.path
+    except ConfigError:
+        by_directory = False
+    return "seamline down " + shlex.quote(str(config.base_dir if by_directory else config.path))
+
+
 def _up_detached(config: SystemConfig, profile: str | None) -> int:
     path = state_path(config.path)
-    previous = read_state(path)
-    if previous is not None and previous.owner_alive():
-        out.console(stderr=True).print(
-            f"[red]{config.name} is already up (pid {previous.pid}); run `seamline down` first[/]"
-        )
-        return EXIT_FAILED
     path.parent.mkdir(parents=True, exist_ok=True)
     argv = [sys.executable, "-m", "seamline", "up", str(config.path), "--state-file", str(path)]
     if profile:
         argv += ["--profile", profile]
-    with (path.parent / "up.log").open("ab") as log:
+    log_path = path.with_suffix(".log")
+    with log_path.open("ab") as log:
         runner = subprocess.Popen(
             argv, stdin=subprocess.DEVNULL, stdout=log, stderr=log, start_new_session=True
         )
     state = wait_for_status(path, runner.pid, timeout=600)
     if state is None or state.pid != runner.pid or state.status != "ready":
         error = state.error if state and state.pid == runner.pid else "the runner exited"
-        out.console(stderr=True).print(f"[red]{error}[/]\n  (see {path.parent / 'up.log'})")
+        out.error(error, f"(see {log_path})")
         return EXIT_FAILED
     out.console().print(
         out.services_table(state.services, f"{config.name} is up (pid {state.pid})")
     )
     if state.seams:
         out.console().print(out.seams_table(state.seams))
-    out.console().print("Stop it with: seamline down " + str(config.base_dir))
+    out.console().print("Stop it with: " + escape(_down_command(config)))
     return EXIT_OK
 
 
@@ -243,7 +273,11 @@ def cmd_down(args: argparse.Namespace, _: list[str]) -> int:
 
 
 def cmd_test(args: argparse.Namespace, pytest_args: list[str]) -> int:
-    """Start the system, run its tests, write the report; exit 1 if anything failed."""
+    """Start the system, run its tests, write the report; exit 1 if anything failed.
+
+    pytest runs in the system's directory, as `cd DIR && pytest ARGS` would: its own
+    selection (paths, node ids, -k, -m, the ini's testpaths) means what it means there.
+    """
     import pytest
 
     from seamline.progress import PROGRESS_PLUGIN
@@ -253,8 +287,9 @@ def cmd_test(args: argparse.Namespace, pytest_args: list[str]) -> int:
         pytest_args = pytest_args[1:]
     report_dir = Path(args.report_dir).resolve()
     junit = report_dir / "junit.xml"
+    for stale in (report_dir / "index.html", report_dir / "report.json", junit):
+        stale.unlink(missing_ok=True)  # a summary never points at the previous run's report
     argv = [
-        str(config.base_dir),
         f"--seamline-config={config.path}",
         f"--seamline-report={report_dir}",
         f"--junitxml={junit}",
@@ -268,10 +303,72 @@ def cmd_test(args: argparse.Namespace, pytest_args: list[str]) -> int:
     if args.profile:
         argv.append(f"--seamline-profile={args.profile}")
     progress = _progress(plain=args.plain)
-    code = int(pytest.main(argv, plugins=[_Named(progress, PROGRESS_PLUGIN)]))
+    with _in_directory(config.base_dir), _signals_interrupt() as received:
+        code = int(pytest.main(argv, plugins=[_Named(progress, PROGRESS_PLUGIN)]))
+    exit_code = _exit_code(code, received)
     html = report_dir / "index.html"
-    progress.summary(code, html if html.exists() else None, junit)
-    return EXIT_OK if code == 0 else EXIT_FAILED
+    progress.summary(
+        _verdict(exit_code, received),
+        html if html.exists() else None,
+        junit if junit.exists() else None,
+    )
+    return exit_code
+
+
+@contextmanager
+def _in_directory(path: Path) -> Iterator[None]:
+    before = Path.cwd()
+    os.chdir(path)
+    try:
+        yield
+    finally:
+        os.chdir(before)
+
+
+@contextmanager
+def _signals_interrupt() -> Iterator[list[int]]:
+    """SIGINT and SIGTERM (what CI sends on cancel) stop pytest as Ctrl-C does, so that the
+    session ends properly: the system stopped, the partial report written.
+
+    Only the first signal interrupts: a second one must not cut the teardown short.
+    """
+    received: list[int] = []
+
+    def interrupt(signum: int, _: object) -> None:
+        received.append(signum)
+        if len(received) == 1:
+            raise KeyboardInterrupt
+
+    previous = {sig: signal.signal(sig, interrupt) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield received
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def _exit_code(pytest_code: int, signals: list[int]) -> int:
+    """pytest's exit code as the README's: interrupted is 128 + the signal, bad usage 2."""
+    import pytest
+
+    if pytest_code == pytest.ExitCode.OK:
+        return EXIT_OK
+    if pytest_code == pytest.ExitCode.INTERRUPTED or signals:
+        return 128 + (signals[0] if signals else signal.SIGINT)
+    if pytest_code == pytest.ExitCode.USAGE_ERROR:
+        return EXIT_USAGE
+    return EXIT_FAILED
+
+
+def _verdict(exit_code: int, signals: list[int]) -> str:
+    if exit_code == EXIT_OK:
+        return "[green]passed[/]"
+    if exit_code > 128:
+        name = signal.Signals(signals[0]).name if signals else "SIGINT"
+        return f"[yellow]interrupted[/] ({name}; exit {exit_code})"
+    if exit_code == EXIT_USAGE:
+        return f"[red]bad usage[/] (exit {exit_code}: see pytest's message above)"
+    return f"[red]failed[/] (exit {exit_code})"
 
 
 def _progress(plain: bool) -> RunProgress:

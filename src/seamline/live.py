@@ -136,7 +136,7 @@ class LiveProgress(RunProgress):
         waiting = sum(ready is None for ready in self._services.values())
         title = f"starting {self._system}" if waiting else f"{self._system} is up"
         table = Table.grid(padding=(0, 2))
-        table.title, table.title_justify, table.title_style = title, "left", "bold"
+        table.title, table.title_justify, table.title_style = Text(title), "left", "bold"
         for name, ready in list(self._services.items()):  # redrawn from Live's thread
             if ready is None:
                 table.add_row(Spinner("dots", style="cyan"), name, Text("starting", style="dim"))

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 PROGRESS_PLUGIN = "seamline-progress"
@@ -40,11 +41,11 @@ class RunProgress:
 
     def system_starting(self, name: str, services: list[str] | None = None) -> None:
         self._system_started = time.monotonic()
-        self._say(f"\n[bold]starting {name}[/] ...")
+        self._say(f"\n[bold]starting {escape(name)}[/] ...")
 
     def service_ready(self, name: str) -> None:
         since = time.monotonic() - (self._system_started or self._started)
-        self._say(f"  [green]✓[/] {name} ready ({since * 1000:.0f} ms)")
+        self._say(f"  [green]✓[/] {escape(name)} ready ({since * 1000:.0f} ms)")
 
     @pytest.hookimpl
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
@@ -60,18 +61,17 @@ class RunProgress:
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         self.duration = time.monotonic() - self._started
 
-    def summary(self, exit_code: int, report: Path | None, junit: Path) -> None:
+    def summary(self, verdict: str, report: Path | None, junit: Path | None) -> None:
+        """The run at a glance; `verdict` is rich markup (passed, failed, interrupted)."""
         table = Table(title="seamline test", title_justify="left", show_header=False)
         table.add_column(style="bold")
         table.add_column()
         counts = ", ".join(f"{n} {o}" for o, n in sorted(self.outcomes.items())) or "no tests"
-        verdict = (
-            "[green]passed[/]" if exit_code == 0 else f"[red]failed[/] (pytest exit {exit_code})"
-        )
         table.add_row("result", verdict)
         table.add_row("tests", counts)
         table.add_row("time", f"{self.duration:.1f} s")
         if report is not None:
-            table.add_row("report", str(report))
-        table.add_row("JUnit XML", str(junit))
+            table.add_row("report", escape(str(report)))
+        if junit is not None:
+            table.add_row("JUnit XML", escape(str(junit)))
         self.console.print(table)

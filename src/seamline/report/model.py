@@ -45,6 +45,11 @@ def build_model(records: list[RecordDir], options: ReportOptions) -> dict[str, A
     tests.sort(key=lambda t: (t["outcome"] == "session", t["started"] or "~"))
     detail_bytes = fit_budget(tests, options.size_budget)
     problems = [f"{r.path.name}: {problem}" for r in records for problem in r.problems]
+    if options.interrupted:
+        problems.append(
+            "the run was interrupted (Ctrl-C or SIGTERM): the tests that had not run yet are "
+            "missing from this report"
+        )
     if any(not r.run.get("ended") for r in records):
         problems.append(
             "the run did not finish (no end time in run.json): it was killed or is still "

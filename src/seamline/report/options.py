@@ -31,6 +31,8 @@ class ReportOptions:
     write_json: bool = True
     # Append a markdown summary to $GITHUB_STEP_SUMMARY when it is set.
     github_summary: bool = True
+    # The session was interrupted (Ctrl-C, SIGTERM): the report says the run is partial.
+    interrupted: bool = False
 
 
 @dataclass(frozen=True)

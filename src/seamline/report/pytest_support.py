@@ -16,6 +16,7 @@ summary to its report for JUnit XML's `<system-out>`.
 from __future__ import annotations
 
 from collections.abc import Generator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -84,8 +85,11 @@ class ReportPlugin:
         # trylast: after the seamline plugin stopped the System, so run.json is final.
         if self.is_xdist_worker or not self.record_dirs:
             return
+        options = self.options
+        if session.exitstatus == pytest.ExitCode.INTERRUPTED:
+            options = replace(options, interrupted=True)
         try:
-            self.paths = build(self.record_dirs, self.out_dir, options=self.options)
+            self.paths = build(self.record_dirs, self.out_dir, options=options)
         except Exception as err:
             # The tests' outcome matters more than the report: say what went wrong and
             # keep the session's result (and its records, which `seamline report` re-reads).

@@ -53,7 +53,8 @@ class UpState:
 
 
 def state_path(config_file: Path) -> Path:
-    return config_file.parent / ".seamline" / "up.json"
+    """Per config file, not per directory: two configs in one folder are two systems."""
+    return config_file.parent / ".seamline" / f"up-{config_file.name}.json"
 
 
 def write_state(path: Path, state: UpState) -> None:
