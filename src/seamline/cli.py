@@ -35,6 +35,7 @@ from seamline.system.detached import (
     wait_for_status,
     write_state,
 )
+from seamline.system.documents import check_documents
 
 if TYPE_CHECKING:
     from seamline.progress import RunProgress
@@ -129,6 +130,7 @@ def _config(args: argparse.Namespace) -> SystemConfig:
 
 def cmd_check(args: argparse.Namespace, _: list[str]) -> int:
     config = _config(args)
+    check_documents(config)  # the OpenAPI documents and stub mappings the system will use
     out.console().print(out.graph_tree(config))
     out.console().print(
         f"[green]config OK[/]: {len(config.spec.services)} services, {len(config.links)} seams"

@@ -36,10 +36,10 @@ class ConfigProblem:
 class ConfigError(SeamlineError):
     """The system's config is invalid; carries every problem found, not just the first."""
 
-    def __init__(self, problems: Iterable[ConfigProblem]) -> None:
+    def __init__(self, problems: Iterable[ConfigProblem], what: str = "seamline config") -> None:
         self.problems = list(problems)
         count = len(self.problems)
-        head = "invalid seamline config" + (f" ({count} problems)" if count > 1 else "")
+        head = f"invalid {what}" + (f" ({count} problems)" if count > 1 else "")
         super().__init__(head + ":\n  " + "\n  ".join(p.render() for p in self.problems))
 
 

@@ -26,8 +26,9 @@ from openapi_schema_validator import (
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4, DRAFT202012
 
+from seamline.contracts.document import document_problems, with_lines
 from seamline.contracts.schema_errors import explain, leaves
-from seamline.errors import SeamlineError
+from seamline.errors import ConfigProblem, SeamlineError
 from seamline.records.exchange import Exchange, Violation
 
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
@@ -35,7 +36,12 @@ _PARAM = re.compile(r"\{([^}/]+)\}")
 
 
 class ContractError(SeamlineError):
-    """The OpenAPI document itself cannot be used."""
+    """The OpenAPI document itself cannot be used; `problems` says where, when it can."""
+
+    def __init__(self, message: str, problems: list[ConfigProblem] | None = None) -> None:
+        self.problems = problems or []
+        details = "".join("\n  " + p.render() for p in self.problems)
+        super().__init__(message + details)
 
 
 @dataclass(frozen=True)
@@ -54,12 +60,7 @@ class Operation:
 
 class Contract:
     def __init__(self, document: dict[str, Any], source: Path | str = "<contract>") -> None:
-        version = str(document.get("openapi", ""))
-        if not version.startswith(("3.0", "3.1")):
-            raise ContractError(
-                f"{source}: expected an OpenAPI 3.0 or 3.1 document "
-                f"(an 'openapi: 3.x' key), found openapi={version or 'nothing'!r}"
-            )
+        version = _version(document, source)
         self.source = str(source)
         self.document = document
         self._v30 = version.startswith("3.0")
@@ -84,6 +85,14 @@ class Contract:
         if not isinstance(document, dict):
             raise ContractError(
                 f"{path}: expected an OpenAPI document (a mapping), found {type(document).__name__}"
+            )
+        v30 = _version(document, path).startswith("3.0")
+        problems = with_lines(document_problems(document, v30, path), text)
+        if problems:
+            count = len(problems)
+            raise ContractError(
+                f"{path}: the OpenAPI document is invalid ({count} problem{'s' * (count > 1)}):",
+                problems,
             )
         return cls(document, path)
 
@@ -267,6 +276,16 @@ class Contract:
             validator = cls(schema, registry=self._registry, format_checker=checker)
             self._validators[pointer] = validator
         return validator
+
+
+def _version(document: dict[str, Any], source: Path | str) -> str:
+    version = str(document.get("openapi", ""))
+    if not version.startswith(("3.0", "3.1")):
+        raise ContractError(
+            f"{source}: expected an OpenAPI 3.0 or 3.1 document "
+            f"(an 'openapi: 3.x' key), found openapi={version or 'nothing'!r}"
+        )
+    return version
 
 
 def _is_cors_preflight(exchange: Exchange) -> bool:

@@ -27,6 +27,7 @@ from seamline.seams.manager import Seams, SeamView
 from seamline.services.base import Render, RunContext, Service
 from seamline.services.registry import create_service
 from seamline.system import lifecycle
+from seamline.system.documents import check_documents
 from seamline.system.wiring import ServiceValues, StubServers, http_upstreams, make_seams
 from seamline.version import __version__
 
@@ -83,6 +84,7 @@ class System:
     def start(self, on_ready: Callable[[str], None] | None = None) -> System:
         if self.dirs is not None:
             raise SeamlineError("this System is already started; stop() it first")
+        check_documents(self.config)  # an invalid document stops the run before anything starts
         rundir.reap_stale_runs(self.run_root)
         self.dirs = rundir.create_run(self.run_root, self.record_root, self.worker)
         self._record_dir = self.dirs.record_dir
