@@ -44,34 +44,56 @@ def backoff(deadline: float, check: Callable[[], bool], alive: Callable[[], bool
         delay = min(delay * 2, 0.1)
 
 
-def tcp_open(host: str, port: int) -> bool:
+@dataclass
+class LastSeen:
+    """What a probe saw on its last try, for the message when it never succeeds."""
+
+    text: str = "nothing yet"
+
+
+def _failure(err: OSError) -> str:
+    if isinstance(err, ConnectionRefusedError):
+        return "connection refused"
+    if isinstance(err, TimeoutError | socket.timeout):
+        return "no answer within the probe's timeout"
+    return f"{type(err).__name__}: {err}"
+
+
+def tcp_open(host: str, port: int, seen: LastSeen | None = None) -> bool:
+    seen = seen or LastSeen()
     try:
         with socket.create_connection((host, port), timeout=0.5):
             return True
-    except OSError:
+    except OSError as err:
+        seen.text = _failure(err)
         return False
 
 
 _STATUS = re.compile(rb"^HTTP/1\.[01] (\d{3})")
 
 
-def http_ok(probe: Probe, host: str, port: int) -> bool:
+def http_ok(probe: Probe, host: str, port: int, seen: LastSeen | None = None) -> bool:
     """One plain HTTP/1.0 request on a raw socket: cheaper than any client library."""
+    seen = seen or LastSeen()
     request = f"{probe.method} {probe.path} HTTP/1.0\r\nHost: {host}:{port}\r\n\r\n".encode()
     try:
         with socket.create_connection((host, port), timeout=1.0) as sock:
             sock.sendall(request)
             head = sock.recv(64)
-    except OSError:
+    except OSError as err:
+        seen.text = _failure(err).replace("the probe's timeout", "1 s")
         return False
     match = _STATUS.match(head)
     if not match:
+        seen.text = f"no HTTP status line (got {head[:30]!r})"
         return False
     status = int(match.group(1))
+    seen.text = f"HTTP {status}"
     return status == probe.status if probe.status is not None else 200 <= status < 300
 
 
-def command_ok(probe: Probe, target: ProbeTarget) -> bool:
+def command_ok(probe: Probe, target: ProbeTarget, seen: LastSeen | None = None) -> bool:
+    seen = seen or LastSeen()
     try:
         done = subprocess.run(
             probe.command or [],
@@ -82,22 +104,33 @@ def command_ok(probe: Probe, target: ProbeTarget) -> bool:
             timeout=10,
             check=False,
         )
-    except (OSError, subprocess.TimeoutExpired):
+    except subprocess.TimeoutExpired:
+        seen.text = "the command ran over 10 s"
         return False
+    except OSError as err:
+        seen.text = f"the command cannot run ({err})"
+        return False
+    seen.text = f"exit code {done.returncode}"
     return done.returncode == 0
 
 
 def make_check(
-    probe: Probe, target: ProbeTarget, wait_log: Callable[[re.Pattern[str], float], bool]
+    probe: Probe,
+    target: ProbeTarget,
+    wait_log: Callable[[re.Pattern[str], float], bool],
+    seen: LastSeen | None = None,
 ) -> Callable[[], bool]:
-    """A no-argument check for `probe` (log probes wait on the log in short slices)."""
+    """A no-argument check for `probe` (log probes wait on the log in short slices);
+    each try leaves what it saw in `seen`."""
+    seen = seen or LastSeen()
     if probe.kind == "http":
-        return lambda: http_ok(probe, target.host, target.port)
+        return lambda: http_ok(probe, target.host, target.port, seen)
     if probe.kind == "tcp":
-        return lambda: tcp_open(target.host, target.port)
+        return lambda: tcp_open(target.host, target.port, seen)
     if probe.kind == "command":
-        return lambda: command_ok(probe, target)
+        return lambda: command_ok(probe, target, seen)
     if probe.kind == "log":
         pattern = re.compile(probe.pattern or "")
+        seen.text = "no matching line in the log"
         return lambda: wait_log(pattern, 0.05)
     return lambda: True

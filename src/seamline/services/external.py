@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 from seamline.config.model import ExternalSpec
 from seamline.errors import StartError
-from seamline.runtime.readiness import ProbeTarget, backoff, make_check
+from seamline.runtime.readiness import LastSeen, ProbeTarget, backoff, make_check
 from seamline.services.base import Render, Service
 
 DEFAULT_PORTS = {"http": 80, "https": 443, "postgresql": 5432, "postgres": 5432, "redis": 6379}
@@ -47,9 +47,13 @@ class ExternalService(Service):
             str(self.ctx.config.base_dir),
             dict(self.ctx.base_env),
         )
-        check = make_check(probe, target, lambda pattern, timeout: False)
+        seen = LastSeen()
+        check = make_check(probe, target, lambda pattern, timeout: False, seen)
         if not backoff(time.monotonic() + timeout, check, lambda: True):
-            raise StartError(self.name, f"{self.spec.url} is not ready ({probe.describe()})")
+            raise StartError(
+                self.name,
+                f"{self.spec.url} is not ready ({probe.describe()}; last seen: {seen.text})",
+            )
 
     def stop(self) -> None:
         """Not ours to stop."""

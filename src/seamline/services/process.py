@@ -12,7 +12,7 @@ from seamline.config.templates import refs
 from seamline.errors import StartError
 from seamline.runtime.ports import LOOPBACK, free_port
 from seamline.runtime.procs import ManagedProcess
-from seamline.runtime.readiness import NotReady, ProbeTarget, backoff, make_check
+from seamline.runtime.readiness import LastSeen, NotReady, ProbeTarget, backoff, make_check
 from seamline.services.base import Render, RunContext, Service, loopback_http_attributes
 
 
@@ -91,7 +91,8 @@ class ProcessService(Service):
         target = ProbeTarget(
             LOOPBACK, self.port, str(self.ctx.config.base_dir), {**self.ctx.base_env, **self._env}
         )
-        check = make_check(probe, target, process.log.wait_for)
+        seen = LastSeen()
+        check = make_check(probe, target, process.log.wait_for, seen)
         deadline = time.monotonic() + timeout
         try:
             ok = backoff(deadline, check, lambda: process.exit_code() is None)
@@ -107,7 +108,7 @@ class ProcessService(Service):
         if not ok:
             raise StartError(
                 self.name,
-                f"not ready after {timeout:g} s ({probe.describe()}); "
+                f"not ready after {timeout:g} s ({probe.describe()}; last seen: {seen.text}); "
                 "raise ready_timeout or check the probe",
                 log_path=process.log.path,
                 log_tail=process.log.tail(30),
