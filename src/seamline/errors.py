@@ -70,6 +70,20 @@ class StartError(SeamlineError):
         super().__init__(text)
 
 
+class ArgumentTypeError(SeamlineError, TypeError):
+    """A test API call got an argument of the wrong type (still a TypeError for callers)."""
+
+
+def check_argument(name: str, value: object, types: type | tuple[type, ...], expected: str) -> None:
+    """Raise ArgumentTypeError unless `value` is one of `types` (a bool is no number here)."""
+    allowed = types if isinstance(types, tuple) else (types,)
+    if isinstance(value, allowed) and not (isinstance(value, bool) and bool not in allowed):
+        return
+    raise ArgumentTypeError(
+        f"{name}: expected {expected}, found {value!r} ({type(value).__name__})"
+    )
+
+
 class RemoteTargetError(SeamlineError):
     """An `external` service points at a non-loopback host without opt-in."""
 

@@ -258,7 +258,8 @@ class Contract:
                 problems = [("body", "a JSON body", repr(text))]
             else:
                 errors = self._validator(schema_at).iter_errors(instance)
-                problems = [explain(error) for error in leaves(errors)]
+                # allOf parts that repeat a constraint would say the same thing twice
+                problems = list(dict.fromkeys(explain(error) for error in leaves(errors)))
             if len(self._seen) >= 4096:
                 self._seen.clear()
             self._seen[key] = problems

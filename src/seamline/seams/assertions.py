@@ -8,6 +8,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
 
+from seamline.errors import check_argument
 from seamline.records.exchange import Exchange
 
 T = TypeVar("T")
@@ -102,6 +103,9 @@ def query(
     path: str | None = None,
     status: int | None = None,
 ) -> Calls:
+    check_argument("calls method", method, (str, type(None)), "an HTTP method such as 'GET'")
+    check_argument("calls path", path, (str, type(None)), "a path such as '/orders/{id}'")
+    check_argument("calls status", status, (int, type(None)), "an HTTP status such as 200")
     matches_path = path_matcher(path) if path is not None else None
     found = [
         e

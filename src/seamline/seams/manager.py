@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, Literal
 
 from seamline.contracts import Contract
-from seamline.errors import SeamlineError
+from seamline.errors import SeamlineError, check_argument
 from seamline.records.exchange import Exchange, Violation, seam_name
 from seamline.seams.assertions import Calls, Flow, query
 from seamline.seams.assertions import assert_header_propagated as _assert_propagated
@@ -85,6 +85,9 @@ class Seams:
         return iter([SeamView(self, p) for p in list(self._proxies.values())])
 
     def view(self, consumer: str, provider: str | None = None) -> SeamView:
+        example = self.names()[0] if self.names() else "api -> payments"
+        check_argument("a seam", consumer, str, f"a seam such as {example!r}, or two names")
+        check_argument("a seam's provider", provider, (str, type(None)), "a service name")
         if provider is None:
             consumer, _, provider = consumer.partition("->")
             consumer, provider = consumer.strip(), provider.strip()

@@ -7,7 +7,7 @@ import random
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
-from seamline.errors import SeamlineError
+from seamline.errors import SeamlineError, check_argument
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,14 @@ class Fault:
     rate: float = 1.0
 
     def __post_init__(self) -> None:
+        number, count = (int, float), "a whole number or None"
+        check_argument("fault latency_ms", self.latency_ms, number, "a number of milliseconds")
+        check_argument("fault status", self.status, (int, type(None)), "an HTTP status or None")
+        check_argument("fault body", self.body, str, "a string")
+        check_argument("fault reset", self.reset, bool, "True or False")
+        check_argument("fault timeout", self.timeout, bool, "True or False")
+        check_argument("fault drop_after_bytes", self.drop_after_bytes, (int, type(None)), count)
+        check_argument("fault rate", self.rate, number, "a share between 0 and 1")
         if not 0.0 <= self.rate <= 1.0:
             raise SeamlineError(f"fault rate: expected a share between 0 and 1, found {self.rate}")
         if self.latency_ms < 0:

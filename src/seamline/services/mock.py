@@ -25,6 +25,8 @@ class MockService(Service):
 
     port: int = 0
     server: MockServer | None = None
+    # the stubs it served, still said by run.json's final version, written after the stop
+    _stub_count: int = 0
 
     def allocate(self) -> None:
         self.port = int(self.spec.port) or free_port()
@@ -70,6 +72,7 @@ class MockService(Service):
     def stop(self) -> None:
         server, self.server = self.server, None
         if server is not None:
+            self._stub_count = len(server.mappings())
             server.stop()
 
     def version(self) -> str | None:
@@ -78,5 +81,5 @@ class MockService(Service):
         return f"seamline mock {__version__}"
 
     def describe(self) -> str:
-        count = len(self.server.mappings()) if self.server is not None else 0
+        count = len(self.server.mappings()) if self.server is not None else self._stub_count
         return f"mock (WireMock-compatible, {count} stubs)"

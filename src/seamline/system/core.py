@@ -15,8 +15,9 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 from seamline.config import SystemConfig, load_config
+from seamline.config.keys import suggest
 from seamline.config.templates import render as render_template
-from seamline.errors import SeamlineError, StartError
+from seamline.errors import SeamlineError, StartError, check_argument
 from seamline.records.layout import JOURNAL
 from seamline.records.lines import RunInfo
 from seamline.records.run import TestLog, now_iso, write_run_json
@@ -271,12 +272,17 @@ class System:
     # -- the test's view ---------------------------------------------------
 
     def service(self, name: str) -> Service:
+        declared = list(self.config.spec.services)
+        example = repr(declared[0]) if declared else "'api'"
+        check_argument("a service name", name, str, f"a service name (a string such as {example})")
         try:
             return self.services[name]
         except KeyError:
-            known = ", ".join(self.config.spec.services) or "none"
+            near = suggest(name, declared)
             raise SeamlineError(
-                f"no service named {name!r} in {self.config.path} (declared: {known})"
+                f"no service named {name!r} in {self.config.path}"
+                + (f"; did you mean {near!r}?" if near else "")
+                + f" (declared: {', '.join(declared) or 'none'})"
             ) from None
 
     def stop_service(self, name: str) -> None:
