@@ -176,7 +176,7 @@ def test_external_service_that_is_down_fails_readiness(write_config, start_syste
     ready = "tcp"
     ready_timeout = 0.3
     """)
-    with pytest.raises(StartError, match=r"gone.*http://127.0.0.1:9 is not ready \(tcp\)"):
+    with pytest.raises(StartError, match=r"gone.*http://127.0.0.1:9 is not ready \(tcp; last seen"):
         start_system(path)
 
 
