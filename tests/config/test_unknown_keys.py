@@ -27,6 +27,22 @@ UNKNOWN: list[tuple[str, str, str, str, int]] = [
         3,
     ),
     (
+        "postgres",
+        '[services.db]\nkind = "postgres"\nsetings = {}\n',
+        "services.db.setings",
+        "settings",
+        3,
+    ),
+    ("redis", '[services.db]\nkind = "redis"\nprot = 1\n', "services.db.prot", "port", 3),
+    ("mock", '[services.db]\nkind = "mock"\nmapings = "m"\n', "services.db.mapings", "mappings", 3),
+    (
+        "external",
+        '[services.db]\nkind = "external"\nurl = "http://127.0.0.1:1"\nallow_remot = true\n',
+        "services.db.allow_remot",
+        "allow_remote",
+        4,
+    ),
+    (
         "profile top level",
         BASE + '[profiles.pg]\nisolaton = "none"\n',
         "profiles.pg.isolaton",
@@ -96,3 +112,19 @@ def test_every_problem_comes_in_one_round(write_config: Callable[[str], Path]):
         ), f"{key} at line {line} ({fix}) missing from:\n{message}"
     assert "the cycle a -> b -> a" in message or "the cycle b -> a -> b" in message
     assert "6 problems" in message, message
+
+
+@pytest.mark.parametrize(
+    ("probe", "near"),
+    [('{ http = "/health", methd = "HEAD" }', "method"), ('{ htp = "/health" }', "http")],
+    ids=["http probe table", "probe kind"],
+)
+def test_an_unknown_key_in_a_probe_table_gets_a_did_you_mean(
+    write_config: Callable[[str], Path], probe: str, near: str
+):
+    path = write_config(f'[services.api]\ncommand = "x"\nready = {probe}\n')
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    [problem] = caught.value.problems
+    assert problem.key == "services.api.ready" and problem.line == 3
+    assert f"did you mean '{near}'?" in str(caught.value), str(caught.value)

@@ -9,6 +9,7 @@ from pydantic import ValidationError
 
 from seamline.config.keys import allowed_keys, model_at, suggest, unknown_key
 from seamline.config.model import KINDS
+from seamline.config.probes import ProbeKeyError
 from seamline.errors import ConfigProblem
 
 Loc = tuple[str | int, ...]
@@ -96,8 +97,10 @@ def _one(item: Any, loc: tuple[str, ...], data: dict[str, Any]) -> ConfigProblem
     if kind == "value_error":
         message = str(item["msg"]).removeprefix("Value error, ")
         expected, _, rest = message.removeprefix("expected ").partition(" (")
+        cause = item.get("ctx", {}).get("error")
+        fix = cause.fix if isinstance(cause, ProbeKeyError) else _example_fix(last)
         return ConfigProblem(
-            key, expected + (f" ({rest}" if rest else ""), describe_value(value), _example_fix(last)
+            key, expected + (f" ({rest}" if rest else ""), describe_value(value), fix
         )
     expected = _TYPE_WORDS.get(kind) or str(item["msg"]).lower()
     return ConfigProblem(key, expected, describe_value(value), _example_fix(last))

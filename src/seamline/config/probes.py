@@ -14,6 +14,7 @@ or as a table: `ready = { http = "/health", method = "GET", status = 200 }`,
 
 from __future__ import annotations
 
+import difflib
 import re
 import shlex
 from typing import Any, Literal
@@ -103,13 +104,28 @@ def _log(pattern: str) -> Probe:
     return Probe(kind="log", pattern=pattern)
 
 
+class ProbeKeyError(ValueError):
+    """A probe table with a key it does not know; `fix` names the key that was meant."""
+
+    def __init__(self, message: str, fix: str) -> None:
+        super().__init__(message)
+        self.fix = fix
+
+
+def _unknown_key(extra: set[str], allowed: tuple[str, ...], what: str) -> ProbeKeyError:
+    key = sorted(extra)[0]
+    near = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+    fix = f"did you mean '{near[0]}'?" if near else f"use {', '.join(allowed)}"
+    return ProbeKeyError(f"expected {what} (not {key!r})", fix)
+
+
 def _from_table(table: dict[str, Any]) -> Probe:
     keys = set(table)
     if "http" in keys:
         extra = keys - {"http", "method", "status"}
         if extra:
-            raise ValueError(
-                f"expected only http, method, status in an http probe table, not {sorted(extra)}"
+            raise _unknown_key(
+                extra, ("http", "method", "status"), "only http, method, status in an http probe"
             )
         words = [str(table.get("method", "GET")), str(table["http"])]
         if "status" in table:
@@ -123,4 +139,7 @@ def _from_table(table: dict[str, Any]) -> Probe:
         command = table["command"]
         argv = shlex.split(command) if isinstance(command, str) else [str(c) for c in command]
         return Probe(kind="command", command=argv)
+    unknown = keys - {"tcp", "log", "command"}
+    if unknown:
+        raise _unknown_key(unknown, ("http", "tcp", "log", "command"), "a probe table's kind")
     raise ValueError(f"expected {_EXPECTED_FORMS}")
