@@ -128,7 +128,32 @@ class SeamProxy:
         route = self.route
         fault = route.fault if route.fault is not None and route.fault.applies(self._rng) else None
         record = _Record(self, request, route, fault)
+        try:
+            return await self._exchange(request, route, record)
+        except asyncio.CancelledError:  # the consumer hung up: that is the exchange's outcome
+            if record.body_read:
+                record.finish("timeout", error=self._gave_up(record))
+            else:
+                record.finish("error", error=_BODY_BROKE_OFF)
+            raise
+        except Exception as err:  # journaled, then answered as the HTTP engine answers it
+            record.finish("error", error=f"{_BODY_BROKE_OFF}: {err}")
+            raise
+
+    def _gave_up(self, record: _Record) -> str:
+        waited = (time.monotonic() - record.mono) * 1000
+        latency = record.fault.latency_ms if record.fault is not None else 0
+        where = (
+            f"while the seam held the request (injected latency of {latency:g} ms)"
+            if waited < latency
+            else f"before {self.provider} answered"
+        )
+        return f"the consumer gave up after {waited:.0f} ms, {where} (it closed the connection)"
+
+    async def _exchange(self, request: Request, route: Route, record: _Record) -> Reply:
+        fault = record.fault
         body = await self._request_body(request, record)
+        record.body_read = True
         if fault is not None:
             injected = await self._inject(fault, record, body)
             if injected is not None:
@@ -157,13 +182,12 @@ class SeamProxy:
         size = 0
         stream = request.stream()
         async for chunk in stream:  # chunked, or arriving after the head: gather it
+            record.request_body.add(chunk)  # as it comes, so a hang-up keeps what came
             parts.append(chunk)
             size += len(chunk)
             if size > self.options.stream_above:
-                return record.request_body.tee(_chain(parts, stream))
-        data = b"".join(parts)
-        record.request_body.add(data)
-        return data
+                return _chain(parts, record.request_body.tee(stream))
+        return b"".join(parts)
 
     async def _forward(
         self, request: Request, route: Route, body: bytes | AsyncIterator[bytes], record: _Record
@@ -183,13 +207,7 @@ class SeamProxy:
                 else wire.content_length(request.headers),
             )
         except asyncio.CancelledError:
-            if task not in self._timed_out:  # the consumer hung up before the answer came
-                waited = (time.monotonic() - record.mono) * 1000
-                record.finish(
-                    "timeout",
-                    error=f"the consumer gave up after {waited:.0f} ms, "
-                    f"before {self.provider} answered (it closed the connection)",
-                )
+            if task not in self._timed_out:  # the consumer hung up: `handle` records it
                 raise
             self._timed_out.discard(task)
             record.finish(
@@ -310,6 +328,9 @@ class SeamProxy:
         return RawReply(act)
 
 
+_BODY_BROKE_OFF = "the consumer closed the connection before its request body was complete"
+
+
 async def _reset(conn: RawConnection) -> None:
     conn.reset()
 
@@ -352,6 +373,7 @@ class _Record:
         self.started, self.mono = now_iso(), time.monotonic()
         self.request_body = Capture(proxy.options.body_cap)
         self._response: tuple[int, str, list[tuple[str, str]], Capture] | None = None
+        self.body_read = False  # the request body is whole, or streaming on to the provider
         self._done = False
 
     def response(self, status: int, reason: str, headers: list[tuple[str, str]]) -> Capture:
