@@ -38,6 +38,7 @@ from seamline.records.run import now_iso
 from seamline.seams.capture import Capture
 from seamline.seams.journal import Journal
 from seamline.seams.modes import Fault, Route
+from seamline.seams.outage import ProviderWatch
 
 HOP_BY_HOP = frozenset(
     {
@@ -90,11 +91,12 @@ class SeamProxy:
         self._inflight: dict[asyncio.Task[Any], float] = {}
         self._timed_out: set[asyncio.Task[Any]] = set()
         self._closed = False
+        self._watch = ProviderWatch(self._server, self._provider_address)
 
     # -- lifecycle and control (control methods are called from the test thread) --------
 
     async def start(self, port: int = 0) -> None:
-        await self._server.start("127.0.0.1", port)
+        await self._server.start("127.0.0.1", port, pausable=True)
         asyncio.get_running_loop().call_later(1.0, self._sweep)
 
     @property
@@ -108,13 +110,32 @@ class SeamProxy:
     async def close(self) -> None:
         self._closed = True
         self._release_held()
+        await self._watch.close()
         await self._server.close()
         await self._client.close()
 
-    def switch(self, route: Route, loop: asyncio.AbstractEventLoop) -> None:
-        """Send later requests along `route`; requests held by a timeout fault are let go."""
+    async def switch(self, route: Route) -> None:
+        """Send later requests along `route`; requests held by a timeout fault are let go.
+        Returns once the seam accepts connections if and only if the new route's provider does.
+        """
         self.route = route
-        loop.call_soon_threadsafe(self._release_held)
+        self._release_held()
+        await self._watch.check()
+
+    async def check_provider(self) -> None:
+        """Accept connections if and only if the provider does (it was stopped or started)."""
+        await self._watch.check()
+
+    def _provider_address(self) -> str | None:
+        """Where the seam connects now; None when the route's fault always answers itself."""
+        fault = self.route.fault
+        if (
+            fault is not None
+            and fault.rate >= 1.0
+            and (fault.status or fault.reset or fault.timeout)
+        ):
+            return None
+        return self.route.upstream
 
     def _release_held(self) -> None:
         for held in list(self._held):
@@ -214,6 +235,8 @@ class SeamProxy:
                 "timeout", error=f"no answer from {self.provider} in {self.options.timeout:g} s"
             )
         except UpstreamError as err:
+            if isinstance(err.__cause__, ConnectionRefusedError):
+                self._watch.refused()  # refuse the consumer's next connections, as it would be
             refused = "cannot connect" in str(err)
             record.finish("refused" if refused else "reset", error=str(err))
         finally:

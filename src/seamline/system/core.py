@@ -288,6 +288,8 @@ class System:
     def stop_service(self, name: str) -> None:
         """Stop one service while the rest runs on (a provider going down, mid-test)."""
         self.service(name).stop()
+        if self._seams is not None:  # its seams refuse connections now, as its port does
+            self._seams.provider_stopped(name)
 
     def start_service(self, name: str) -> None:
         """Start a service stopped with `stop_service` again: same port, same environment,
@@ -295,6 +297,8 @@ class System:
         service = self.service(name)
         service.start(self._renderer(name))
         service.wait_ready(self.config.spec.services[name].ready_timeout)
+        if self._seams is not None:  # its seams accept connections again, at once
+            self._seams.provider_stopped(name, stopped=False)
 
     def url(self, name: str) -> str:
         """The address the test uses for `name`: the `test -> name` seam for HTTP services."""
