@@ -1,6 +1,6 @@
 """`assert_header_propagated`: a wrong value, a missing header, and calls made outside any
-incoming call, on real processes (a -> b -> c, each forwarding X-Request-ID unless ?drop=1), and a wrong
-value on exchanges built in memory (no app here sends one)."""
+incoming call, on real processes (a -> b -> c, each forwarding X-Request-ID unless ?drop=1),
+and a wrong value on exchanges built in memory (no app here sends one)."""
 
 from __future__ import annotations
 
