@@ -59,6 +59,4 @@ def test_only_calls_outside_any_incoming_call_cannot_be_checked(chain):
     chain.client("b").get("/chain/C_URL")  # b -> c, but outside any a -> b call
     with pytest.raises(AssertionError) as caught:
         chain.seams.assert_header_propagated(ID, from_="test -> a", to="b -> c")
-    assert "no call on b -> c was made while a call on test -> a was in flight" in str(
-        caught.value
-    )
+    assert "no call on b -> c was made while a call on test -> a was in flight" in str(caught.value)
