@@ -4,6 +4,8 @@ urllib3) does what it does in production. A provider coming back is seen at once
 
 from __future__ import annotations
 
+import os
+import signal
 import socket
 from collections.abc import Callable
 
@@ -14,6 +16,7 @@ import urllib3
 from requests.adapters import HTTPAdapter
 
 from seamline.seams.assertions import eventually
+from tests.conftest import pid_alive
 
 Attempt = Callable[[str], str]
 
@@ -118,8 +121,12 @@ def _stop(server: socket.socket) -> None:
     server.close()
 
 
+ANSWER = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok"
+
+
 def _serve_ok(port: int) -> socket.socket:
-    """A provider answering every request with 200 on a background thread."""
+    """A provider answering every request with 200 on a background thread, one request per
+    connection (`Connection: close`: the seam keeps no pooled connection to see close)."""
     import threading
 
     server = socket.create_server(("127.0.0.1", port))
@@ -134,7 +141,7 @@ def _serve_ok(port: int) -> socket.socket:
                 conn.settimeout(2)
                 try:
                     if conn.recv(65536):
-                        conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+                        conn.sendall(ANSWER)
                 except OSError:
                     pass
 
@@ -152,3 +159,26 @@ def external_provider(write_config, start_system):
     finally:
         if provider.fileno() != -1:
             _stop(provider)
+
+
+def test_a_provider_killed_unannounced_is_refused_even_on_a_kept_alive_connection(chain):
+    with httpx.Client(base_url=chain.url("c")) as through_seam:
+        assert through_seam.get("/health").status_code == 200  # the seam pools its upstream
+        (pid,) = chain.service("c").pids()
+        os.kill(pid, signal.SIGKILL)  # behind seamline's back
+        eventually(lambda: not pid_alive(pid), timeout=5)
+        # the seam sees its pooled connection to c close, finds c refusing, stops listening
+        # and closes the consumer's kept-alive connection, as c's death closed c's own
+        eventually(lambda: _connect_refused(chain.url("c")), timeout=2)
+        with pytest.raises(httpx.ConnectError):
+            through_seam.get("/health")
+    assert chain.seam("test", "c").count == 1  # the one before: none reached it after c died
+
+
+def _connect_refused(url: str) -> bool:
+    host, port = url.removeprefix("http://").split(":")
+    try:
+        socket.create_connection((host, int(port)), timeout=1).close()
+    except ConnectionRefusedError:
+        return True
+    return False

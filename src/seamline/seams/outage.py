@@ -6,8 +6,9 @@ that accepted the connection and then reset it would turn that into a read error
 same clients do not retry. So while its provider is down the seam stops listening: the
 consumer's connect is refused by the kernel, as it would be by the provider's own port.
 
-The seam learns that the provider is down when a forward is refused, when its route changes
-or when the System stops or starts the provider (`check`). While down it tries to connect to
+The seam learns that the provider is down when a forward is refused, when the provider closes
+a pooled connection (it may have gone away), when its route changes, or when the System stops
+or starts the provider (`check`). While down it tries to connect to
 the provider every `POLL_S` and listens again as soon as one connect succeeds; `check`
 (called by `System.start_service` and on a route switch) sees a provider back at once.
 
@@ -39,10 +40,7 @@ class ProviderWatch:
         self._server = server
         self._upstream = upstream
         self._poller: asyncio.Task[None] | None = None
-
-    @property
-    def provider_down(self) -> bool:
-        return self._poller is not None
+        self._checking: asyncio.Task[None] | None = None
 
     async def check(self) -> None:
         """Probe the provider now: listen if it accepts (or is not needed), else stop."""
@@ -50,6 +48,20 @@ class ProviderWatch:
             await self._resume()
         else:
             self.refused()
+
+    def check_soon(self) -> None:
+        """`check` shortly, in a task of its own (from a callback that cannot wait)."""
+        if self._poller is None and self._checking is None:
+            self._checking = asyncio.get_running_loop().create_task(self._check_once())
+
+    async def _check_once(self) -> None:
+        # A dying process's sockets close one by one: its connection to us may close a moment
+        # before its listening socket does, and a probe in between would find it "up".
+        await asyncio.sleep(POLL_S)
+        try:
+            await self.check()
+        finally:
+            self._checking = None
 
     def refused(self) -> None:
         """The provider refused a connection: refuse the consumer's until it is back."""
@@ -66,16 +78,23 @@ class ProviderWatch:
         await self._server.start_accepting()
 
     async def _resume(self) -> None:
-        await self.close()
+        poller, self._poller = self._poller, None
+        await _cancel(poller)
         await self._server.start_accepting()
 
     async def close(self) -> None:
-        """Stop polling the provider."""
+        """Stop watching the provider."""
         poller, self._poller = self._poller, None
-        if poller is not None:
-            poller.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await poller
+        checking, self._checking = self._checking, None
+        await _cancel(poller)
+        await _cancel(checking)
+
+
+async def _cancel(task: asyncio.Task[None] | None) -> None:
+    if task is not None and task is not asyncio.current_task():
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
 
 
 async def _accepts(upstream: str | None) -> bool:

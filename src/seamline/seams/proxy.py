@@ -84,7 +84,8 @@ class SeamProxy:
         self.contract = contract
         self.options = options or SeamOptions()
         self._current_test = current_test
-        self._client = HttpClient()
+        # a pooled connection the provider closes may mean it went away: check at once
+        self._client = HttpClient(on_idle_closed=lambda _: self._watch.check_soon())
         self._server = HttpServer(self.handle, limits=Limits(body_high_water=256 * 1024))
         self._rng = random.Random()
         self._held: set[asyncio.Future[None]] = set()
