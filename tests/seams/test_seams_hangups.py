@@ -35,3 +35,16 @@ def test_a_consumer_hanging_up_mid_body_is_journaled(chain):
     assert hop.outcome == "error" and hop.response is None
     assert "closed the connection" in (hop.error or "")
     assert hop.request.body.size == 10
+
+
+def test_a_consumer_hanging_up_mid_body_of_a_streamed_request_is_journaled(chain):
+    big = 4 * 1024 * 1024  # above `stream_above`: the seam streams it on to the provider
+    sent = 2 * 1024 * 1024
+    host, port = chain.url("c").removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port))) as conn:
+        conn.sendall(f"POST /digest HTTP/1.1\r\nHost: c\r\nContent-Length: {big}\r\n\r\n".encode())
+        conn.sendall(b"x" * sent)
+    hop = eventually(lambda: chain.seam("test", "c").calls().one())
+    assert hop.outcome == "error" and hop.response is None
+    assert "before its request body was complete" in (hop.error or "")
+    assert 0 < hop.request.body.size <= sent

@@ -175,7 +175,6 @@ class SeamProxy:
     async def _exchange(self, request: Request, route: Route, record: _Record) -> Reply:
         fault = record.fault
         body = await self._request_body(request, record)
-        record.body_read = True
         if fault is not None:
             injected = await self._inject(fault, record, body)
             if injected is not None:
@@ -196,10 +195,11 @@ class SeamProxy:
         if request.body_complete:
             data = request.body_now()
             record.request_body.add(data)
+            record.body_read = True
             return data
         length = wire.content_length(request.headers)
         if length is not None and length > self.options.stream_above:
-            return record.request_body.tee(request.stream())
+            return _read_through(record, record.request_body.tee(request.stream()))
         parts: list[bytes] = []
         size = 0
         stream = request.stream()
@@ -208,7 +208,8 @@ class SeamProxy:
             parts.append(chunk)
             size += len(chunk)
             if size > self.options.stream_above:
-                return _chain(parts, record.request_body.tee(stream))
+                return _read_through(record, _chain(parts, record.request_body.tee(stream)))
+        record.body_read = True
         return b"".join(parts)
 
     async def _forward(
@@ -379,6 +380,13 @@ async def _relay(
         record.finish("fault" if record.fault else outcome, error=error)
 
 
+async def _read_through(record: _Record, body: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
+    """`body`, noting in `record` when it has all been read."""
+    async for chunk in body:
+        yield chunk
+    record.body_read = True
+
+
 async def _chain(first: list[bytes], rest: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
     for chunk in first:
         yield chunk
@@ -397,7 +405,7 @@ class _Record:
         self.started, self.mono = now_iso(), time.monotonic()
         self.request_body = Capture(proxy.options.body_cap)
         self._response: tuple[int, str, list[tuple[str, str]], Capture] | None = None
-        self.body_read = False  # the request body is whole, or streaming on to the provider
+        self.body_read = False  # the whole request body has arrived
         self._done = False
 
     def response(self, status: int, reason: str, headers: list[tuple[str, str]]) -> Capture:
