@@ -79,10 +79,13 @@ def test_redis_and_mock_services_are_reset_after_each_test(project):
     result.assert_outcomes(passed=2)
 
 
-def test_redis_isolation_none_keeps_what_tests_wrote(project):
-    result = project('isolation = "none"', expected_counter=2).runpytest_subprocess(
-        "test_state.py", *FAST
-    )
+@pytest.mark.parametrize("where", ["service", "system"])
+def test_redis_isolation_none_keeps_what_tests_wrote(project, where):
+    made = project('isolation = "none"' if where == "service" else "", expected_counter=2)
+    if where == "system":
+        config = made.path / "seamline.toml"
+        config.write_text('isolation = "none"\n' + config.read_text())
+    result = made.runpytest_subprocess("test_state.py", *FAST)
     result.assert_outcomes(passed=2)
 
 
