@@ -17,8 +17,8 @@ from pathlib import Path
 
 from seamline.errors import SeamlineError
 from seamline.http.loop import new_event_loop
-from seamline.mock.recordings import add_record_arguments, start_cli_recording, stop_cli_recording
 from seamline.mock.journal import DEFAULT_MAX_BYTES, DEFAULT_MAX_ENTRIES
+from seamline.mock.recordings import add_record_arguments, start_cli_recording, stop_cli_recording
 from seamline.mock.server import MockServer
 from seamline.mock.tls import TlsFiles
 
