@@ -22,10 +22,15 @@ class JsonPathError(ValueError):
     pass
 
 
+_INDEFINITE = re.compile(r"\.\.|\*|\[\s*\?|\[[^\]]*[:,][^\]]*\]")
+
+
 class CompiledPath:
     def __init__(self, expression: str, steps: list[Step]) -> None:
         self.expression = expression
         self._steps = steps
+        # Jayway answers a list for a path that can select several nodes, even one or none
+        self.definite = _INDEFINITE.search(expression) is None
 
     def find(self, document: Any) -> list[Any]:
         nodes = [document]

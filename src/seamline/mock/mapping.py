@@ -11,6 +11,7 @@ from typing import Any
 from seamline.mock.errors import InvalidMapping
 from seamline.mock.request_pattern import RequestPattern
 from seamline.mock.response_def import ResponseDefinition
+from seamline.mock.templating import TemplateSyntaxError
 from seamline.mock.webhooks import parse_webhooks
 
 MAPPING_KEYS = frozenset({
@@ -55,7 +56,17 @@ class StubMapping:
             )
         self.priority = DEFAULT_PRIORITY if priority is None else priority
         self.request = RequestPattern(spec["request"], f"{where}.request")
-        self.response = ResponseDefinition(spec.get("response", {}), f"{where}.response", files)
+        try:
+            self.response = ResponseDefinition(
+                spec.get("response", {}),
+                f"{where}.response",
+                files,
+                path_template=spec["request"].get("urlPathTemplate"),
+            )
+        except TemplateSyntaxError as exc:  # say which stub: admin posts have no file name
+            raise TemplateSyntaxError(
+                exc.path, f"stub {self.label()!r}: {exc.reason}", exc.fix
+            ) from None
         self.scenario = spec.get("scenarioName")
         self.required_state = spec.get("requiredScenarioState")
         self.new_state = spec.get("newScenarioState")

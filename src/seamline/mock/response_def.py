@@ -72,7 +72,13 @@ def check_delay_distribution(spec: Any, where: str) -> None:
 
 
 class ResponseDefinition:
-    def __init__(self, spec: Any, where: str = "response", files: Path | None = None) -> None:
+    def __init__(
+        self,
+        spec: Any,
+        where: str = "response",
+        files: Path | None = None,
+        path_template: str | None = None,
+    ) -> None:
         if not isinstance(spec, dict):
             raise InvalidMapping(where, f"expected an object, found {json.dumps(spec)}")
         unknown = sorted(set(spec) - RESPONSE_KEYS)
@@ -84,6 +90,7 @@ class ResponseDefinition:
         self.spec = spec
         self.where = where
         self.files = files
+        self.path_template = path_template  # names {{request.path.<name>}} in templates
         self.status = _int(spec.get("status", 200), f"{where}.status", 100, 999)
         self.status_message = spec.get("statusMessage")
         self.headers = _headers(spec.get("headers", {}), f"{where}.headers")
@@ -167,7 +174,7 @@ class ResponseDefinition:
         if self.fault is not None:
             return RawReply(_FAULT_ACTIONS[self.fault])
         templated = templating or self.templated
-        context = request_context(request, self.parameters) if templated else {}
+        context = request_context(request, self.parameters, self.path_template) if templated else {}
 
         def render(text: str) -> str:
             return compile_template(text, self.where).render(context) if templated else text

@@ -1,0 +1,444 @@
+"""Response-templating cases, each a stub in WireMock's JSON and one request to it.
+
+The answers are not written here: `compat_templating_expected.json` holds what real
+WireMock 3.13.x answered to each case, recorded by `bench/mock/crosscheck_templating.py
+--record` (re-check with the same script without `--record`). `test_compat_templating.py`
+sends every case to seamline over a real socket and compares.
+
+A case whose answer is random or depends on the clock gives `pattern`, a regular
+expression both WireMock's and seamline's answers must match in full.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+ORDER = b'{"id":7,"user":{"name":"ann","tags":["a","b"]},"items":[{"name":"pen","n":1},{"name":"ink","n":2},{"name":"cap","n":3}],"meta":{"x":1,"y":"two"}}'  # noqa: E501
+XML = b"<order><id>42</id><item sku='a1'>pen</item><item sku='b2'>ink</item></order>"
+SOAP = (
+    b'<soap:Envelope xmlns:soap="http://www.w3.org/2003/05/soap-envelope">'
+    b"<soap:Body><order><id>9</id></order></soap:Body></soap:Envelope>"
+)
+FORM = b"name=ann+lee&id=1&id=2&note=a%26b"
+MULTIPART = (
+    b'--XyZ\r\nContent-Disposition: form-data; name="info"\r\n'
+    b"Content-Type: application/json\r\n\r\n"
+    b'{"kind":"avatar"}\r\n--XyZ--\r\n'
+)
+
+
+@dataclass(frozen=True)
+class TemplateCase:
+    id: str
+    template: str = ""
+    url: str = "/t"
+    headers: dict[str, str] = field(default_factory=dict)
+    body: bytes | None = None
+    response: dict[str, Any] | None = None  # a whole response instead of a body template
+    request: dict[str, Any] | None = None  # the request pattern, when not `/t...`
+    pattern: str | None = None  # for random or clock-dependent answers
+
+    def mapping(self) -> dict[str, Any]:
+        response = dict(self.response) if self.response is not None else {"body": self.template}
+        response.setdefault("transformers", ["response-template"])
+        return {
+            "request": self.request or {"urlPathPattern": "/t.*"},
+            "response": response,
+        }
+
+    @property
+    def method(self) -> str:
+        return "GET" if self.body is None else "POST"
+
+
+def _t(case_id: str, template: str, url: str = "/t", body: bytes | None = None) -> TemplateCase:
+    return TemplateCase(case_id, template, url=url, body=body)
+
+
+def _r(case_id: str, template: str, pattern: str) -> TemplateCase:
+    return TemplateCase(case_id, template, pattern=pattern)
+
+
+ESCAPING = [
+    _t("no-escape-body", "{{request.query.q}}", "/t?q=a%26b%3Cc%3E%22d%27"),
+    _t("no-escape-body-json", "{{{request.body}}}|{{request.body}}", body=b'{"a":"<&>"}'),
+    TemplateCase(
+        "no-escape-json-body",
+        response={"jsonBody": {"echo": "{{request.query.q}}"}},
+        url="/t?q=%3Cb%3E%26",
+    ),
+    TemplateCase(
+        "no-escape-header",
+        response={
+            "headers": {"X-Echo": "{{request.query.q}}"},
+            "body": "{{request.headers.X-Echo}}",
+        },
+        url="/t?q=a%26b",
+        headers={"X-Echo": "<x>&"},
+    ),
+]
+
+REQUEST_MODEL = [
+    _t("path", "{{request.path}}", "/t/a/b?x=1"),
+    _t("path-index", "{{request.path.[1]}}|{{request.path.1}}", "/t/a/b"),
+    _t("path-segments", "{{request.pathSegments.[2]}}", "/t/a/b"),
+    TemplateCase(
+        "path-template-names",
+        "{{request.path.contactId}}/{{request.path.addressId}}|{{request.path}}",
+        url="/contacts/12/addresses/99",
+        request={"urlPathTemplate": "/contacts/{contactId}/addresses/{addressId}"},
+    ),
+    _t("url", "{{request.url}}", "/t/a?x=1&y=2"),
+    _t("scheme-host", "{{request.scheme}}://{{request.host}}", "/t"),
+    _t("port-base-url", "{{request.port}}|{{request.baseUrl}}"),
+    _t("query-many", "{{request.query.id}}", "/t?id=1&id=2&id=3"),
+    _t(
+        "query-first-last",
+        "{{request.query.id.first}} {{request.query.id.last}}",
+        "/t?id=1&id=2&id=3",
+    ),
+    _t("query-index", "{{request.query.id.[1]}}|{{request.query.id.0}}", "/t?id=1&id=2"),
+    _t("query-single-first", "{{request.query.q.first}}", "/t?q=only"),
+    _t("query-missing", "[{{request.query.nope}}]", "/t"),
+    _t("query-decoded", "{{request.query.q}}", "/t?q=a%20b+c"),
+    TemplateCase(
+        "header-case-insensitive",
+        "{{request.headers.x-token}}|{{request.headers.X-TOKEN}}|{{request.headers.[X-Token]}}",
+        headers={"X-Token": "tok"},
+    ),
+    TemplateCase("cookie", "{{request.cookies.s}}", headers={"Cookie": "s=c1; t=c2"}),
+    _t("method", "{{request.method}}", body=b"x"),
+    _t("body-base64", "{{request.bodyAsBase64}}", body=b"hello"),
+    TemplateCase(
+        "multipart-part",
+        "{{request.parts.info.body}}|{{request.parts.info.headers.content-type}}",
+        body=MULTIPART,
+        headers={"Content-Type": "multipart/form-data; boundary=XyZ"},
+    ),
+    TemplateCase(
+        "parameters",
+        response={
+            "body": "{{parameters.greeting}} {{parameters.n}}",
+            "transformerParameters": {"greeting": "hi", "n": 3},
+        },
+    ),
+    _t("comment", "a{{! a comment }}b{{!-- {{x}} --}}c"),
+    _t("whitespace-control", "a  {{~request.method~}}  b"),
+]
+
+STRING_HELPERS = [
+    _t(
+        "default-if-empty",
+        "{{defaultIfEmpty request.query.nope 'dflt'}}|{{defaultIfEmpty 'x' 'd'}}",
+    ),
+    _t("replace", "{{replace 'a-b-c' '-' '+'}}"),
+    _t("substring", "{{substring 'abcdef' 1 3}}|{{substring 'abcdef' 2}}"),
+    _t("abbreviate", "{{abbreviate 'Hello wonderful world' 11}}"),
+    _t("strip-tags", "{{stripTags '<b>bold</b> <i>text</i>'}}"),
+    _t("yesno", "{{yesno true}} {{yesno false}} {{yesno true yes='Y' no='N'}}"),
+    _t("join-params", "{{join 'a' 'b' 'c' ', '}}"),
+    _t("join-list", "{{join (array 1 2 3) '-'}}"),
+    _t("array-join", "{{arrayJoin ',' (array 'a' 'b' 'c')}}|{{arrayJoin ' ' 'x' 'y'}}"),
+    _t("array-join-prefix", "{{arrayJoin ', ' (array 'a' 'b') prefix='[' suffix=']'}}"),
+    _t(
+        "array-join-block",
+        "{{#arrayJoin ',' (jsonPath request.body '$.items') as |item|}}{{item.name}}{{/arrayJoin}}",
+        body=ORDER,
+    ),
+    _t("capitalize", "{{capitalize 'hello big world'}}|{{capitalizeFirst 'hello world'}}"),
+    _t("upper-lower", "{{upper 'abC'}}{{lower 'ABc'}}"),
+    _t(
+        "center-ljust-rjust",
+        "[{{center 'ab' size=6}}][{{ljust 'ab' size=4}}][{{rjust 'ab' size=4 pad='0'}}]",
+    ),
+    _t("cut", "{{cut 'a-b-c' '-'}}|{{cut 'a b c'}}"),
+    _t("slugify", "{{slugify 'Hello Big World!'}}"),
+    _t("string-format", "{{stringFormat '%s=%s' 'a' 'b'}}"),
+    _t("trim", "[{{trim '  x y  '}}]"),
+    _t("url-encode", "{{urlEncode 'a b&c/d'}}|{{urlEncode 'a+b%26c' decode=true}}"),
+    _t("number-format", "{{numberFormat 1234.5678 maximumFractionDigits=2}}"),
+]
+
+LOGIC = [
+    _t(
+        "if-else-if",
+        "{{#if request.query.a}}A{{else if request.query.b}}B{{else}}C{{/if}}",
+        "/t?b=1",
+    ),
+    _t("if-else-if-last", "{{#if request.query.a}}A{{else if request.query.b}}B{{else}}C{{/if}}"),
+    _t("unless", "{{#unless request.query.a}}none{{else}}some{{/unless}}"),
+    _t("eq-ne", "{{eq 'a' 'a'}} {{neq 'a' 'b'}} {{eq 1 2}}"),
+    _t("eq-block", "{{#eq request.query.k 'v'}}yes{{else}}no{{/eq}}", "/t?k=v"),
+    _t("gt-lt", "{{gt 3 2}} {{lt 3 2}} {{gte 2 2}} {{lte 1 2}}"),
+    _t("and-or-not", "{{and true false}} {{or true false}} {{not false}}"),
+    _t("if-eq-sub", "{{#if (eq request.method 'POST')}}post{{else}}other{{/if}}", body=b"x"),
+    _t("contains", "{{contains 'abc' 'b'}} {{#contains 'abc' 'z'}}y{{else}}n{{/contains}}"),
+    _t("contains-list", "{{contains (array 'a' 'b') 'b'}}"),
+    _t("matches", "{{matches '123' '[0-9]+'}} {{#matches 'ab' '[0-9]+'}}y{{else}}n{{/matches}}"),
+    _t(
+        "each-index-first-last",
+        "{{#each (array 'a' 'b' 'c')}}{{@index}}:{{this}}{{#if @first}}F{{/if}}{{#if @last}}L{{/if}} {{/each}}",  # noqa: E501
+    ),
+    _t(
+        "each-as-item",
+        "{{#each (jsonPath request.body '$.items') as |item|}}{{item.name}}={{item.n}};{{/each}}",
+        body=ORDER,
+    ),
+    _t(
+        "each-object",
+        "{{#each (jsonPath request.body '$.meta')}}{{@key}}={{this}};{{/each}}",
+        body=ORDER,
+    ),
+    _t("each-else", "{{#each (array)}}x{{else}}empty{{/each}}"),
+    _t("with", "{{#with (jsonPath request.body '$.user')}}{{name}}{{/with}}", body=ORDER),
+    _t("lookup", "{{lookup request.query 'k'}}", "/t?k=v"),
+    _t(
+        "size",
+        "{{size 'abc'}} {{size (array 1 2)}} {{size (jsonPath request.body '$.items')}}",
+        body=ORDER,
+    ),
+    _t("range", "{{range 1 3}}|{{#each (range 1 4)}}{{this}}{{/each}}"),
+    _t("array", "{{array 1 'two' 3}}|{{array}}"),
+    _t(
+        "array-add-remove",
+        "{{arrayAdd (array 1 2) 3}}|{{arrayAdd (array 1 2) 0 position=0}}|"
+        "{{arrayRemove (array 1 2 3) position=1}}",
+    ),
+    _t(
+        "math",
+        "{{math 1 '+' 2}} {{math 10 '/' 4}} {{math 7 '%' 3}} {{math 3 '*' 2}} {{math 10 '-' 12}}",
+    ),
+    _t("math-decimal", "{{math '1.5' '*' 2}} {{math 10 '/' 5}}"),
+    _t("val", "{{val request.query.nope or='dflt'}}|{{val 'x' default='d'}}|{{val 5}}"),
+    _t("val-assign", "{{val 'kept' assign='v'}}[{{v}}]"),
+    _t("assign", "{{#assign 'who'}}ann{{/assign}}hi {{who}}"),
+    _t("is-even-odd", "{{isEven 2}} {{isOdd 2}}"),
+]
+
+JSON_HELPERS = [
+    _t(
+        "json-path-scalar",
+        "{{jsonPath request.body '$.user.name'}}|{{jsonPath request.body '$.id'}}",
+        body=ORDER,
+    ),
+    _t("json-path-object", "{{jsonPath request.body '$.user'}}", body=ORDER),
+    _t("json-path-array", "{{jsonPath request.body '$.user.tags'}}", body=ORDER),
+    _t("json-path-filter", "{{jsonPath request.body '$.items[?(@.n > 1)].name'}}", body=ORDER),
+    _t("json-path-filter-one", "{{jsonPath request.body '$.items[?(@.n == 1)].name'}}", body=ORDER),
+    _t("json-path-missing", "[{{jsonPath request.body '$.nope'}}]", body=ORDER),
+    _t("json-path-default", "{{jsonPath request.body '$.nope' default='d'}}", body=ORDER),
+    _t("json-path-length", "{{jsonPath request.body '$.items.length()'}}", body=ORDER),
+    _t("format-json", '{{formatJson \'{"a":1,"b":[1,2],"c":{}}\'}}'),
+    _t(
+        "format-json-compact",
+        "{{formatJson request.body format='compact'}}",
+        body=b'{ "a" : [ 1, 2 ] }',
+    ),
+    _t("format-json-block", '{{#formatJson}}{"a":{"b":true}}{{/formatJson}}'),
+    _t(
+        "to-json",
+        "{{toJson (array 1 'a')}}|{{toJson (jsonPath request.body '$.meta')}}",
+        body=ORDER,
+    ),
+    _t("json-array-add", "{{jsonArrayAdd '[1,2]' '3'}}"),
+    _t("json-array-add-block", '{{#jsonArrayAdd \'[{"a":1}]\'}}{"b":2}{{/jsonArrayAdd}}'),
+    _t("json-array-add-max", "{{jsonArrayAdd '[1,2,3]' '4' maxItems=3}}"),
+    _t("json-array-add-flatten", "{{jsonArrayAdd '[1]' '[2,3]' flatten=true}}"),
+    _t(
+        "json-array-add-path",
+        "{{jsonArrayAdd request.body '\"z\"' jsonPath='$.user.tags'}}",
+        body=b'{"user":{"tags":["a"]}}',
+    ),
+    _t("json-remove", "{{jsonRemove '{\"a\":1,\"b\":2}' '$.b'}}"),
+    _t("json-merge", '{{jsonMerge \'{"a":1,"o":{"x":1}}\' \'{"b":2,"o":{"y":2}}\'}}'),
+    _t("json-merge-block", '{{#jsonMerge \'{"a":1}\'}}{"a":2}{{/jsonMerge}}'),
+    _t(
+        "json-merge-remove-nulls", '{{jsonMerge \'{"a":1,"b":2}\' \'{"b":null}\' removeNulls=true}}'
+    ),
+    _t("json-sort", "{{jsonSort '[3,1,2]' '$'}}"),
+    _t("parse-json", '{{#parseJson \'obj\'}}{"a":{"b":"c"}}{{/parseJson}}{{obj.a.b}}'),
+    _t("parse-json-inline", "{{parseJson request.body 'o'}}{{o.user.name}}", body=ORDER),
+    TemplateCase(
+        "json-body-templated",
+        response={"jsonBody": {"id": "{{jsonPath request.body '$.id'}}", "n": 1}},
+        body=ORDER,
+    ),
+]
+
+OTHER_HELPERS = [
+    _t(
+        "base64",
+        "{{base64 'hello'}}|{{base64 'aGVsbG8=' decode=true}}|{{base64 'hi' padding=false}}",
+    ),
+    _t("base64-block", "{{#base64}}hello{{/base64}}|{{#base64 padding=false}}hi{{/base64}}"),
+    TemplateCase(
+        "form-data",
+        "{{formData request.body 'f'}}{{f.name}}|{{f.id}}|{{f.id.1}}|{{f.note}}",
+        body=FORM,
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    ),
+    TemplateCase(
+        "form-data-decoded",
+        "{{formData request.body 'f' urlDecode=true}}{{f.name}}|{{f.note}}",
+        body=FORM,
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    ),
+    _t("xpath-text", "{{xPath request.body '/order/id/text()'}}", body=XML),
+    _t("xpath-element", "{{xPath request.body '/order/id'}}", body=XML),
+    _t("xpath-attribute", "{{xPath request.body '/order/item[2]/@sku'}}", body=XML),
+    _t("xpath-count", "{{xPath request.body 'count(/order/item)'}}", body=XML),
+    _t("soap-xpath", "{{soapXPath request.body '/order/id/text()'}}", body=SOAP),
+    _t("regex-extract", "{{regexExtract request.body '[A-Z]+'}}", body=b"abcDEFghi"),
+    _t("regex-extract-groups", "{{regexExtract 'abc-123' '([a-z]+)-([0-9]+)' 'p'}}{{p.0}}:{{p.1}}"),
+    _t("regex-extract-default", "{{regexExtract 'abc' '[0-9]+' default='none'}}"),
+    _r(
+        "random-decimal", "{{randomDecimal lower=1.5 upper=2.5}}", r"(1\.[5-9]|2\.[0-4])[0-9]*|2\.5"
+    ),
+    _r("pick-random", "{{pickRandom 'a' 'b' 'c'}}", r"[abc]"),
+    _r("pick-random-list", "{{pickRandom (array 1 2 3)}}", r"[123]"),
+    _r("pick-random-count", "{{pickRandom (array 1 2 3) count=2}}", r"\[[123], [123]\]"),
+    _r("random-int", "{{randomInt lower=1 upper=3}}", r"[12]"),
+    _t("random-int-empty-range", "{{randomInt lower=5 upper=5}}"),
+    _r(
+        "random-value-types",
+        "{{randomValue length=5 type='NUMERIC'}}"
+        "{{randomValue length=4 type='ALPHABETIC' uppercase=true}}"
+        "{{randomValue type='HEXADECIMAL' length=3}}",
+        r"[0-9]{5}[A-Z]{4}[0-9a-f]{3}",
+    ),
+    _r(
+        "random-value-uuid",
+        "{{randomValue type='UUID'}}",
+        r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}",
+    ),
+    _r("hostname", "{{hostname}}", r".+"),
+    _r(
+        "now-default",
+        "{{now}}",
+        r"20[0-9]{2}-[01][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:[0-5][0-9]Z",
+    ),
+    _r("now-epoch-unix", "{{now format='epoch'}} {{now format='unix'}}", r"1[0-9]{12} 1[0-9]{9}"),
+]
+
+D = "(parseDate '2024-01-31T10:20:30Z')"
+DATES = [
+    _t("parse-date", "{{parseDate '2024-03-05T10:20:30Z'}}"),
+    _t("parse-date-format", "{{parseDate '05/03/2024' format='dd/MM/yyyy'}}"),
+    _t(
+        "parse-date-epoch-unix",
+        "{{parseDate '1700000000' format='unix'}}|{{parseDate '1700000000123' format='epoch'}}",
+    ),
+    _t("parse-date-rfc1123", "{{parseDate 'Tue, 05 Mar 2024 10:00:00 GMT'}}"),
+    _t("parse-date-date-only", "{{parseDate '2024-03-05'}}"),
+    _t("date-month-offset", "{{date " + D + " offset='1 months' format='yyyy-MM-dd'}}"),
+    _t(
+        "date-offsets",
+        "{{date "
+        + D
+        + " offset='-2 years'}}|{{date "
+        + D
+        + " offset='3 hours'}}|{{date "
+        + D
+        + " offset='10 seconds'}}",
+    ),
+    _t("date-formats", "{{date " + D + " format='epoch'}}|{{date " + D + " format='unix'}}"),
+    _t("date-java-pattern", "{{date " + D + " format=\"EEE, d MMM yyyy HH:mm:ss 'x' SSS\"}}"),
+    _t("date-java-pattern-2", "{{date " + D + " format='EEEE dd/MM/yy hh:mm a D'}}"),
+    _t(
+        "date-timezone-named",
+        "{{date " + D + " timezone='Australia/Sydney' format='yyyy-MM-dd HH:mm Z'}}",
+    ),
+    _t("date-timezone-gmt", "{{date " + D + " timezone='GMT' format='yyyy-MM-dd HH:mm:ss z'}}"),
+    _t("date-timezone-default-format", "{{date " + D + " timezone='Europe/Paris'}}"),
+    _t(
+        "truncate-date",
+        "{{truncateDate "
+        + D
+        + " 'first day of month'}}|{{truncateDate "
+        + D
+        + " 'first hour of day'}}|{{truncateDate "
+        + D
+        + " 'first minute of hour'}}",
+    ),
+    _t(
+        "truncate-date-2",
+        "{{truncateDate "
+        + D
+        + " 'last day of month'}}|{{truncateDate "
+        + D
+        + " 'first day of next month'}}|{{truncateDate "
+        + D
+        + " 'first day of year'}}",
+    ),
+    _t(
+        "truncate-date-3",
+        "{{truncateDate "
+        + D
+        + " 'first day of next year'}}|{{truncateDate "
+        + D
+        + " 'last day of year'}}",
+    ),
+    _t(
+        "parse-then-format",
+        "{{date (parseDate request.query.d format='yyyy-MM-dd') format='dd.MM.yyyy'}}",
+        "/t?d=2024-12-25",
+    ),
+    _r(
+        "now-offset-timezone",
+        "{{now offset='1 days' timezone='GMT' format='yyyy-MM-dd HH:mm z'}}",
+        r"20[0-9]{2}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2} GMT",
+    ),
+]
+
+UNKNOWN = [
+    _t("unknown-helper", "{{frobnicate 'x'}}"),
+    _t("unknown-block-helper", "{{#frobnicate}}x{{/frobnicate}}"),
+    _t("unknown-path-is-empty", "[{{nothing.here}}]"),
+]
+
+CASES: list[TemplateCase] = [
+    *ESCAPING,
+    *REQUEST_MODEL,
+    *STRING_HELPERS,
+    *LOGIC,
+    *JSON_HELPERS,
+    *OTHER_HELPERS,
+    *DATES,
+    *UNKNOWN,
+]
+
+
+@dataclass(frozen=True)
+class Difference:
+    """Where seamline answers otherwise on purpose (docs/mock.md has the table)."""
+
+    seamline: str  # a regular expression over the JSON of seamline's answer
+    reason: str
+
+
+_REFUSED = r'\{"refused": 422, "error": ".*unknown %s.*%s.*"\}'
+DELIBERATE: dict[str, Difference] = {
+    "eq-block": Difference(
+        r'.*"body": "yes".*',
+        "eq compares what values render to; WireMock compares Java objects, so a query"
+        " parameter (a ListOrSingle) never equals a string",
+    ),
+    "if-eq-sub": Difference(
+        r'.*"body": "post".*',
+        "eq compares what values render to; WireMock's request.method is an enum that"
+        " never equals the string 'POST'",
+    ),
+    "json-sort": Difference(
+        _REFUSED % ("helper", "jsonSort"),
+        "an unknown helper is refused when the stub is loaded; WireMock answers 500 per request",
+    ),
+    "unknown-helper": Difference(
+        _REFUSED % ("helper", "frobnicate"),
+        "an unknown helper is refused when the stub is loaded; WireMock answers 500 per request",
+    ),
+    "unknown-block-helper": Difference(
+        _REFUSED % ("block helper", "frobnicate"),
+        "an unknown block helper is refused when the stub is loaded; WireMock renders nothing",
+    ),
+}
