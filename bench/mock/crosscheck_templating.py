@@ -39,9 +39,13 @@ def answer(base: str, case: TemplateCase) -> dict[str, Any]:
         return {"refused": created.status_code}
     reply = httpx.request(case.method, base + case.url, headers=case.headers, content=case.body)
     port = base.rsplit(":", 1)[1]
+    body = reply.text.replace(port, "{port}")
+    if reply.status_code == 500:  # keep the reason of Jetty's error page, not its stack trace
+        title = re.search(r"<title>(.*?)</title>", body, re.DOTALL)
+        body = re.sub(r"@[0-9a-f]{6,}", "@", title.group(1) if title else body)
     return {
         "status": reply.status_code,
-        "body": reply.text.replace(port, "{port}"),
+        "body": body,
         "headers": {k: v for k, v in reply.headers.items() if k.lower().startswith("x-")},
     }
 

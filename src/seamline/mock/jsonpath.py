@@ -32,9 +32,14 @@ class CompiledPath:
         # Jayway answers a list for a path that can select several nodes, even one or none
         self.definite = _INDEFINITE.search(expression) is None
 
-    def find(self, document: Any) -> list[Any]:
+    def find(self, document: Any, leaf_to_null: bool = False) -> list[Any]:
+        """The selected nodes. With `leaf_to_null`, an object lacking the last member
+        named gives a null, as Jayway's DEFAULT_PATH_LEAF_TO_NULL (WireMock's templates)."""
         nodes = [document]
-        for step in self._steps:
+        last = len(self._steps) - 1
+        for index, step in enumerate(self._steps):
+            if leaf_to_null and index == last and isinstance(step, _Member):
+                return [n.get(step.name) for n in nodes if isinstance(n, dict)]
             nodes = step(nodes)
             if not nodes:
                 break
@@ -96,6 +101,16 @@ def _descendants(nodes: list[Any]) -> list[Any]:
     return out
 
 
+class _Member:
+    """The `.name` step, a class so `find` can tell a leaf member from other steps."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __call__(self, nodes: list[Any]) -> list[Any]:
+        return _children(nodes, self.name)
+
+
 class _Parser:
     def __init__(self, text: str) -> None:
         self.text = text
@@ -133,7 +148,7 @@ class _Parser:
             return _all_children
         if name in ("length()", "size()"):
             return lambda nodes: [len(n) for n in nodes if isinstance(n, (list, dict, str))]
-        return lambda nodes: _children(nodes, name)
+        return _Member(name)
 
     def _bracket(self) -> Step:
         end = self._matching_bracket()

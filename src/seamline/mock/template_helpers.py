@@ -7,6 +7,8 @@ the template parser checks names against, and holds the random-value helpers.
 
 from __future__ import annotations
 
+import os
+import re
 import secrets
 import socket
 import string
@@ -17,7 +19,7 @@ from typing import Any
 from seamline.mock.template_dates import DATE_HELPERS
 from seamline.mock.template_json import JSON_HELPERS
 from seamline.mock.template_logic import LOGIC_HELPERS
-from seamline.mock.template_model import Call, TemplateError, truthy
+from seamline.mock.template_model import Call, TemplateError, handle_error, truthy
 from seamline.mock.template_text import TEXT_HELPERS
 from seamline.mock.template_xml import XML_HELPERS
 
@@ -45,6 +47,19 @@ def _random_value(call: Call) -> str:
     return value.upper() if truthy(call.hash.get("uppercase", False)) else value
 
 
+def _system_value(call: Call) -> Any:
+    """Environment variables, limited as WireMock limits them by default to `wiremock.*`."""
+    key = str(call.hash.get("key", ""))
+    default = call.hash.get("default")
+    if not key:
+        return handle_error("The key cannot be empty")
+    if not re.fullmatch(r"wiremock\..*", key, re.IGNORECASE):
+        return handle_error(f"Access to {key} is denied")
+    if str(call.hash.get("type", "ENVIRONMENT")) == "ENVIRONMENT":
+        return os.environ.get(key, default)
+    return default  # PROPERTY: a JVM system property; a Python process has none
+
+
 HELPERS: dict[str, Helper] = {
     **TEXT_HELPERS,
     **LOGIC_HELPERS,
@@ -54,4 +69,5 @@ HELPERS: dict[str, Helper] = {
     "randomValue": _random_value,
     "uuid": lambda call: str(uuid.uuid4()),
     "hostname": lambda call: socket.gethostname(),
+    "systemValue": _system_value,
 }

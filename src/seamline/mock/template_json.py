@@ -34,12 +34,15 @@ def _json_path(call: Call) -> Any:
         try:
             document = json.loads(document)
         except ValueError:
-            return handle_error(f"{document} is not valid JSON")
+            # WireMock refuses a broken object or array, but reads other text as no match
+            if document.lstrip().startswith(("{", "[")):
+                return handle_error(f"{document} is not valid JSON")
+            return "" if default is None else default
     try:
         compiled = jsonpath.compile_path(expression)
     except jsonpath.JsonPathError:
         return handle_error(f"{expression} is not a valid JSONPath expression")
-    found = compiled.find(document)
+    found = compiled.find(document, leaf_to_null=True)
     if not compiled.definite:
         return json_data(found)
     if not found or found[0] is None:

@@ -86,7 +86,7 @@ def _format_xml(call: Call) -> str:
     except ET.ParseError:
         return handle_error("There was an error parsing the xml. Please make sure the xml is valid")
     ET.indent(root, space="  ")
-    return ET.tostring(root, encoding="unicode")
+    return ET.tostring(root, encoding="unicode") + "\n"
 
 
 XML_HELPERS = {

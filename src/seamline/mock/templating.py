@@ -250,6 +250,9 @@ class _Scope:
                 return _walk(self.contexts[0], _split(rest))[1]
             frames = (c for c in reversed(self.contexts) if isinstance(c, _Frame))
             return next(frames, _Frame()).get(name)
+        if path.startswith("../"):  # the context around the innermost #each / #with
+            outer = [c for c in self.contexts if not isinstance(c, _Frame)][:-1] or self.contexts
+            return _Scope(outer, self.variables).lookup(path[3:])
         parts = _split(path)
         if parts[0] in ("this", "."):
             return _walk(self._innermost(), parts[1:])[1]
