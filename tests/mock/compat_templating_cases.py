@@ -397,13 +397,13 @@ COMBINED = [
         "query-each",
         "{{#each request.query.id}}<{{this}}>{{/each}}|{{size request.query.id}}",
         "/t?id=1&id=2",
-    ),  # noqa: E501
+    ),
     _t("query-map", "{{request.query}}", "/t?a=1&b=2"),
     TemplateCase(
         "header-many",
         "{{request.headers.X-M}}|{{request.headers.X-M.[1]}}",
         headers={"X-M": "a, b"},
-    ),  # noqa: E501
+    ),
     _t("parent-path", "{{#each (array 1 2)}}{{this}}{{../request.method}};{{/each}}"),
     _t("root-path", "{{#each (array 1)}}{{@root.request.url}}{{/each}}", "/t/r"),
     _t("with-else", "{{#with request.query.nope}}x{{else}}none{{/with}}"),
@@ -411,11 +411,11 @@ COMBINED = [
     _t(
         "and-sub",
         "{{#if (and (eq 1 1) (gt 2 1))}}both{{/if}}{{#if (or false (not true))}}x{{else}}y{{/if}}",
-    ),  # noqa: E501
+    ),
     _t(
         "each-unless-last",
         "{{#each (range 1 3) as |n|}}{{n}}{{#unless @last}},{{/unless}}{{/each}}",
-    ),  # noqa: E501
+    ),
     _t("double-quotes", '{{upper "it\'s"}}|{{replace "a b" " " "_"}}'),
     _t("spaces-in-tag", "{{  upper   'a'  }}"),
     _t("triple-stash", "{{{request.query.q}}}", "/t?q=%3Cx%3E"),
@@ -424,25 +424,26 @@ COMBINED = [
         "json-path-of-json-path",
         "{{jsonPath (jsonPath request.body '$.user') '$.address.city'}}",
         body=X_JSON,
-    ),  # noqa: E501
+    ),
     _t("json-path-not-json", "{{jsonPath request.body '$.a'}}", body=b"not json"),
     _t(
         "json-path-present-default",
         "{{jsonPath request.body '$.user.name' default='x'}}",
         body=X_JSON,
-    ),  # noqa: E501
+    ),
     _t("json-path-deep-missing", "[{{jsonPath request.body '$.a.b.c'}}]", body=X_JSON),
     _t("json-path-leaf-missing", "{{jsonPath request.body '$.items[*].name'}}", body=X_JSON),
     _t(
         "json-path-each-filter",
         "{{#each (jsonPath request.body '$.items[?(@.n >= 2)]') as |it|}}{{it.n}}{{/each}}",
         body=X_JSON,
-    ),  # noqa: E501
+    ),
     _t(
         "json-path-number-array",
-        "{{jsonPath request.body '$.user.address.zip'}}|{{jsonPath request.body '$.user.address.zip[1]'}}",
+        "{{jsonPath request.body '$.user.address.zip'}}|"
+        "{{jsonPath request.body '$.user.address.zip[1]'}}",
         body=X_JSON,
-    ),  # noqa: E501
+    ),
     TemplateCase(
         "json-body-nested",
         response={
@@ -451,7 +452,7 @@ COMBINED = [
                 "n": 2,
                 "t": True,
             }
-        },  # noqa: E501
+        },
         url="/t?x=q",
     ),
     TemplateCase(
@@ -469,39 +470,41 @@ COMBINED = [
         "xpath-many",
         "{{xPath request.body '/order/item/text()'}}|{{xPath request.body '//item/@sku'}}",
         body=XML,
-    ),  # noqa: E501
+    ),
     _t("format-xml", "{{formatXml '<a><b>1</b></a>'}}"),
     _t("capitalize-fully", "{{capitalize 'hELLO wORLD' fully=true}}"),
     _t("string-format-number", "{{stringFormat '%d items' 3}}"),
     _t(
         "number-format-styles",
-        "{{numberFormat 0.256 'percent'}} {{numberFormat 1234.5 'integer'}} {{numberFormat 1234.5 '#,##0.00'}}",
-    ),  # noqa: E501
+        "{{numberFormat 0.256 'percent'}} {{numberFormat 1234.5 'integer'}} "
+        "{{numberFormat 1234.5 '#,##0.00'}}",
+    ),
     _t("system-value-denied", "{{systemValue type='ENVIRONMENT' key='HOME'}}"),
     _t(
         "date-minus-day",
         "{{date (parseDate '2024-03-01T00:00:00Z') offset='-1 days' format='yyyy-MM-dd'}}",
-    ),  # noqa: E501
+    ),
     _t(
         "date-offset-year-leap",
         "{{date (parseDate '2024-02-29T00:00:00Z') offset='1 years' format='yyyy-MM-dd'}}",
-    ),  # noqa: E501
+    ),
     _t("parse-date-offset", "{{parseDate '2024-01-31T10:20:30+02:00'}}"),
     _t(
         "parse-date-offset-format",
         "{{date (parseDate '2024-01-31T10:20:30+02:00') format='HH:mm z Z X'}}",
-    ),  # noqa: E501
+    ),
     _t("parse-date-zulu-x", "{{date (parseDate '2024-01-31T10:20:30Z') format='HH:mm X XXX'}}"),
     _t("parse-date-millis", "{{date (parseDate '2024-01-31T10:20:30.045Z') format='ss.SSS S'}}"),
     _t(
         "truncate-now-format",
-        "{{date (truncateDate (parseDate '2024-05-17T13:14:15Z') 'first day of month') format='yyyy-MM-dd HH:mm'}}",
-    ),  # noqa: E501
+        "{{date (truncateDate (parseDate '2024-05-17T13:14:15Z') 'first day of month')"
+        " format='yyyy-MM-dd HH:mm'}}",
+    ),
     _r(
         "now-format",
         "{{now format='yyyy-MM-dd'}}|{{now timezone='UTC'}}",
         r"20[0-9]{2}-[0-9]{2}-[0-9]{2}\|20[0-9-]{8}T[0-9:]{8}Z",
-    ),  # noqa: E501
+    ),
     _r("now-zone-named", "{{now timezone='America/New_York' format='z'}}", r"E[SD]T"),
     _r("random-symbols", "{{randomValue length=20 type='ALPHANUMERIC_AND_SYMBOLS'}}", r"\S{20}"),
 ]
