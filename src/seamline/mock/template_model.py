@@ -98,6 +98,8 @@ def java_double(value: float) -> str:
 
 def to_text(value: Any) -> str:
     """How `{{value}}` renders (WireMock 3 does not HTML-escape)."""
+    if type(value) is str:
+        return value
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -166,40 +168,67 @@ def handle_error(message: str) -> str:
     return f"[ERROR: {message}]"
 
 
+class LazyModel(dict[str, Any]):
+    """A model whose fields are computed on first use: most templates read two or three
+    of the request's fields, and each costs a parse (query, cookies, parts, body)."""
+
+    def __init__(self, fields: dict[str, Callable[[], Any]]) -> None:
+        super().__init__()
+        self._fields = fields
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._fields
+
+    def __missing__(self, key: str) -> Any:
+        value = self[key] = self._fields[key]()
+        return value
+
+    def items(self) -> Any:  # rendering the whole model computes every field
+        return [(key, self[key]) for key in self._fields]
+
+
 def request_context(
     request: ReceivedRequest,
     parameters: dict[str, Any] | None = None,
     path_template: str | None = None,
 ) -> dict[str, Any]:
     """The `request` and `parameters` model WireMock's RequestTemplateModel offers."""
-    headers = {
-        name.lower(): ListValue(request.headers.get_all(name)) for name in request.headers.names()
-    }
-    host, _, port = (request.headers.get("host") or "").partition(":")
-    base_host, _, base_port = request.base_url.rpartition("//")[2].partition(":")
-    segments = request.path_segments
-    return {
-        "request": {
-            "id": request.id,
-            "url": request.url,
-            "path": PathValue(request.path, segments, _path_parameters(path_template, segments)),
-            "pathSegments": ListValue(segments),
-            "query": {k: ListValue(v) for k, v in request.query.items()},
+
+    def headers() -> dict[str, ListValue]:
+        names = request.headers.names()
+        return {name.lower(): ListValue(request.headers.get_all(name)) for name in names}
+
+    def host_and_port() -> tuple[str, int]:
+        host, _, port = (request.headers.get("host") or "").partition(":")
+        base_host, _, base_port = request.base_url.rpartition("//")[2].partition(":")
+        return host or base_host, int(port or base_port or 80)
+
+    def path() -> PathValue:
+        segments = request.path_segments
+        return PathValue(request.path, segments, _path_parameters(path_template, segments))
+
+    model = LazyModel(
+        {
+            "id": lambda: request.id,
+            "url": lambda: request.url,
+            "path": path,
+            "pathSegments": lambda: ListValue(request.path_segments),
+            "query": lambda: {k: ListValue(v) for k, v in request.query.items()},
             "headers": headers,
-            "cookies": {k: ListValue(v) for k, v in request.cookies.items()},
-            "body": request.text,
-            "bodyAsBase64": base64.b64encode(request.body).decode(),
-            "method": request.method,
-            "scheme": request.base_url.partition(":")[0] or "http",
-            "host": host or base_host,
-            "port": int(port or base_port or 80),
-            "baseUrl": request.base_url,
-            "clientIp": request.client_ip,
-            "multipart": bool(request.parts),
-            "parts": _parts(request),
-        },
-        "parameters": parameters or {},
-    }
+            "cookies": lambda: {k: ListValue(v) for k, v in request.cookies.items()},
+            "body": lambda: request.text,
+            "bodyAsBase64": lambda: base64.b64encode(request.body).decode(),
+            "method": lambda: request.method,
+            "scheme": lambda: request.base_url.partition(":")[0] or "http",
+            "host": lambda: host_and_port()[0],
+            "port": lambda: host_and_port()[1],
+            "baseUrl": lambda: request.base_url,
+            "clientIp": lambda: request.client_ip,
+            "multipart": lambda: bool(_parts(request)),
+            "parts": lambda: _parts(request),
+        }
+    )
+    return {"request": model, "parameters": parameters or {}}
 
 
 def _path_parameters(template: str | None, segments: list[str]) -> dict[str, str]:

@@ -12,13 +12,22 @@ stub is loaded. The request model is in `template_model.py`, helpers in
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from seamline.mock.errors import InvalidMapping
 from seamline.mock.template_helpers import HELPERS
-from seamline.mock.template_model import Call, request_context, to_text, truthy
+from seamline.mock.template_model import (
+    Call,
+    ListValue,
+    PathValue,
+    request_context,
+    to_text,
+    truthy,
+)
 
 __all__ = ["Template", "TemplateSyntaxError", "compile_template", "request_context"]
 
@@ -254,6 +263,8 @@ class _Scope:
             outer = [c for c in self.contexts if not isinstance(c, _Frame)][:-1] or self.contexts
             return _Scope(outer, self.variables).lookup(path[3:])
         parts = _split(path)
+        if not parts:
+            return None
         if parts[0] in ("this", "."):
             return _walk(self._innermost(), parts[1:])[1]
         for context in reversed(self.contexts):
@@ -267,30 +278,30 @@ class _Scope:
         return next((c for c in reversed(self.contexts) if not isinstance(c, _Frame)), None)
 
 
-def _split(path: str) -> list[str]:
+@functools.lru_cache(maxsize=4096)
+def _split(path: str) -> tuple[str, ...]:
     parts = re.findall(r"\[[^\]]*\]|[^./]+", path)
-    return [p[1:-1] if p.startswith("[") else p for p in parts]
+    return tuple(p[1:-1] if p.startswith("[") else p for p in parts)
 
 
-def _walk(value: Any, parts: list[str]) -> tuple[bool, Any]:
+def _walk(value: Any, parts: Sequence[str]) -> tuple[bool, Any]:
     for part in parts:
-        member = getattr(value, "member", None)
-        found, picked = member(part) if member is not None else (False, None)
-        if found:
-            value = picked
-        elif hasattr(value, "parameters") and part in value.parameters:
-            value = value.parameters[part]
-        elif hasattr(value, "segments") and part.lstrip("-").isdigit():
-            value = value.segments
-            found, value = _index(value, part)
-            if not found:
-                return False, None
-        elif isinstance(value, dict):
+        if isinstance(value, dict):  # the common case first: templates render per request
             if part in value:
                 value = value[part]
             elif part.lower() in value:
                 value = value[part.lower()]
             else:
+                return False, None
+            continue
+        found, picked = value.member(part) if isinstance(value, ListValue) else (False, None)
+        if found:
+            value = picked
+        elif isinstance(value, PathValue) and part in value.parameters:
+            value = value.parameters[part]
+        elif isinstance(value, PathValue):
+            found, value = _index(value.segments, part)
+            if not found:
                 return False, None
         elif isinstance(value, list):
             found, value = _index(value, part)
