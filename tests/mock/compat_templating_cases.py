@@ -509,6 +509,30 @@ COMBINED = [
     _r("random-symbols", "{{randomValue length=20 type='ALPHANUMERIC_AND_SYMBOLS'}}", r"\S{20}"),
 ]
 
+TYPES = [
+    _t(
+        "eq-types",
+        "{{eq '1' 1}} {{eq 1 1.0}} {{eq (jsonPath request.body '$.x') 1}}",
+        body=b'{"x":1}',
+    ),
+    _t("compare-types", "{{gt '10' '9'}} {{gt 10 9}} {{lt 1.5 2}} {{gte 'b' 'a'}}"),
+    _t("compare-request-value", "{{gt request.query.n 5}}", "/t?n=7"),
+    _t("eq-query-value", "{{eq request.query.n '7'}}", "/t?n=7"),
+    _t("eq-size", "{{#if (eq (size request.query.id) 2)}}two{{/if}}", "/t?id=1&id=2"),
+    _t(
+        "each-plain-objects",
+        "{{#each (jsonPath request.body '$.items')}}{{this}}{{this.name}};{{/each}}",
+        body=b'{"items":[{"name":"pen"},{"name":"ink","n":[1,2]}]}',
+    ),
+    TemplateCase(
+        "parameters-nested",
+        response={
+            "body": "{{parameters.o.a}}|{{parameters.l.[1]}}|{{parameters.o}}",
+            "transformerParameters": {"o": {"a": "x"}, "l": [1, 2]},
+        },
+    ),
+]
+
 UNKNOWN = [
     _t("unknown-helper", "{{frobnicate 'x'}}"),
     _t("unknown-block-helper", "{{#frobnicate}}x{{/frobnicate}}"),
@@ -524,6 +548,7 @@ CASES: list[TemplateCase] = [
     *OTHER_HELPERS,
     *DATES,
     *COMBINED,
+    *TYPES,
     *UNKNOWN,
 ]
 
@@ -538,6 +563,14 @@ class Difference:
 
 _REFUSED = r'\{"refused": 422, "error": ".*unknown %s.*%s.*"\}'
 DELIBERATE: dict[str, Difference] = {
+    "compare-request-value": Difference(
+        r'.*"body": "true".*',
+        "a number against numeric text compares as numbers; WireMock answers 500",
+    ),
+    "eq-query-value": Difference(
+        r'.*"body": "true".*',
+        "a query parameter compares as its text; WireMock compares its Java list object",
+    ),
     "eq-block": Difference(
         r'.*"body": "yes".*',
         "eq compares what values render to; WireMock compares Java objects, so a query"

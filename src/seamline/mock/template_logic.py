@@ -1,15 +1,23 @@
 """Logic, number, list and variable helpers: eq/neq/gt/..., and/or/not, contains,
 matches, size, math, range, array, arrayAdd/arrayRemove, pickRandom, randomInt,
-randomDecimal, val, assign, lookup."""
+randomDecimal, val, assign, lookup; and the built-in blocks if, unless, each, with."""
 
 from __future__ import annotations
 
 import random
 import re
+from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
-from seamline.mock.template_model import Call, TemplateError, handle_error, to_text, truthy
+from seamline.mock.template_model import (
+    Call,
+    ListValue,
+    TemplateError,
+    handle_error,
+    to_text,
+    truthy,
+)
 
 
 def _number(value: Any) -> float | None:
@@ -23,23 +31,40 @@ def _number(value: Any) -> float | None:
         return None
 
 
+def _operand(value: Any) -> Any:
+    """A request value (a query parameter, a header) compares as the text it renders to;
+    WireMock compares its Java list object, which never equals a string."""
+    return to_text(value) if isinstance(value, ListValue) else value
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
 def _equal(a: Any, b: Any) -> bool:
-    """Numbers compare as numbers, the rest as the text they render to."""
-    x, y = _number(a), _number(b)
-    if x is not None and y is not None and not isinstance(a, str) and not isinstance(b, str):
-        return x == y
-    if a is None or b is None:
-        return a is b
+    """Java's equals as Handlebars.java's eq uses it: numbers by value, and a string
+    never equals a number."""
+    a, b = _operand(a), _operand(b)
+    if _is_number(a) and _is_number(b):
+        return bool(a == b)
+    if _is_number(a) != _is_number(b):
+        return False
+    if isinstance(a, (str, bool)) or a is None or isinstance(b, (str, bool)) or b is None:
+        return bool(a == b)
     return to_text(a) == to_text(b)
 
 
 def _compare(call: Call, test: Any) -> Any:
-    x, y = _number(call.arg(0)), _number(call.arg(1))
-    if x is None or y is None:
-        verdict = test(to_text(call.arg(0)), to_text(call.arg(1)))
-    else:
-        verdict = test(x, y)
-    return call.branch(bool(verdict))
+    """Numbers by value, strings in dictionary order; a number against numeric text
+    compares as numbers (WireMock answers 500 there)."""
+    a, b = _operand(call.arg(0)), _operand(call.arg(1))
+    if _is_number(a) != _is_number(b):
+        a, b = _number(a), _number(b)
+        if a is None or b is None:
+            raise TemplateError(f"cannot compare {call.arg(0)!r} with {call.arg(1)!r}")
+    elif not _is_number(a):
+        a, b = to_text(a), to_text(b)
+    return call.branch(bool(test(a, b)))
 
 
 def _contains(call: Call) -> Any:
@@ -205,6 +230,39 @@ def _lookup(call: Call) -> Any:
         index = int(_number(key) or 0)
         return container[index] if -len(container) <= index < len(container) else None
     return None
+
+
+def _each(call: Call) -> str:
+    items = call.arg(0)
+    entries = list(items.items()) if isinstance(items, dict) else list(enumerate(items or []))
+    if not entries or call.fn is None:
+        return call.inverse() if call.inverse is not None else ""
+    pieces = []
+    for index, (key, item) in enumerate(entries):
+        frame = {
+            "@index": index,
+            "@key": key,
+            "@first": index == 0,
+            "@last": index == len(entries) - 1,
+        }
+        frame.update(zip(call.params, (item, key), strict=False))
+        pieces.append(call.fn(item, frame))
+    return "".join(pieces)
+
+
+def _with(call: Call) -> str:
+    value = call.arg(0)
+    if not truthy(value) or call.fn is None:
+        return call.inverse() if call.inverse is not None else ""
+    return call.fn(value, dict(zip(call.params, (value,), strict=False)))
+
+
+BUILT_IN_BLOCKS: dict[str, Callable[[Call], Any]] = {
+    "if": lambda call: call.branch(truthy(call.arg(0))),
+    "unless": lambda call: call.branch(not truthy(call.arg(0))),
+    "each": _each,
+    "with": _with,
+}
 
 
 LOGIC_HELPERS = {

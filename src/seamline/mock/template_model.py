@@ -68,11 +68,19 @@ class JsonMap(dict[str, Any]):
 
 
 def json_data(value: Any) -> Any:
-    """Wrap what JSONPath selected the way WireMock's JsonData does."""
+    """Wrap what JSONPath selected the way WireMock's JsonData does: the object at the
+    top renders as pretty JSON, every list (Jayway's JSONArray) as compact JSON, and an
+    object inside as Java's map text `{a=1}`."""
     if isinstance(value, dict):
-        return JsonMap(value)
+        return JsonMap({k: _json_lists(v) for k, v in value.items()})
+    return _json_lists(value)
+
+
+def _json_lists(value: Any) -> Any:
     if isinstance(value, list):
-        return JsonList(value)
+        return JsonList(_json_lists(v) for v in value)
+    if isinstance(value, dict):
+        return {k: _json_lists(v) for k, v in value.items()}
     return value
 
 

@@ -20,13 +20,13 @@ from typing import Any
 
 from seamline.mock.errors import InvalidMapping
 from seamline.mock.template_helpers import HELPERS
+from seamline.mock.template_logic import BUILT_IN_BLOCKS
 from seamline.mock.template_model import (
     Call,
     ListValue,
     PathValue,
     request_context,
     to_text,
-    truthy,
 )
 
 __all__ = ["Template", "TemplateSyntaxError", "compile_template", "request_context"]
@@ -37,7 +37,6 @@ _ARG = re.compile(
     r"|(?P<sub>\()|(?P<num>-?\d+(?:\.\d+)?(?=[\s)]|$))|(?P<path>[^\s()=]+))"
 )
 _BLOCK_PARAMS = re.compile(r"\s+as\s+\|([^|]*)\|\s*$")
-_BUILT_IN_BLOCKS = ("if", "unless", "each", "with")
 
 
 @dataclass
@@ -184,7 +183,7 @@ class _Parser:
         if found:
             params, text = found.group(1).split(), text[: found.start()]
         expr = self._expr(text, block=True)
-        if expr.name not in HELPERS and expr.name not in _BUILT_IN_BLOCKS:
+        if expr.name not in HELPERS and expr.name not in BUILT_IN_BLOCKS:
             raise self.fail(
                 f"unknown block helper {{{{#{expr.name}}}}}",
                 "use one of WireMock's helpers (docs/mock.md lists them)",
@@ -203,7 +202,7 @@ class _Parser:
         name = items[0][1].text if isinstance(items[0][1], _Path) else str(items[0][1])
         args = [v for k, v in items[1:] if k is None]
         hash_ = {k: v for k, v in items[1:] if k is not None}
-        if (args or hash_) and name not in HELPERS and not (block and name in _BUILT_IN_BLOCKS):
+        if (args or hash_) and name not in HELPERS and not (block and name in BUILT_IN_BLOCKS):
             raise self.fail(
                 f"unknown helper {name!r}",
                 "use one of WireMock's helpers (docs/mock.md lists them)",
@@ -361,39 +360,5 @@ def _render_block(block: _Block, scope: _Scope) -> Any:
         return "".join(out)
 
     call = Call(args, hash_, scope.variables, fn, inverse, block.params)
-    if block.name in _BUILT_IN_BLOCKS:
-        return _BUILT_INS[block.name](call)
-    return HELPERS[block.name](call)
-
-
-def _each(call: Call) -> str:
-    items = call.arg(0)
-    entries = list(items.items()) if isinstance(items, dict) else list(enumerate(items or []))
-    if not entries or call.fn is None:
-        return call.inverse() if call.inverse is not None else ""
-    pieces = []
-    for index, (key, item) in enumerate(entries):
-        frame = {
-            "@index": index,
-            "@key": key,
-            "@first": index == 0,
-            "@last": index == len(entries) - 1,
-        }
-        frame.update(zip(call.params, (item, key), strict=False))
-        pieces.append(call.fn(item, frame))
-    return "".join(pieces)
-
-
-def _with(call: Call) -> str:
-    value = call.arg(0)
-    if not truthy(value) or call.fn is None:
-        return call.inverse() if call.inverse is not None else ""
-    return call.fn(value, dict(zip(call.params, (value,), strict=False)))
-
-
-_BUILT_INS = {
-    "if": lambda call: call.branch(truthy(call.arg(0))),
-    "unless": lambda call: call.branch(not truthy(call.arg(0))),
-    "each": _each,
-    "with": _with,
-}
+    built_in = BUILT_IN_BLOCKS.get(block.name)
+    return built_in(call) if built_in is not None else HELPERS[block.name](call)
