@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import re
 import uuid
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import httpx
 import pytest
 
 from seamline.mock import InvalidMapping, MockServer
+from seamline.mock.loader import load_directory
 
 CASES = [
     ("path", "{{request.path}}", "/tpl/a/b?x=1", {}, None, "/tpl/a/b"),
@@ -220,3 +223,38 @@ def test_a_helper_refusing_its_arguments_is_a_500_that_says_why(mock: MockServer
     assert "<amount> <unit> e.g. 8 seconds" in reply.text
     assert "found 'soon'" in reply.text
     assert httpx.get(mock.url + "/d").status_code == 500, "the server keeps serving"
+
+
+def test_a_mapping_file_with_an_unknown_helper_is_a_load_problem_naming_both(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "mappings").mkdir()
+    good = {"request": {"url": "/ok"}, "response": {"body": "ok"}}
+    bad = {
+        "name": "echo id",
+        "request": {"url": "/bad"},
+        "response": {"body": "{{uppercase request.body}}", "transformers": ["response-template"]},
+    }
+    (tmp_path / "mappings" / "stubs.json").write_text(json.dumps({"mappings": [good, bad]}))
+    stubs, problems = load_directory(tmp_path)
+    assert [s.request.spec["url"] for s in stubs] == ["/ok"]
+    assert len(problems) == 1
+    assert problems[0].file.name == "stubs.json"
+    assert "stub 'echo id'" in problems[0].reason
+    assert "unknown helper 'uppercase'" in problems[0].reason
+
+
+def test_path_template_names_render_in_headers_and_json_body(mock: MockServer) -> None:
+    mock.add_mapping(
+        {
+            "request": {"method": "GET", "urlPathTemplate": "/users/{userId}/orders/{orderId}"},
+            "response": {
+                "headers": {"X-Order": "{{request.path.orderId}}"},
+                "jsonBody": {"user": "{{request.path.userId}}", "note": "{{request.query.n}}"},
+                "transformers": ["response-template"],
+            },
+        }
+    )
+    reply = httpx.get(mock.url + "/users/u1/orders/o9?n=%3Ca%20%26%20%22b%22%3E")
+    assert reply.headers["X-Order"] == "o9"
+    assert reply.text == '{"user":"u1","note":"<a & "b">"}', "as WireMock: not escaped"
