@@ -509,7 +509,16 @@ COMBINED = [
     _r("random-symbols", "{{randomValue length=20 type='ALPHANUMERIC_AND_SYMBOLS'}}", r"\S{20}"),
 ]
 
+DP = "(parseDate '2024-01-31T10:20:30Z')"
 TYPES = [
+    _t(
+        "date-format-helper",
+        f"{{{{dateFormat {DP} 'yyyy/MM/dd'}}}}|{{{{dateFormat {DP}}}}}|{{{{dateFormat {DP} 'full'}}}}"
+        f"|{{{{dateFormat {DP} 'short'}}}}|{{{{dateFormat {DP} 'long'}}}}"
+        f"|{{{{dateFormat {DP} format='HH:mm' tz='Europe/Paris'}}}}",
+    ),
+    _t("word-wrap", "{{wordWrap 'the quick brown fox' 10}}"),
+    _t("string-format-printf", "{{stringFormat '%.2f|%5s|%-3d|%x' 3.14159 'ab' 7 255}}"),
     _t(
         "eq-types",
         "{{eq '1' 1}} {{eq 1 1.0}} {{eq (jsonPath request.body '$.x') 1}}",

@@ -290,7 +290,26 @@ def _truncate_date(call: Call) -> Any:
     return replace(date, moment=truncation(local), format=None)
 
 
+_STYLES = {
+    "full": "EEEE, MMMM d, yyyy",
+    "long": "MMMM d, yyyy",
+    "medium": "MMM d, yyyy",
+    "short": "M/d/yy",
+}
+
+
+def _date_format(call: Call) -> str:
+    """Handlebars.java's dateFormat: a style (full, long, medium, short) or a pattern."""
+    date = call.arg(0)
+    if not isinstance(date, RenderableDate):
+        raise TemplateError(f"dateFormat expects a date, found {date!r}: use (parseDate ...)")
+    style = str(call.hash.get("format", call.arg(1, "medium")))
+    zone = _zone(str(call.hash["tz"])) if call.hash.get("tz") else date.zone or UTC
+    return format_java_date(date.moment.astimezone(zone), _STYLES.get(style, style))
+
+
 DATE_HELPERS = {
+    "dateFormat": _date_format,
     "now": lambda call: _now(Call([], call.hash, call.variables)),
     "date": _now,
     "parseDate": _parse_date,
