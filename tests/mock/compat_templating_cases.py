@@ -513,7 +513,8 @@ DP = "(parseDate '2024-01-31T10:20:30Z')"
 TYPES = [
     _t(
         "date-format-helper",
-        f"{{{{dateFormat {DP} 'yyyy/MM/dd'}}}}|{{{{dateFormat {DP}}}}}|{{{{dateFormat {DP} 'full'}}}}"
+        f"{{{{dateFormat {DP} 'yyyy/MM/dd'}}}}|{{{{dateFormat {DP}}}}}"
+        f"|{{{{dateFormat {DP} 'full'}}}}"
         f"|{{{{dateFormat {DP} 'short'}}}}|{{{{dateFormat {DP} 'long'}}}}"
         f"|{{{{dateFormat {DP} format='HH:mm' tz='Europe/Paris'}}}}",
     ),
