@@ -543,6 +543,121 @@ TYPES = [
     ),
 ]
 
+# Edge cases: bounds, types and formats where a port of the helpers easily differs.
+EDGES = [
+    TemplateCase("edge-request-headers-1", "{{request.headers}}", headers={"X-A": "1"}),
+    TemplateCase("edge-request-cookies-1", "{{request.cookies}}", headers={"Cookie": "a=1; b=2"}),
+    TemplateCase("edge-request-path-segments-1", "{{request.pathSegments}}", url="/t/a/b"),
+    TemplateCase(
+        "edge-request-path--1", "{{request.path.[5]}}|{{request.query.x.[9]}}", url="/t/a?x=1"
+    ),
+    TemplateCase("edge-request-query-x-last-1", "{{request.query.x.last}}", url="/t?x=1"),
+    TemplateCase("edge-size-1", "{{size request.body}}", body=b"h\xc3\xa9llo"),
+    TemplateCase("edge-request-body-1", "{{request.body}}", body=b"h\xc3\xa9llo w\xc3\xb6rld"),
+    TemplateCase("edge-upper-1", "{{upper request.body}}", body=b"abc"),
+    TemplateCase(
+        "edge-each-1", "{{#each request.pathSegments}}{{@index}}{{this}}{{/each}}", url="/t/a/b"
+    ),
+    TemplateCase("edge-each-2", "{{#each request.path}}{{this}}{{/each}}", url="/t/a/b"),
+    TemplateCase("edge-math-1", "{{math 5 '/' 0}}"),
+    TemplateCase("edge-math-2", "{{math 2147483647 '+' 1}}"),
+    TemplateCase("edge-math-3", "{{math 0.5 '+' 0.25}}"),
+    TemplateCase("edge-math-4", "{{math 3 '-' 3.0}}"),
+    TemplateCase("edge-math-5", "{{math '1e3' '+' 1}}"),
+    TemplateCase("edge-random-int-1", "{{randomInt lower=0 upper=1}}"),
+    TemplateCase("edge-substring-1", "{{substring 'abc' 5}}"),
+    TemplateCase("edge-abbreviate-1", "{{abbreviate 'abc' 2}}"),
+    TemplateCase("edge-replace-1", "{{replace request.query.q 'a' 'b'}}", url="/t?q=aaa"),
+    TemplateCase(
+        "edge-default-if-empty-1",
+        "{{defaultIfEmpty '' 'x'}}|{{defaultIfEmpty false 'y'}}|{{defaultIfEmpty 0 'z'}}",
+    ),
+    TemplateCase("edge-join-1", "{{join (array) ','}}"),
+    TemplateCase("edge-array-join-1", "{{arrayJoin ',' (array)}}"),
+    TemplateCase("edge-to-json-1", "{{toJson 'str'}}|{{toJson 5}}|{{toJson true}}"),
+    TemplateCase("edge-to-json-2", "{{toJson request.query}}", url="/t?a=1&b=2&b=3"),
+    TemplateCase("edge-parse-json-1", "{{parseJson '[1,2]' 'l'}}{{l.[1]}}{{size l}}"),
+    TemplateCase("edge-parse-json-2", "{{#parseJson 'o'}}{}{{/parseJson}}{{size o}}"),
+    TemplateCase(
+        "edge-json-path-1",
+        "{{jsonPath '{\"a\":[1,2]}' '$.a[5]'}}|{{jsonPath '{\"a\":{\"b\":null}}' '$.a.b'}}",
+    ),
+    TemplateCase(
+        "edge-json-path-2",
+        "{{jsonPath '{\"a\":1.50}' '$.a'}}|{{jsonPath '{\"a\":1e3}' '$.a'}}|"
+        "{{jsonPath '{\"a\":true}' '$.a'}}",
+    ),
+    TemplateCase("edge-json-path-3", "{{jsonPath '{\"a\":\"x\"}' '$'}}"),
+    TemplateCase("edge-json-path-4", "{{jsonPath '[{\"a\":1}]' '$[0]'}}"),
+    TemplateCase("edge-json-path-5", '{{jsonPath \'{"a":{"b":[{"c":1}]}}\' \'$.a\'}}'),
+    TemplateCase("edge-format-json-1", "{{formatJson '[1,{\"a\":[]}]'}}"),
+    TemplateCase("edge-format-json-2", "{{formatJson '\"x\"'}}|{{formatJson '5'}}"),
+    TemplateCase("edge-json-merge-1", "{{jsonMerge '{\"a\":[1]}' '{\"a\":[2]}'}}"),
+    TemplateCase("edge-json-remove-1", "{{jsonRemove '{\"a\":[1,2]}' '$.a[0]'}}"),
+    TemplateCase("edge-json-remove-2", '{{jsonRemove \'{"a":{"b":1,"c":2}}\' \'$.a.b\'}}'),
+    TemplateCase("edge-json-array-add-1", "{{jsonArrayAdd '{\"a\":1}' '2'}}"),
+    TemplateCase("edge-base64-1", "{{base64 ''}}|{{base64 'aGk' decode=true}}"),
+    TemplateCase("edge-url-encode-1", "{{urlEncode 'ä ö~*'}}"),
+    TemplateCase("edge-regex-extract-1", "{{regexExtract 'abc' 'b' 'v'}}[{{v}}]"),
+    TemplateCase("edge-regex-extract-2", "{{regexExtract 'abc' '(x)?b' 'v'}}[{{v.0}}]"),
+    TemplateCase("edge-trim-1", "{{trim request.query.q}}", url="/t?q=%20a%20"),
+    TemplateCase("edge-capitalize-1", "{{capitalize 'o\\'neil mc-d'}}"),
+    TemplateCase("edge-strip-tags-1", "{{stripTags '<p class=\"x\">a<br/>b</p>'}}"),
+    TemplateCase("edge-slugify-1", "{{slugify 'Äbc déf_g'}}"),
+    TemplateCase("edge-yesno-1", "{{yesno 'x'}}|{{yesno ''}}|{{yesno 0}}"),
+    TemplateCase("edge-if-1", "{{#if request.query.a}}y{{/if}}", url="/t?a="),
+    TemplateCase("edge-unless-1", "{{#unless (contains 'abc' 'x')}}none{{/unless}}"),
+    TemplateCase(
+        "edge-each-3", "{{#each (array 'a' 'b') as |x i|}}{{i}}:{{x}}{{@index}} {{/each}}"
+    ),
+    TemplateCase(
+        "edge-each-4",
+        '{{#each (jsonPath \'{"a":{"x":1,"y":[1,2]}}\' \'$.a\') as |v k|}}{{k}}={{v}};{{/each}}',
+    ),
+    TemplateCase(
+        "edge-with-1", "{{#with (jsonPath '{\"a\":{\"x\":1}}' '$.a') as |o|}}{{o.x}}{{/with}}"
+    ),
+    TemplateCase(
+        "edge-lookup-1",
+        "{{lookup (array 'a' 'b') 1}}|{{lookup (jsonPath '{\"a\":{\"x\":1}}' '$.a') 'x'}}",
+    ),
+    TemplateCase(
+        "edge-if-2", "{{#if (matches request.query.id '[0-9]+')}}num{{/if}}", url="/t?id=12"
+    ),
+    TemplateCase("edge-size-2", "{{size (formData 'a=1&b=2')}}"),
+    TemplateCase("edge-pick-random-1", "{{pickRandom 'only'}}"),
+    TemplateCase("edge-range-1", "{{range 3 1}}"),
+    TemplateCase("edge-val-1", "{{val null or='a'}}|{{val '' or='b'}}"),
+    TemplateCase("edge-now-1", "{{now format='yyyy' offset='0 days'}}x", pattern=r"20[0-9]{2}x"),
+    TemplateCase(
+        "edge-date-1",
+        "{{date (parseDate '2024-01-31T10:20:30Z') format=\"yyyy-MM-dd'T'HH:mm:ss.SSSXXX\"}}",
+    ),
+    TemplateCase(
+        "edge-date-2", "{{date (parseDate '2024-01-31T10:20:30Z') format='MMMMM EEEEE yyyyy hh a'}}"
+    ),
+    TemplateCase("edge-parse-date-1", "{{parseDate '31/01/2024 10:20' format='dd/MM/yyyy HH:mm'}}"),
+    TemplateCase("edge-parse-date-2", "{{parseDate '2024-01-31T10:20:30.123456Z'}}"),
+    TemplateCase("edge-parse-date-3", "{{parseDate 'Wed Jan 31 10:20:30 2024'}}"),
+    TemplateCase(
+        "edge-truncate-date-1",
+        "{{truncateDate (parseDate '2024-01-31T10:20:30+05:00') 'first hour of day'}}",
+    ),
+    TemplateCase(
+        "edge-date-3",
+        "{{date (truncateDate (parseDate '2024-01-31T10:20:30Z') 'first day of month')"
+        " offset='-1 days' format='yyyy-MM-dd'}}",
+    ),
+    TemplateCase("edge-x-path-1", "{{xPath '<a><b>1</b><b>2</b></a>' '/a/b'}}"),
+    TemplateCase(
+        "edge-x-path-2", "{{xPath '<a><b x=\"1\">t</b></a>' '/a/b/@x'}}|{{xPath '<a/>' '/a/c'}}"
+    ),
+    TemplateCase("edge-x-path-3", "{{xPath 'not xml' '/a'}}"),
+    TemplateCase(
+        "edge-each-5", "{{#each (xPath '<a><b>1</b><b>2</b></a>' '/a/b/text()')}}{{this}};{{/each}}"
+    ),
+]
+
 UNKNOWN = [
     _t("unknown-helper", "{{frobnicate 'x'}}"),
     _t("unknown-block-helper", "{{#frobnicate}}x{{/frobnicate}}"),
@@ -559,6 +674,7 @@ CASES: list[TemplateCase] = [
     *DATES,
     *COMBINED,
     *TYPES,
+    *EDGES,
     *UNKNOWN,
 ]
 

@@ -8,10 +8,18 @@ pretty; the json* editing helpers answer compact JSON.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from seamline.mock import jsonpath
-from seamline.mock.template_model import Call, handle_error, jackson_pretty, json_data, to_text
+from seamline.mock.template_model import (
+    Call,
+    ListValue,
+    handle_error,
+    jackson_pretty,
+    json_data,
+    to_text,
+)
 
 
 def _loads(text: Any) -> Any:
@@ -79,6 +87,8 @@ def _to_json(call: Call) -> str:
 
 def _plain(value: Any) -> Any:
     """A template value as plain JSON data (dates and wrappers become their text)."""
+    if isinstance(value, ListValue):  # WireMock's ListOrSingle: one value is written bare
+        return _plain(value[0]) if len(value) == 1 else [_plain(v) for v in value]
     if isinstance(value, dict):
         return {str(k): _plain(v) for k, v in value.items()}
     if isinstance(value, list):
@@ -145,15 +155,27 @@ def _json_remove(call: Call) -> str:
         root = json.loads(base)
     except ValueError:
         return handle_error(f"Input JSON string is not valid JSON ('{base}')")
-    parent_path, _, last = expression.rpartition(".")
-    if "[" in last or not parent_path:
+    last = _LAST_STEP.search(expression)
+    if last is None or not last.group("parent"):
         return handle_error(
             f"Delete operation cannot be applied to JSONPath expression ('{expression}')"
         )
-    for parent in jsonpath.compile_path(parent_path).find(root):
-        if isinstance(parent, dict):
-            parent.pop(last.strip("'\""), None)
+    name, index = last.group("name") or last.group("quoted"), last.group("index")
+    for parent in jsonpath.compile_path(last.group("parent")).find(root):
+        if isinstance(parent, dict) and name is not None:
+            parent.pop(name, None)
+        elif (
+            isinstance(parent, list)
+            and index is not None
+            and -len(parent) <= int(index) < len(parent)
+        ):
+            del parent[int(index)]
     return _compact(root)
+
+
+_LAST_STEP = re.compile(
+    r"^(?P<parent>.*?)(?:\.(?P<name>[^.\[\]]+)|\[(?P<index>-?\d+)\]|\[['\"](?P<quoted>[^'\"]+)['\"]\])$"
+)
 
 
 def _json_merge(call: Call) -> str:

@@ -13,6 +13,7 @@ from typing import Any
 from seamline.mock.template_model import (
     Call,
     ListValue,
+    PathValue,
     TemplateError,
     handle_error,
     to_text,
@@ -134,6 +135,8 @@ def _range(call: Call) -> Any:
         return handle_error(
             "The range helper requires both lower and upper bounds as integer parameters"
         )
+    if high - low + 1 < 0:
+        raise TemplateError(f"range: the upper bound {high} is below the lower bound {low}")
     return list(range(low, high + 1))
 
 
@@ -234,6 +237,8 @@ def _lookup(call: Call) -> Any:
 
 def _each(call: Call) -> str:
     items = call.arg(0)
+    if isinstance(items, PathValue):
+        items = items.segments
     entries = list(items.items()) if isinstance(items, dict) else list(enumerate(items or []))
     if not entries or call.fn is None:
         return call.inverse() if call.inverse is not None else ""

@@ -53,6 +53,24 @@ class PathValue(str):
         return value
 
 
+class CaseInsensitiveMap(dict[str, Any]):
+    """WireMock's header map: the names as sent, in alphabetical order, found in any case."""
+
+    def __init__(self, items: list[tuple[str, Any]]) -> None:
+        super().__init__(sorted(items, key=lambda item: item[0].lower()))
+        self._names = {name.lower(): name for name in self}
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and key.lower() in self._names
+
+    def __getitem__(self, key: str) -> Any:
+        return super().__getitem__(self._names.get(key.lower(), key))
+
+    def get(self, key: str, default: Any = None) -> Any:
+        name = self._names.get(key.lower())
+        return default if name is None else super().__getitem__(name)
+
+
 class JsonList(list[Any]):
     """A list JSONPath selected: renders as compact JSON, as Jayway's JSONArray does."""
 
@@ -95,7 +113,8 @@ def jackson_pretty(value: Any, level: int = 0) -> str:
     if isinstance(value, list):
         if not value:
             return "[ ]"
-        return "[ " + ", ".join(jackson_pretty(v, level + 1) for v in value) + " ]"
+        # Jackson writes arrays inline: they do not indent the objects inside them
+        return "[ " + ", ".join(jackson_pretty(v, level) for v in value) + " ]"
     return json.dumps(value, ensure_ascii=False)
 
 
@@ -202,9 +221,9 @@ def request_context(
 ) -> dict[str, Any]:
     """The `request` and `parameters` model WireMock's RequestTemplateModel offers."""
 
-    def headers() -> dict[str, ListValue]:
+    def headers() -> CaseInsensitiveMap:
         names = request.headers.names()
-        return {name.lower(): ListValue(request.headers.get_all(name)) for name in names}
+        return CaseInsensitiveMap([(n, ListValue(request.headers.get_all(n))) for n in names])
 
     def host_and_port() -> tuple[str, int]:
         host, _, port = (request.headers.get("host") or "").partition(":")
@@ -220,7 +239,7 @@ def request_context(
             "id": lambda: request.id,
             "url": lambda: request.url,
             "path": path,
-            "pathSegments": lambda: ListValue(request.path_segments),
+            "pathSegments": path,  # WireMock's pathSegments is the path object itself
             "query": lambda: {k: ListValue(v) for k, v in request.query.items()},
             "headers": headers,
             "cookies": lambda: {k: ListValue(v) for k, v in request.cookies.items()},

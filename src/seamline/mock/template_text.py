@@ -10,7 +10,14 @@ from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import quote_plus, unquote_plus
 
-from seamline.mock.template_model import Call, ListValue, handle_error, to_text, truthy
+from seamline.mock.template_model import (
+    Call,
+    ListValue,
+    TemplateError,
+    handle_error,
+    to_text,
+    truthy,
+)
 
 
 def _pad(call: Call, side: str) -> str:
@@ -66,13 +73,17 @@ def _capitalize(call: Call) -> str:
 
 def _abbreviate(call: Call) -> str:
     text, width = call.text(), int(call.arg(1, 0))
-    return text if len(text) <= width else text[: max(0, width - 3)] + "..."
+    if width < 4:
+        raise TemplateError(f"abbreviate: the minimum width is 4, found {width}")
+    return text if len(text) <= width else text[: width - 3] + "..."
 
 
 def _substring(call: Call) -> str:
     text, start = call.text(), int(call.arg(1, 0))
-    end = call.arg(2)
-    return text[start:] if end is None else text[start : int(end)]
+    end = len(text) if call.arg(2) is None else int(call.arg(2))
+    if not 0 <= start <= end <= len(text):
+        raise TemplateError(f"substring: {start}..{end} is outside {text!r}")
+    return text[start:end]
 
 
 def _string_format(call: Call) -> str:
@@ -114,6 +125,8 @@ def _yesno(call: Call) -> str:
     value = call.arg(0)
     if value is None:
         return to_text(call.hash.get("maybe", "maybe"))
+    if not isinstance(value, bool):
+        raise TemplateError(f"yesno expects true, false or null, found {value!r}")
     return to_text(call.hash.get("yes", "yes") if truthy(value) else call.hash.get("no", "no"))
 
 
@@ -163,7 +176,8 @@ def _form_data(call: Call) -> Any:
 def _url_encode(call: Call) -> str:
     if call.hash.get("decode") is True:
         return unquote_plus(call.text())
-    return quote_plus(call.text())
+    # Java's URLEncoder: `*` stays, `~` is encoded
+    return quote_plus(call.text(), safe="*").replace("~", "%7E")
 
 
 def _even(call: Call, remainder: int, word: str) -> Any:
@@ -186,7 +200,7 @@ TEXT_HELPERS = {
     "arrayJoin": _array_join,
     "lower": lambda c: c.text().lower(),
     "upper": lambda c: c.text().upper(),
-    "slugify": lambda c: re.sub(r"\s+", "-", re.sub(r"[^\w\s-]", "", c.text()).strip().lower()),
+    "slugify": lambda c: re.sub(r"\s+", "-", re.sub(r"[^\w\s-]|_", "", c.text()).strip().lower()),
     "stringFormat": _string_format,
     "stripTags": lambda c: re.sub(r"<[^>]*>", "", c.text()),
     "abbreviate": _abbreviate,

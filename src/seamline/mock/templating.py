@@ -226,8 +226,10 @@ class _Parser:
                     raise self.fail(f"unclosed ( in {text!r}")
                 pos += len(text) - pos - len(tail.lstrip()) + 1
                 value = _Sub(self._call(inner))
-            elif match.group("sq") or match.group("dq"):
-                value = (match.group("sq") or match.group("dq"))[1:-1]
+            elif match.group("sq"):
+                value = match.group("sq")[1:-1].replace("\\'", "'")
+            elif match.group("dq"):
+                value = match.group("dq")[1:-1].replace('\\"', '"')
             elif match.group("num"):
                 number = match.group("num")
                 value = float(number) if "." in number else int(number)
