@@ -658,6 +658,155 @@ EDGES = [
     ),
 ]
 
+MORE_EDGES = [
+    TemplateCase("more-request-client-ip-1", "{{request.clientIp}}"),
+    TemplateCase("more-size-1", "{{size request.id}}"),
+    TemplateCase(
+        "more-request-method-name-1", "{{request.method.name}}|{{lower request.method}}", body=b"x"
+    ),
+    TemplateCase("more-request-multipart-1", "{{request.multipart}}|{{request.isMultipart}}"),
+    TemplateCase("more-request-body-as-base64-1", "{{request.bodyAsBase64}}", body=b"\xc3\xbf"),
+    TemplateCase(
+        "more-request-parts-file-body-1",
+        "{{request.parts.file.body}}|{{request.parts.file.headers.content-disposition}}|{{request.parts.file.name}}",
+        body=b'--B\r\nContent-Disposition: form-data; name="file"; filename="a.txt"\r\n'
+        b"Content-Type: text/plain\r\n\r\nhello\r\n--B--\r\n",
+        headers={"Content-Type": "multipart/form-data; boundary=B"},
+    ),
+    TemplateCase("more-request-url-1", "{{request.url}}", url="/t/%7Bx%7D?q=a%20b"),
+    TemplateCase("more-request-path-1", "{{request.path}}|{{request.path.[1]}}", url="/t/a%20b"),
+    TemplateCase("more-request-query-q-1", "{{request.query.q}}", url="/t?q=a+b"),
+    TemplateCase(
+        "more-request-query-q-2", "{{request.query.q}}|{{size request.query.q}}", url="/t?q="
+    ),
+    TemplateCase("more-request-query--1", "{{request.query.[a.b]}}", url="/t?a.b=1"),
+    TemplateCase(
+        "more-request-headers-content-1", "{{request.headers.content-length}}", body=b"abc"
+    ),
+    TemplateCase(
+        "more-request-cookies-s--1",
+        "{{request.cookies.s.[1]}}|{{request.cookies.s}}",
+        headers={"Cookie": "s=1; s=2"},
+    ),
+    TemplateCase("more-if-1", "{{#if request.query.a}}{{else}}no{{/if}}"),
+    TemplateCase(
+        "more-each-1", "{{#each request.query}}{{@key}}={{this}};{{/each}}", url="/t?a=1&b=2"
+    ),
+    TemplateCase(
+        "more-each-2",
+        "{{#each (array 1 2) as |a|}}{{#each (array 'x' 'y') as |b|}}"
+        "{{a}}{{b}}{{@../index}}{{/each}}{{/each}}",
+    ),
+    TemplateCase(
+        "more-each-3",
+        "{{#each (array 1 2)}}{{@index}}{{#each (array 'x')}}{{@index}}{{../this}}"
+        "{{/each}}{{/each}}",
+    ),
+    TemplateCase("more-each-4", "{{#each (array)}}x{{/each}}y"),
+    TemplateCase("more-with-1", "{{#with 'abc'}}{{this}}{{/with}}"),
+    TemplateCase("more-unless-1", "{{#unless false}}a{{else}}b{{/unless}}"),
+    TemplateCase("more-if-2", "{{#if true}}a{{else if true}}b{{else if false}}c{{/if}}"),
+    TemplateCase("more-if-3", "{{#if false}}a{{else unless false}}b{{/if}}"),
+    TemplateCase("more-eq-1", "{{#eq 'a' 'a'}}y{{else eq 'b' 'b'}}z{{/eq}}"),
+    TemplateCase("more-and-1", "{{and}}|{{or}}|{{not}}"),
+    TemplateCase("more-and-2", "{{and 1 'x'}}|{{or 0 ''}}|{{not 0}}"),
+    TemplateCase("more-contains-1", "{{contains 'a,b' 'a,b'}}|{{contains (array 1 2) 1}}"),
+    TemplateCase("more-matches-1", "{{matches 'abc' 'b'}}|{{matches 'ABC' '(?i)abc'}}"),
+    TemplateCase(
+        "more-size-2", "{{size ''}}|{{size (jsonPath '{\"a\":{\"b\":1,\"c\":2}}' '$.a')}}"
+    ),
+    TemplateCase(
+        "more-math-1",
+        "{{math 1 '+' '2'}}|{{math '3' '*' '4.5'}}|{{math 9 '%' 4}}|{{math -7 '/' 2}}",
+    ),
+    TemplateCase("more-math-2", "{{math (jsonPath '{\"p\":9.99}' '$.p') '*' 3}}"),
+    TemplateCase("more-val-1", "{{val (array 1 2)}}|{{val request.query.x}}|{{val 0 or=5}}"),
+    TemplateCase(
+        "more-array-add-1",
+        "{{arrayAdd (array 1 2) 9 position='start'}}|{{arrayAdd (array 1 2) 9 position=5}}",
+    ),
+    TemplateCase(
+        "more-array-remove-1",
+        "{{arrayRemove (array 1 2 3)}}|{{arrayRemove (array 1 2 3) position='start'}}",
+    ),
+    TemplateCase(
+        "more-join-1",
+        "{{join (array) ','}}|{{join 'a' ','}}|{{join (array 'x') ', ' prefix='<' suffix='>'}}",
+    ),
+    TemplateCase(
+        "more-number-format-1",
+        "{{numberFormat 1234567.891}}|{{numberFormat 0.5 'currency'}}|{{numberFormat 12 '000.0'}}",
+    ),
+    TemplateCase("more-string-format-1", "{{stringFormat '%s' (array 1 2)}}"),
+    TemplateCase(
+        "more-capitalize-first-1",
+        "{{capitalizeFirst ''}}|{{center 'abc' size=2}}|{{ljust 'x' size=3 pad='-'}}",
+    ),
+    TemplateCase("more-cut-1", "{{cut 'aXbXc' 'X'}}|{{defaultIfEmpty (array) 'e'}}"),
+    TemplateCase("more-lower-1", "{{lower 5}}|{{upper true}}"),
+    TemplateCase("more-base64-1", "{{base64 (jsonPath '{\"a\":1}' '$')}}"),
+    TemplateCase("more-format-json-1", "{{formatJson (jsonPath '{\"a\":{\"b\":1}}' '$.a')}}"),
+    TemplateCase("more-to-json-1", '{{toJson (parseJson \'{"a":[1,{"b":null}]}\')}}'),
+    TemplateCase(
+        "more-json-merge-1",
+        "{{jsonMerge '{\"a\":{\"b\":1}}' '{\"a\":2}'}}|{{jsonMerge '{}' '{\"x\":null}'}}",
+    ),
+    TemplateCase(
+        "more-json-array-add-1", "{{jsonArrayAdd '[]' '{\"a\":1}'}}|{{jsonArrayAdd '[1]' 'x'}}"
+    ),
+    TemplateCase(
+        "more-json-array-add-2", "{{jsonArrayAdd '{\"l\":[1,2,3]}' '4' jsonPath='$.l' maxItems=2}}"
+    ),
+    TemplateCase("more-format-json-2", "{{formatJson '{\"a\":1' }}"),
+    TemplateCase(
+        "more-format-json-3", '{{formatJson \'{"b":1,"a":"\\u00e9"}\' format=\'compact\'}}'
+    ),
+    TemplateCase("more-json-path-1", "{{jsonPath '{\"a\":\"\\u00e9<&>\"}' '$'}}"),
+    TemplateCase("more-json-path-2", "{{jsonPath '{\"a\":\"\\u00e9\"}' '$.a'}}"),
+    TemplateCase(
+        "more-json-path-3",
+        '{{jsonPath \'{"a":[{"b":1},{"b":2}]}\' \'$.a[-1:]\'}}|'
+        "{{jsonPath '{\"a\":[1,2,3]}' '$.a[0,2]'}}",
+    ),
+    TemplateCase(
+        "more-json-path-4",
+        "{{jsonPath '{\"a\":[1,2,3]}' '$.a.length()'}}|{{jsonPath '{\"a\":[1,2,3]}' '$.a[-1]'}}",
+    ),
+    TemplateCase(
+        "more-json-path-5",
+        "{{jsonPath '{\"a\":1}' '$.a' default='x'}}|{{jsonPath '' '$.a' default='x'}}",
+    ),
+    TemplateCase(
+        "more-regex-extract-1", "{{regexExtract 'ab12cd34' '[0-9]+'}}|{{regexExtract 'x' '(' }}"
+    ),
+    TemplateCase(
+        "more-regex-extract-2",
+        "{{regexExtract 'k=v;k2=v2' '(\\w+)=(\\w+)' 'kv'}}"
+        "{{kv.0}}{{kv.1}}{{kv.2}}{{kv.3}}{{size kv}}",
+    ),
+    TemplateCase(
+        "more-form-data-1", "{{formData 'a=1&a=2&b=' 'f'}}{{f.a}}|{{f.a.1}}|[{{f.b}}]|{{f.a.last}}"
+    ),
+    TemplateCase("more-parse-date-1", "{{parseDate '2024-02-30T00:00:00Z'}}"),
+    TemplateCase(
+        "more-date-1",
+        "{{date (parseDate '2024-01-31T10:20:30Z') offset='1 months' timezone='Asia/Tokyo'}}",
+    ),
+    TemplateCase("more-now-1", "{{now timezone='Asia/Kolkata' format='XXX'}}"),
+    TemplateCase("more-now-2", "{{now timezone='Nowhere/City'}}"),
+    TemplateCase("more-now-3", "{{now offset='2 weeks'}}"),
+    TemplateCase("more-now-4", "{{now offset='a days'}}"),
+    TemplateCase("more-date-2", "{{date (parseDate '2024-01-31T23:59:59Z') format='ww W F E'}}"),
+    TemplateCase("more-truncate-date-1", "{{truncateDate 'x' 'first day of month'}}"),
+    TemplateCase(
+        "more-truncate-date-2", "{{truncateDate (parseDate '2024-01-31T10:20:30Z') 'nonsense'}}"
+    ),
+    TemplateCase(
+        "more-random-value-1", "{{randomValue length=3 type='NOPE'}}", pattern=r"[^A-Z]{3}"
+    ),
+    TemplateCase("more-random-value-2", "{{randomValue}}", pattern=r"[a-z0-9]{36}"),
+]
+
 UNKNOWN = [
     _t("unknown-helper", "{{frobnicate 'x'}}"),
     _t("unknown-block-helper", "{{#frobnicate}}x{{/frobnicate}}"),
@@ -675,6 +824,7 @@ CASES: list[TemplateCase] = [
     *COMBINED,
     *TYPES,
     *EDGES,
+    *MORE_EDGES,
     *UNKNOWN,
 ]
 

@@ -73,6 +73,11 @@ def format_java_date(moment: datetime, pattern: str) -> str:
     return "".join(out)
 
 
+def _us_week(day: int, first: datetime) -> int:
+    """Java's week number in the US locale: weeks start on Sunday, week 1 holds the 1st."""
+    return (day - 1 + first.isoweekday() % 7) // 7 + 1
+
+
 def _java_field(moment: datetime, letter: str, count: int) -> str:
     numbers = {
         "y": moment.year,
@@ -87,6 +92,8 @@ def _java_field(moment: datetime, letter: str, count: int) -> str:
         "u": moment.isoweekday(),
         "S": moment.microsecond // 1000,
         "F": (moment.day - 1) // 7 + 1,
+        "w": _us_week(moment.timetuple().tm_yday, moment.replace(month=1, day=1)),
+        "W": _us_week(moment.day, moment.replace(day=1)),
     }
     if letter == "y" and count == 2:
         return f"{moment.year % 100:02d}"

@@ -19,7 +19,7 @@ from typing import Any
 from seamline.mock.template_dates import DATE_HELPERS
 from seamline.mock.template_json import JSON_HELPERS
 from seamline.mock.template_logic import LOGIC_HELPERS
-from seamline.mock.template_model import Call, TemplateError, handle_error, truthy
+from seamline.mock.template_model import Call, handle_error, truthy
 from seamline.mock.template_text import TEXT_HELPERS
 from seamline.mock.template_xml import XML_HELPERS
 
@@ -30,21 +30,21 @@ _ALPHABETS = {
     "ALPHABETIC": string.ascii_letters,
     "NUMERIC": string.digits,
     "HEXADECIMAL": "0123456789abcdef",
-    "ALPHANUMERIC_AND_SYMBOLS": string.ascii_letters + string.digits + string.punctuation,
+    "ALPHANUMERIC_AND_SYMBOLS": "".join(map(chr, range(33, 127))),
 }
+_ASCII = "".join(map(chr, range(32, 127)))  # any other type, as WireMock's randomAscii
 
 
 def _random_value(call: Call) -> str:
-    kind = str(call.hash.get("type", "ALPHANUMERIC")).upper()
+    """Lower case unless `uppercase=true`, whatever the type: WireMock folds the case."""
+    kind = str(call.hash.get("type", "ALPHANUMERIC"))
     if kind == "UUID":
-        return str(uuid.uuid4())
-    alphabet = _ALPHABETS.get(kind)
-    if alphabet is None:
-        raise TemplateError(
-            f"randomValue type must be one of {[*_ALPHABETS, 'UUID']}, found {kind!r}"
-        )
-    value = "".join(secrets.choice(alphabet) for _ in range(int(call.hash.get("length", 36))))
-    return value.upper() if truthy(call.hash.get("uppercase", False)) else value
+        value = str(uuid.uuid4())
+    else:
+        alphabet = _ALPHABETS.get(kind, _ASCII)
+        length = int(call.hash.get("length", 36))
+        value = "".join(secrets.choice(alphabet) for _ in range(length))
+    return value.upper() if truthy(call.hash.get("uppercase", False)) else value.lower()
 
 
 def _system_value(call: Call) -> Any:

@@ -15,6 +15,7 @@ from seamline.mock import jsonpath
 from seamline.mock.template_model import (
     Call,
     ListValue,
+    TemplateError,
     handle_error,
     jackson_pretty,
     json_data,
@@ -59,7 +60,8 @@ def _json_path(call: Call) -> Any:
 
 
 def _format_json(call: Call) -> str:
-    text = (call.fn() if call.fn is not None else to_text(call.arg(0))).strip()
+    given = call.fn() if call.fn is not None else call.arg(0)
+    text = given.strip() if isinstance(given, str) else ""
     if not text:
         return handle_error(
             "formatJson should take a block of JSON to format or a single parameter of type String"
@@ -70,10 +72,8 @@ def _format_json(call: Call) -> str:
     try:
         value = json.loads(text)
     except ValueError:
-        return handle_error(
-            "There was an error parsing the json. Please make sure the json is valid"
-        )
-    return jackson_pretty(value) if fmt == "pretty" else _compact(value)
+        raise TemplateError(f"formatJson: {text!r} is not valid JSON") from None
+    return jackson_pretty(value, drop_nulls=False) if fmt == "pretty" else _compact(value)
 
 
 def _to_json(call: Call) -> str:

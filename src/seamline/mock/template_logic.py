@@ -72,6 +72,8 @@ def _contains(call: Call) -> Any:
     container, wanted = call.arg(0), call.arg(1)
     if container is None or wanted is None:
         return False
+    if not isinstance(wanted, str):
+        raise TemplateError(f"contains: the value to look for must be a string, found {wanted!r}")
     if isinstance(container, list):
         found = any(_equal(item, wanted) for item in container)
     else:
@@ -278,8 +280,9 @@ LOGIC_HELPERS = {
     "lt": lambda c: _compare(c, lambda a, b: a < b),
     "lte": lambda c: _compare(c, lambda a, b: a <= b),
     "and": lambda c: c.branch(all(truthy(a) for a in c.args)),
-    "or": lambda c: c.branch(any(truthy(a) for a in c.args)),
-    "not": lambda c: c.branch(not (c.args and truthy(c.arg(0)))),
+    # without arguments Handlebars.java tests the current context, which is never empty
+    "or": lambda c: c.branch(any(truthy(a) for a in c.args) if c.args else True),
+    "not": lambda c: c.branch(not truthy(c.arg(0)) if c.args else False),
     "contains": _contains,
     "matches": _matches,
     "size": _size,

@@ -13,6 +13,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import unquote
 
 from seamline.mock.errors import InvalidMapping
 from seamline.mock.incoming import ReceivedRequest
@@ -71,6 +72,13 @@ class CaseInsensitiveMap(dict[str, Any]):
         return default if name is None else super().__getitem__(name)
 
 
+class MethodValue(str):
+    """The request method: renders as `POST`, and `.name` is the same (a Java enum)."""
+
+    def member(self, name: str) -> tuple[bool, Any]:
+        return (True, str(self)) if name == "name" else (False, None)
+
+
 class JsonList(list[Any]):
     """A list JSONPath selected: renders as compact JSON, as Jayway's JSONArray does."""
 
@@ -102,19 +110,24 @@ def _json_lists(value: Any) -> Any:
     return value
 
 
-def jackson_pretty(value: Any, level: int = 0) -> str:
-    """JSON as Jackson's default pretty printer writes it (`"a" : 1`, `[ 1, 2 ]`)."""
+def jackson_pretty(value: Any, level: int = 0, drop_nulls: bool = True) -> str:
+    """JSON as Jackson's default pretty printer writes it (`"a" : 1`, `[ 1, 2 ]`); WireMock's
+    mapper leaves out null members of objects, formatJson keeps them."""
     if isinstance(value, dict):
-        if not value:
-            return "{ }"
         pad = "  " * (level + 1)
-        items = [f"{pad}{json.dumps(k)} : {jackson_pretty(v, level + 1)}" for k, v in value.items()]
+        items = [
+            f"{pad}{json.dumps(k)} : {jackson_pretty(v, level + 1, drop_nulls)}"
+            for k, v in value.items()
+            if v is not None or not drop_nulls
+        ]
+        if not items:
+            return "{ }"
         return "{\n" + ",\n".join(items) + "\n" + "  " * level + "}"
     if isinstance(value, list):
         if not value:
             return "[ ]"
         # Jackson writes arrays inline: they do not indent the objects inside them
-        return "[ " + ", ".join(jackson_pretty(v, level) for v in value) + " ]"
+        return "[ " + ", ".join(jackson_pretty(v, level, drop_nulls) for v in value) + " ]"
     return json.dumps(value, ensure_ascii=False)
 
 
@@ -232,7 +245,8 @@ def request_context(
 
     def path() -> PathValue:
         segments = request.path_segments
-        return PathValue(request.path, segments, _path_parameters(path_template, segments))
+        decoded = unquote(request.path)  # WireMock renders the path decoded
+        return PathValue(decoded, segments, _path_parameters(path_template, segments))
 
     model = LazyModel(
         {
@@ -245,13 +259,14 @@ def request_context(
             "cookies": lambda: {k: ListValue(v) for k, v in request.cookies.items()},
             "body": lambda: request.text,
             "bodyAsBase64": lambda: base64.b64encode(request.body).decode(),
-            "method": lambda: request.method,
+            "method": lambda: MethodValue(request.method),
             "scheme": lambda: request.base_url.partition(":")[0] or "http",
             "host": lambda: host_and_port()[0],
             "port": lambda: host_and_port()[1],
             "baseUrl": lambda: request.base_url,
             "clientIp": lambda: request.client_ip,
             "multipart": lambda: bool(_parts(request)),
+            "isMultipart": lambda: bool(_parts(request)),
             "parts": lambda: _parts(request),
         }
     )

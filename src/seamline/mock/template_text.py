@@ -100,23 +100,23 @@ def _number_format(call: Call) -> str:
     except InvalidOperation:
         return handle_error(f"numberFormat: {call.arg(0)!r} is not a number")
     style = str(call.arg(1, ""))
-    grouping, low, high, suffix, prefix = True, 0, 3, "", ""
+    grouping, low, high, suffix, prefix, digits = True, 0, 3, "", "", 1
     if style == "integer":
         high = 0
     elif style == "percent":
         number, high, suffix = number * 100, 0, "%"
-    elif style == "currency":
-        low, high, prefix = 2, 2, "$"
-    elif style:
+    elif style == "currency":  # Java's root locale has no currency: the generic sign
+        low, high, prefix = 2, 2, "\u00a4"
+    elif style:  # a DecimalFormat pattern like '#,##0.00'
         grouping = "," in style
-        fraction = style.partition(".")[2]
-        low, high = fraction.count("0"), len(fraction)
+        integer, _, fraction = style.partition(".")
+        low, high, digits = fraction.count("0"), len(fraction), max(1, integer.count("0"))
     high = int(call.hash.get("maximumFractionDigits", high))
     low = min(int(call.hash.get("minimumFractionDigits", low)), high)
     rounded = number.quantize(Decimal(1).scaleb(-high), rounding=ROUND_HALF_EVEN)
     whole, _, fraction = f"{abs(rounded):f}".partition(".")
     fraction = fraction.rstrip("0").ljust(low, "0")
-    whole = f"{int(whole):,}" if grouping else whole
+    whole = f"{int(whole):0{digits}{',' if grouping else ''}d}"
     sign = "-" if rounded < 0 else ""
     return f"{sign}{prefix}{whole}{'.' + fraction if fraction else ''}{suffix}"
 

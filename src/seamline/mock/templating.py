@@ -23,7 +23,6 @@ from seamline.mock.template_helpers import HELPERS
 from seamline.mock.template_logic import BUILT_IN_BLOCKS
 from seamline.mock.template_model import (
     Call,
-    ListValue,
     PathValue,
     request_context,
     to_text,
@@ -255,11 +254,14 @@ class _Scope:
         if path in ("this", "."):
             return self._innermost()
         if path.startswith("@"):
-            name, _, rest = path.partition(".")
-            if name == "@root":
+            body, up = path[1:], 0
+            while body.startswith("../"):  # `@../index`: the enclosing #each's data
+                body, up = body[3:], up + 1
+            name, _, rest = body.partition(".")
+            if name == "root":
                 return _walk(self.contexts[0], _split(rest))[1]
-            frames = (c for c in reversed(self.contexts) if isinstance(c, _Frame))
-            return next(frames, _Frame()).get(name)
+            frames = [c for c in reversed(self.contexts) if isinstance(c, _Frame) and c]
+            return frames[up].get("@" + name) if up < len(frames) else None
         if path.startswith("../"):  # the context around the innermost #each / #with
             outer = [c for c in self.contexts if not isinstance(c, _Frame)][:-1] or self.contexts
             return _Scope(outer, self.variables).lookup(path[3:])
@@ -295,7 +297,8 @@ def _walk(value: Any, parts: Sequence[str]) -> tuple[bool, Any]:
             else:
                 return False, None
             continue
-        found, picked = value.member(part) if isinstance(value, ListValue) else (False, None)
+        member = getattr(type(value), "member", None)
+        found, picked = member(value, part) if member is not None else (False, None)
         if found:
             value = picked
         elif isinstance(value, PathValue) and part in value.parameters:
