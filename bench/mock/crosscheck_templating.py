@@ -17,6 +17,7 @@ import re
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -25,7 +26,7 @@ import httpx
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests" / "mock"))
-from compat_templating_cases import CASES, TemplateCase  # noqa: E402
+from compat_templating_cases import CASES, FILE_CASES, FILES, TemplateCase  # noqa: E402
 
 EXPECTED = ROOT / "tests" / "mock" / "compat_templating_expected.json"
 DEFAULT_JAR = ROOT / "bench/.peers/node_modules/wiremock/build/wiremock-standalone-3.13.2.jar"
@@ -56,9 +57,14 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def start_wiremock(jar: Path) -> tuple[subprocess.Popen[bytes], str]:
+def start_wiremock(jar: Path, root: Path) -> tuple[subprocess.Popen[bytes], str]:
+    for name, text in FILES.items():
+        (root / "__files" / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / "__files" / name).write_text(text)
+    (root / "mappings").mkdir(exist_ok=True)
     port = free_port()
     command = ["java", "-jar", str(jar), "--port", str(port), "--bind-address", "127.0.0.1"]
+    command += ["--root-dir", str(root)]
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
@@ -72,11 +78,14 @@ def start_wiremock(jar: Path) -> tuple[subprocess.Popen[bytes], str]:
     raise SystemExit(f"WireMock did not answer on {base} within 60 s")
 
 
-def check(base: str, record: bool) -> int:
+def check(base: str, record: bool, with_files: bool) -> int:
     expected: dict[str, Any] = json.loads(EXPECTED.read_text()) if EXPECTED.exists() else {}
     version = httpx.get(base + "/__admin/version").json().get("version", "?")
     differences = 0
-    for case in CASES:
+    cases = [*CASES, *FILE_CASES] if with_files else CASES
+    if not with_files:
+        print(f"--url: the {len(FILE_CASES)} bodyFileName cases need the jar started here")
+    for case in cases:
         got = answer(base, case)
         if case.pattern is not None and not re.fullmatch(case.pattern, got.get("body", "")):
             print(f"{case.id}: WireMock's answer {got!r} does not match {case.pattern!r}")
@@ -87,9 +96,9 @@ def check(base: str, record: bool) -> int:
             print(f"{case.id}: recorded {expected.get(case.id)!r}\n    WireMock answers {got!r}")
             differences += 1
     if record:
-        kept = {c.id: expected[c.id] for c in CASES}
+        kept = {c.id: expected[c.id] for c in [*CASES, *FILE_CASES] if c.id in expected}
         EXPECTED.write_text(json.dumps({"wiremock": version, **kept}, indent=1) + "\n")
-    print(f"WireMock {version}: {len(CASES)} cases, {differences} difference(s)")
+    print(f"WireMock {version}: {len(cases)} cases, {differences} difference(s)")
     return 1 if differences else 0
 
 
@@ -100,13 +109,14 @@ def main() -> int:
     parser.add_argument("--record", action="store_true", help="write WireMock's answers")
     args = parser.parse_args()
     if args.url:
-        return check(args.url.rstrip("/"), args.record)
-    process, base = start_wiremock(args.jar)
-    try:
-        return check(base, args.record)
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
+        return check(args.url.rstrip("/"), args.record, with_files=False)
+    with tempfile.TemporaryDirectory(prefix="wiremock-root-") as root:
+        process, base = start_wiremock(args.jar, Path(root))
+        try:
+            return check(base, args.record, with_files=True)
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
 
 
 if __name__ == "__main__":

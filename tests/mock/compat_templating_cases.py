@@ -870,3 +870,28 @@ DELIBERATE: dict[str, Difference] = {
         "an unknown block helper is refused when the stub is loaded; WireMock renders nothing",
     ),
 }
+
+
+# Cases whose response comes from `bodyFileName`: the server's root dir holds FILES
+# under `__files/` (bench/mock/crosscheck_templating.py starts WireMock with them).
+FILES = {
+    "tpl/greeting.json": '{"hello": "{{request.query.name}}", "at": "{{request.path.[1]}}"}',
+    "tpl/plain.txt": "plain {{request.method}}",
+    "tpl/ann.txt": "file for {{request.query.f}}",
+}
+FILE_CASES: list[TemplateCase] = [
+    TemplateCase(
+        "file-body-templated",
+        url="/t/x?name=%3Cann%3E",
+        response={"bodyFileName": "tpl/greeting.json"},
+    ),
+    TemplateCase(
+        "file-name-templated",
+        url="/t?f=ann",
+        response={"bodyFileName": "tpl/{{request.query.f}}.txt"},
+    ),
+    TemplateCase(
+        "file-not-templated-without-transformer",
+        response={"bodyFileName": "tpl/plain.txt", "transformers": []},
+    ),
+]

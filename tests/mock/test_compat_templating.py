@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from compat_templating_cases import CASES, DELIBERATE, TemplateCase
+from compat_templating_cases import CASES, DELIBERATE, FILE_CASES, FILES, TemplateCase
 
 from seamline.mock import MockServer
 
@@ -38,7 +39,7 @@ def answer(mock: MockServer, case: TemplateCase) -> dict[str, Any]:
 
 def test_every_case_has_an_answer_recorded_from_wiremock() -> None:
     assert RECORDED["wiremock"].startswith("3.13.")
-    assert sorted(RECORDED) == sorted([*(c.id for c in CASES), "wiremock"])
+    assert sorted(RECORDED) == sorted([*(c.id for c in [*CASES, *FILE_CASES]), "wiremock"])
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
@@ -56,3 +57,19 @@ def test_seamline_answers_as_wiremock_does(mock: MockServer, case: TemplateCase)
         assert "could not render its response" in got["body"]
     else:
         assert got == RECORDED[case.id]
+
+
+@pytest.fixture(scope="module")
+def files_mock(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MockServer]:
+    root = tmp_path_factory.mktemp("root")
+    for name, text in FILES.items():
+        (root / "__files" / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / "__files" / name).write_text(text)
+    with MockServer(root_dir=root) as server:
+        yield server
+
+
+@pytest.mark.parametrize("case", FILE_CASES, ids=[c.id for c in FILE_CASES])
+def test_body_files_answer_as_wiremock_does(files_mock: MockServer, case: TemplateCase) -> None:
+    httpx.delete(files_mock.url + "/__admin/mappings")
+    assert answer(files_mock, case) == RECORDED[case.id]
