@@ -807,6 +807,38 @@ MORE_EDGES = [
     TemplateCase("more-random-value-2", "{{randomValue}}", pattern=r"[a-z0-9]{36}"),
 ]
 
+XML_EDGES = [
+    TemplateCase(
+        "xml-1", "{{xPath request.body '/a/b/text()'}}", body=b"<a xmlns='urn:x'><b>1</b></a>"
+    ),
+    TemplateCase(
+        "xml-2",
+        "{{xPath request.body '/x:a/x:b/text()'}}",
+        body=b"<x:a xmlns:x='urn:x'><x:b>1</x:b></x:a>",
+    ),
+    TemplateCase(
+        "xml-3",
+        "{{xPath request.body '//b/text()'}}|{{xPath request.body '/a/b[@k=\"2\"]/text()'}}",
+        body=b"<a><b k='1'>one</b><b k='2'>two</b></a>",
+    ),
+    TemplateCase("xml-4", "{{xPath request.body '/a/b'}}", body=b"<a><b k='1'>one<c/></b></a>"),
+    TemplateCase(
+        "xml-5",
+        "{{#each (xPath request.body '/a/b')}}{{this}}|{{/each}}",
+        body=b"<a><b>1</b><b>2</b></a>",
+    ),
+    TemplateCase("xml-6", "{{size (xPath request.body '/a/b')}}", body=b"<a><b>1</b><b>2</b></a>"),
+    TemplateCase("xml-7", "{{xPath request.body 'name(/*)'}}", body=b"<a><b>1</b></a>"),
+    TemplateCase(
+        "xml-8",
+        "{{soapXPath request.body '/b/text()'}}",
+        body=b"<s:Envelope xmlns:s='http://schemas.xmlsoap.org/soap/envelope/'><s:Body><b>7</b></s:Body></s:Envelope>",
+    ),
+    TemplateCase("xml-9", "{{formatXml '<a><b>1</b><c x=\"1\"/></a>'}}"),
+    TemplateCase("xml-10", "{{formatXml '<a>' }}"),
+    TemplateCase("xml-11", "{{formatXml '<a><b>1</b></a>' format='compact'}}"),
+]
+
 UNKNOWN = [
     _t("unknown-helper", "{{frobnicate 'x'}}"),
     _t("unknown-block-helper", "{{#frobnicate}}x{{/frobnicate}}"),
@@ -825,6 +857,7 @@ CASES: list[TemplateCase] = [
     *TYPES,
     *EDGES,
     *MORE_EDGES,
+    *XML_EDGES,
     *UNKNOWN,
 ]
 

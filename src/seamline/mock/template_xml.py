@@ -1,8 +1,11 @@
 """XML helpers: xPath, soapXPath and formatXml over the standard library's ElementTree.
 
 The XPath subset is ElementTree's (paths, `//`, `[n]`, `[@a='v']`) plus a trailing
-`/text()` or `/@attr` and `count(...)`; elements are matched by local name, so
-namespace prefixes in the expression are ignored as WireMock's SOAP examples expect.
+`/text()` or `/@attr`, `count(...)`, `name(...)` and `local-name(...)`. Elements are
+matched by local name, so an unprefixed path finds elements in a default namespace
+(and soapXPath's `/Envelope/Body`) while a prefixed step finds nothing — both as
+WireMock's XPath without a namespace context behaves. Elements render as WireMock
+writes them: indented, text-only elements on one line.
 """
 
 from __future__ import annotations
@@ -10,10 +13,13 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 from typing import Any
+from xml.sax.saxutils import escape, quoteattr
 
 from seamline.mock.template_model import Call, ListValue, handle_error, to_text
 
 _TAIL = re.compile(r"/(text\(\)|@[\w:.-]+)$")
+_PREFIXED_STEP = re.compile(r"(?:^|/)[\w.-]+:[\w*]")
+_FUNCTION = re.compile(r"(count|name|local-name)\((.*)\)")
 
 
 def _strip_namespaces(root: ET.Element) -> ET.Element:
@@ -25,10 +31,15 @@ def _strip_namespaces(root: ET.Element) -> ET.Element:
 
 
 def _select(root: ET.Element, expression: str) -> Any:
-    counted = re.fullmatch(r"count\((.*)\)", expression.strip())
-    if counted:
-        return len(_select(root, counted.group(1)))
-    path = re.sub(r"(?<![\w@'\"])[\w.-]+:(?=[\w*])", "", expression.strip())
+    function = _FUNCTION.fullmatch(expression.strip())
+    if function:
+        found = _select(root, function.group(2))
+        if function.group(1) == "count":
+            return len(found)
+        return found[0].tag if found and isinstance(found[0], ET.Element) else ""
+    path = expression.strip()
+    if _PREFIXED_STEP.search(re.sub(r"\[[^\]]*\]", "", path)):
+        return []
     tail = _TAIL.search(path)
     if tail:
         path = path[: tail.start()]
@@ -44,19 +55,43 @@ def _select(root: ET.Element, expression: str) -> Any:
     return [e.get(name) for e in elements if e.get(name) is not None]
 
 
-def _render(node: Any) -> str:
-    if isinstance(node, ET.Element):
-        copy = ET.fromstring(ET.tostring(node))
-        copy.tail = None
-        return ET.tostring(copy, encoding="unicode") + "\n"
-    return to_text(node)
+def write_xml(element: ET.Element, indent: bool, level: int = 0) -> str:
+    """An element as WireMock's XML writer puts it: `<c/>`, and when indenting, each child
+    and each piece of text on its own line."""
+    pad = "  " * level if indent else ""
+    attributes = "".join(f" {k}={quoteattr(v)}" for k, v in element.attrib.items())
+    text = (element.text or "").strip() if indent else element.text or ""
+    children = list(element)
+    if not children:
+        body = escape(text)
+        return (
+            f"{pad}<{element.tag}{attributes}/>"
+            if not body
+            else (f"{pad}<{element.tag}{attributes}>{body}</{element.tag}>")
+        )
+    inner: list[str] = [f"{pad}  {escape(text)}" if indent else escape(text)] if text else []
+    for child in children:
+        inner.append(write_xml(child, indent, level + 1))
+        tail = (child.tail or "").strip() if indent else child.tail or ""
+        if tail:
+            inner.append(f"{pad}  {escape(tail)}" if indent else escape(tail))
+    joiner = "\n" if indent else ""
+    opening, closing = f"{pad}<{element.tag}{attributes}>", f"{pad}</{element.tag}>"
+    return joiner.join([opening, *inner, closing])
+
+
+class _Node:
+    """One selected element: renders as WireMock writes an XmlNode."""
+
+    def __init__(self, element: ET.Element) -> None:
+        self.element = element
+
+    def __str__(self) -> str:
+        return write_xml(self.element, indent=True) + "\n"
 
 
 class _Nodes(ListValue):
     """Selected XML nodes: renders the first, as WireMock's ListOrSingle<XmlNode>."""
-
-    def __str__(self) -> str:
-        return _render(self[0]) if self else ""
 
 
 def _xpath(call: Call, prefix: str = "") -> Any:
@@ -74,19 +109,21 @@ def _xpath(call: Call, prefix: str = "") -> Any:
         found = _select(root, prefix + expression)
     except SyntaxError:
         return handle_error(f"{expression} is not a valid XPath expression")
-    if isinstance(found, int):
+    if isinstance(found, (int, str)):
         return found
-    return _Nodes(found) if found else ""
+    nodes = [_Node(n) if isinstance(n, ET.Element) else n for n in found]
+    return _Nodes(nodes) if nodes else ""
 
 
 def _format_xml(call: Call) -> str:
     text = (call.fn() if call.fn is not None else to_text(call.arg(0))).strip()
     try:
-        root = ET.fromstring(text)
+        root = _strip_namespaces(ET.fromstring(text))
     except ET.ParseError:
-        return handle_error("There was an error parsing the xml. Please make sure the xml is valid")
-    ET.indent(root, space="  ")
-    return ET.tostring(root, encoding="unicode") + "\n"
+        return handle_error("Input is not valid XML")
+    if str(call.hash.get("format", "pretty")) == "compact":
+        return write_xml(root, indent=False)
+    return write_xml(root, indent=True) + "\n"
 
 
 XML_HELPERS = {
