@@ -162,7 +162,7 @@ def test_two_systems_start_side_by_side_from_one_cold_cache_and_leave_nothing(
     def start(system: System) -> None:
         try:
             system.start()
-        except BaseException as err:  # noqa: BLE001 - re-raised below, in the test's thread
+        except BaseException as err:  # kept, and shown by the assert below
             errors.append(err)
 
     threads = [threading.Thread(target=start, args=(s,)) for s in systems]
