@@ -115,7 +115,7 @@ class RabbitMQSpec(_ServiceBase):
     management: bool = True
     # rabbitmq.conf keys (https://www.rabbitmq.com/configure.html), such as
     # "vm_memory_high_watermark.relative" = 0.2
-    settings: dict[str, str | int | bool] = Field(default_factory=dict)
+    settings: dict[str, str | int | float | bool] = Field(default_factory=dict)
     # unset: "purge", or "none" when the system's `isolation` is "none"
     isolation: BrokerIsolation | None = None
     # A node boots in 3-4 s of CPU, 5-8 s on a busy 2-core machine.

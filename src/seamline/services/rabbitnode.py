@@ -88,7 +88,7 @@ class NodePorts:
 
 
 def write_node_files(
-    base: Path, ports: NodePorts, settings: Mapping[str, str | int | bool]
+    base: Path, ports: NodePorts, settings: Mapping[str, str | int | float | bool]
 ) -> None:
     """The node's HOME (with a fresh cookie), config, empty env file and plugins list."""
     (base / "home").mkdir(parents=True, exist_ok=True)
@@ -110,7 +110,7 @@ def _plugins(management: bool) -> str:
     return f"[{MANAGEMENT_PLUGIN}]." if management else "[]."
 
 
-def _setting(value: str | int | bool) -> str:
+def _setting(value: str | int | float | bool) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)
