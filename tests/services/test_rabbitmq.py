@@ -117,6 +117,18 @@ def test_between_tests_every_queue_of_every_vhost_is_purged(system: System):
     assert cost < 5.0, cost
 
 
+def test_a_stopped_node_starts_again_on_its_own_data(system: System):
+    url = system.service("bus").attributes()["url"]
+    ch = channel(url)
+    ch.queue_declare("durable", durable=True)
+    ch.connection.close()
+    system.stop_service("bus")  # an outage, as a test would cause one
+    with pytest.raises(pika.exceptions.AMQPConnectionError):
+        channel(url)
+    system.start_service("bus")
+    assert depth(url, "durable") == 0  # the queue declared before the outage is still there
+
+
 def test_a_failed_boot_is_seen_at_once_though_it_exits_0(tmp_path: Path, run_root: Path):
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))

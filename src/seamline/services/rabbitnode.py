@@ -42,6 +42,7 @@ BASE_CONFIG = {
     "disk_free_limit.absolute": "1MB",
     "log.console": "true",
     "log.console.level": "info",
+    "log.console.use_colors": "false",  # the log is a file, not a terminal
     "log.file": "false",
 }
 INSTALL_HINT = (
@@ -94,6 +95,7 @@ def write_node_files(
     (base / "home").mkdir(parents=True, exist_ok=True)
     (base / "log").mkdir(exist_ok=True)
     cookie = base / "home" / ".erlang.cookie"
+    cookie.unlink(missing_ok=True)  # a restart writes it again; 0400 is not writable
     cookie.write_text(secrets.token_hex(16))
     cookie.chmod(0o400)  # the node refuses to boot with a cookie others can read
     config = dict(BASE_CONFIG)
