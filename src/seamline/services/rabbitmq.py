@@ -18,6 +18,7 @@ import http.client
 import json
 import time
 from collections import defaultdict
+from collections.abc import Mapping
 from pathlib import Path
 
 from seamline.config.model import RabbitMQSpec
@@ -92,7 +93,9 @@ class RabbitMQService(Service):
         mnesia = self.base / "mnesia"
         if not mnesia.exists():  # a restart (start_service) keeps the data it had
             copy_tree(self._prepared_mnesia(self.install), mnesia)
-        self.process = self._launch_node(self.base, self.ports, mnesia, self.name)
+        self.process = self._launch_node(
+            self.base, self.ports, mnesia, self.name, self.spec.settings
+        )
 
     def _launch(self, argv: list[str], label: str, env: dict[str, str]) -> ManagedProcess:
         try:
@@ -108,10 +111,10 @@ class RabbitMQService(Service):
             raise StartError(self.name, f"could not run {argv[0]}: {err}") from None
 
     def _launch_node(
-        self, base: Path, ports: NodePorts, mnesia: Path, label: str
+        self, base: Path, ports: NodePorts, mnesia: Path, label: str, settings: Mapping[str, object]
     ) -> ManagedProcess:
         assert self.install is not None
-        rabbitnode.write_node_files(base, ports, self.spec.settings)
+        rabbitnode.write_node_files(base, ports, settings)
         env = rabbitnode.node_env(base, ports, mnesia)
         try:
             return ManagedProcess(
@@ -126,17 +129,17 @@ class RabbitMQService(Service):
             raise StartError(self.name, f"could not run rabbitmq-server: {err}") from None
 
     def _prepared_mnesia(self, install: RabbitInstall) -> Path:
-        key = rabbitnode.cache_key(install, self.spec.management, self.spec.settings)
+        key = rabbitnode.cache_key(install, rabbitnode.build_settings(self.spec.settings))
         return rabbitnode.cached_mnesia(key, self.ctx.dirs.run_dir, self._build_mnesia)
 
     def _build_mnesia(self, mnesia: Path) -> None:
-        """Boot a node once on `mnesia` (on the run's epmd, under other ports) and stop it."""
+        """Boot a node once on `mnesia` (on the run's epmd, under other ports, without the
+        management plugin) and stop it cleanly."""
         base = mnesia.parent / "node"
         base.mkdir()
-        ports = NodePorts(
-            free_port(), free_port(), self.ports.epmd, self.ports.management and free_port()
-        )
-        node = self._launch_node(base, ports, mnesia, f"{self.name}.build")
+        ports = NodePorts(free_port(), free_port(), self.ports.epmd, None)
+        settings = rabbitnode.build_settings(self.spec.settings)
+        node = self._launch_node(base, ports, mnesia, f"{self.name}.build", settings)
         try:
             self._wait(node, ports.amqp, BUILD_TIMEOUT)
         finally:
