@@ -36,6 +36,7 @@ from seamline.services.nats import NatsClient, find_nats_server, info_line
 from seamline.services.rabbitmq import amqp_ready
 from seamline.system.core import System
 
+Sample = tuple[float, float, float]  # wall s, RSS MB, CPU s
 RUNS = int(os.environ.get("BENCH_RUNS", "3"))
 SCRATCH = Path(tempfile.mkdtemp(prefix="seamline-bench-brokers-", dir="/dev/shm"))
 
@@ -48,9 +49,10 @@ def wait(check: Callable[[], bool], timeout: float = 120.0) -> None:
         time.sleep(0.005)
 
 
-def group_rss_mb(pgid: int) -> float:
-    """The summed RSS of every process in the group (beam.smp, its shell and helpers)."""
-    total = 0
+def group_stats(pgid: int) -> tuple[float, float]:
+    """The summed RSS (MB) and CPU time (s) of every process in the group (beam.smp, its
+    shell and helpers). CPU time is what a loaded machine does not stretch."""
+    rss_kb, ticks = 0, 0
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -58,12 +60,15 @@ def group_rss_mb(pgid: int) -> float:
             if os.getpgid(int(entry.name)) != pgid:
                 continue
             status = (entry / "status").read_text()
+            stat = (entry / "stat").read_text()
         except (OSError, ProcessLookupError):
             continue
+        fields = stat[stat.rindex(")") + 2 :].split()
+        ticks += int(fields[11]) + int(fields[12])  # utime + stime
         for line in status.splitlines():
             if line.startswith("VmRSS:"):
-                total += int(line.split()[1])
-    return round(total / 1024, 1)
+                rss_kb += int(line.split()[1])
+    return rss_kb / 1024, ticks / os.sysconf("SC_CLK_TCK")
 
 
 def write_config(name: str, text: str) -> Path:
@@ -73,8 +78,8 @@ def write_config(name: str, text: str) -> Path:
     return directory
 
 
-def seamline_start(directory: Path, service: str, cold: bool = False) -> tuple[float, float]:
-    """Seconds from System.start() to ready, and the broker's RSS (MB) once ready."""
+def seamline_start(directory: Path, service: str, cold: bool = False) -> Sample:
+    """Seconds from System.start() to ready, and the broker's RSS (MB) and CPU (s) then."""
     if cold:
         os.environ["SEAMLINE_CACHE_DIR"] = str(SCRATCH / f"cache-{time.monotonic_ns()}")
     system = System.from_config(directory, run_root=SCRATCH / "runs", record_root=SCRATCH / "rec")
@@ -82,13 +87,13 @@ def seamline_start(directory: Path, service: str, cold: bool = False) -> tuple[f
     system.start()
     elapsed = time.perf_counter() - began
     process = system.service(service).process  # type: ignore[attr-defined]
-    rss = group_rss_mb(process.pid)
+    rss, cpu = group_stats(process.pid)
     system.stop()
     os.environ["SEAMLINE_CACHE_DIR"] = str(SCRATCH / "cache")
-    return elapsed, rss
+    return elapsed, rss, cpu
 
 
-def plain_rabbitmq() -> tuple[float, float]:
+def plain_rabbitmq() -> Sample:
     """`rabbitmq-server` on an empty data dir, private paths and ports, its own epmd."""
     install = rabbitnode.find_rabbitmq("bench")
     base = SCRATCH / f"plain-{time.monotonic_ns()}"
@@ -108,16 +113,16 @@ def plain_rabbitmq() -> tuple[float, float]:
     try:
         wait(lambda: amqp_ready(ports.amqp))
         elapsed = time.perf_counter() - began
-        rss = group_rss_mb(node.pid)
+        rss, cpu = group_stats(node.pid)
     finally:
         for process in (node, epmd):
             os.killpg(process.pid, 9)
             process.wait()
         shutil.rmtree(base, ignore_errors=True)
-    return elapsed, rss
+    return elapsed, rss, cpu
 
 
-def plain_nats() -> tuple[float, float]:
+def plain_nats() -> Sample:
     binary, _ = find_nats_server("bench")
     port, store = free_port(), SCRATCH / f"js-{time.monotonic_ns()}"
     argv = [str(binary), "-a", "127.0.0.1", "-p", str(port), "-js", "-sd", str(store)]
@@ -126,12 +131,12 @@ def plain_nats() -> tuple[float, float]:
     try:
         wait(lambda: info_line(port))
         elapsed = time.perf_counter() - began
-        rss = group_rss_mb(server.pid)
+        rss, cpu = group_stats(server.pid)
     finally:
         server.terminate()
         server.wait()
         shutil.rmtree(store, ignore_errors=True)
-    return elapsed, rss
+    return elapsed, rss, cpu
 
 
 def rabbitmq_reset_ms(directory: Path) -> float:
@@ -189,11 +194,22 @@ def table(*rows: tuple[str, ...]) -> str:
     return "\n".join(lines)
 
 
-def median(samples: list[tuple[float, float]]) -> tuple[float, float]:
+def median(samples: list[Sample]) -> tuple[int, float, float]:
+    """Wall time (ms), RSS (MB) and CPU time (s), each the median of the samples."""
     return (
-        round(statistics.median(s[0] for s in samples) * 1000),
-        round(statistics.median(s[1] for s in samples), 1),
+        round(statistics.median(x[0] for x in samples) * 1000),
+        round(statistics.median(x[1] for x in samples), 1),
+        round(statistics.median(x[2] for x in samples), 2),
     )
+
+
+def interleaved(runs: int, *starts: Callable[[], Sample]) -> list[tuple[int, float, float]]:
+    """Each start `runs` times, taking turns, so a change in the machine's load hits all."""
+    samples: list[list[Sample]] = [[] for _ in starts]
+    for _ in range(runs):
+        for start, found in zip(starts, samples, strict=True):
+            found.append(start())
+    return [median(found) for found in samples]
 
 
 def main() -> None:
@@ -205,45 +221,45 @@ def main() -> None:
     nats_dir = write_config("nats", '[services.events]\nkind = "nats"\n')
     install = rabbitnode.find_rabbitmq("bench")
     nats_binary = find_nats_server("bench")
-    rows = {
-        "rabbit_cold": median([seamline_start(rabbit, "bus", cold=True) for _ in range(RUNS)]),
-        "rabbit_warm": median([seamline_start(rabbit, "bus") for _ in range(RUNS)]),
-        "rabbit_bare_warm": median(
-            [seamline_start(bare, "bus") for _ in range(RUNS + 1)][1:]  # the first fills the cache
-        ),
-        "rabbit_plain": median([plain_rabbitmq() for _ in range(RUNS)]),
-        "nats": median([seamline_start(nats_dir, "events") for _ in range(RUNS * 5)]),
-        "nats_plain": median([plain_nats() for _ in range(RUNS * 5)]),
-    }
+    cold = median([seamline_start(rabbit, "bus", cold=True) for _ in range(RUNS)])
+    seamline_start(bare, "bus")  # fills the cache (the warm starts' one)
+    warm, bare_warm, plain = interleaved(
+        RUNS,
+        lambda: seamline_start(rabbit, "bus"),
+        lambda: seamline_start(bare, "bus"),
+        plain_rabbitmq,
+    )
+    nats_start, nats_plain = interleaved(
+        RUNS * 5, lambda: seamline_start(nats_dir, "events"), plain_nats
+    )
     rabbit_reset, nats_reset = rabbitmq_reset_ms(rabbit), nats_reset_ms(nats_dir)
     load = os.getloadavg()[0]
-    r = rows
-    plain_rabbit = f"{r['rabbit_plain'][0]} ms (`rabbitmq-server`, fresh data dir, no plugin)"
+    plain_rabbit = f"{plain[0]} ms, {plain[2]} CPU-s (`rabbitmq-server`, fresh data dir)"
     starts = table(
         ("what", "seamline", "plain package start", "RSS (seamline / plain)"),
         (
             "RabbitMQ, first start ever (prepared data dir built, then copied)",
-            f"{r['rabbit_cold'][0]} ms",
+            f"{cold[0]} ms",
             "—",
-            f"{r['rabbit_cold'][1]} MB",
+            f"{cold[1]} MB",
         ),
         (
             "RabbitMQ, warm start (cached data dir; management plugin on, the default)",
-            f"**{r['rabbit_warm'][0]} ms**",
+            f"**{warm[0]} ms**, {warm[2]} CPU-s",
             plain_rabbit,
-            f"{r['rabbit_warm'][1]} / {r['rabbit_plain'][1]} MB",
+            f"{warm[1]} / {plain[1]} MB",
         ),
         (
             "RabbitMQ, warm start, `management = false`",
-            f"**{r['rabbit_bare_warm'][0]} ms**",
+            f"**{bare_warm[0]} ms**, {bare_warm[2]} CPU-s",
             plain_rabbit,
-            f"{r['rabbit_bare_warm'][1]} / {r['rabbit_plain'][1]} MB",
+            f"{bare_warm[1]} / {plain[1]} MB",
         ),
         (
             "NATS with JetStream",
-            f"**{r['nats'][0]} ms**",
-            f"{r['nats_plain'][0]} ms (`nats-server -js -sd DIR`)",
-            f"{r['nats'][1]} / {r['nats_plain'][1]} MB",
+            f"**{nats_start[0]} ms**",
+            f"{nats_plain[0]} ms (`nats-server -js -sd DIR`)",
+            f"{nats_start[1]} / {nats_plain[1]} MB",
         ),
     )
     resets = table(
@@ -261,10 +277,11 @@ def main() -> None:
     )
     text = f"""
 RabbitMQ {install.version} (Debian), NATS from {nats_binary[1]} ({nats_binary[0].name}).
-Median of {RUNS} (NATS: {RUNS * 5}) on one run, load average {load:.1f} (the machine was
-shared with other jobs: RabbitMQ's boot is CPU-bound, so its times stretch with the load;
-read the ratios). "Start" = from the call to the first AMQP login (RabbitMQ) or the
-`INFO` greeting (NATS). RSS = the broker's whole process group once ready.
+Median of {RUNS} (NATS: {RUNS * 5}), seamline and the plain start taking turns, load
+average {load:.1f} (the machine was shared with other jobs: RabbitMQ's boot is CPU-bound, so
+its wall times stretch with the load; its CPU time, the node's own once ready, does not).
+"Start" = from the call to the first AMQP login (RabbitMQ) or the `INFO` greeting (NATS).
+RSS and CPU = the broker's whole process group once ready.
 
 {starts}
 
@@ -278,6 +295,8 @@ Notes:
   only the first boot's database creation.
 - seamline stops a node with SIGTERM and kills it after 2 s: with the management plugin a clean
   stop takes ~6 s, and a test node's data is thrown away.
+- seamline's start is the whole `System.start()` (run dir, watchdog, epmd, the copy of the
+  data dir): for NATS that is the ~30 ms between the two columns.
 """
     write_results("Core: brokers (`bench/core/brokers.py`)", text)
     print(text)

@@ -47,6 +47,11 @@ def test_broker_services_and_their_attributes_load(write_config):
             'env = { U = "{events.amqp_url}" }\n',
             ["an attribute of a nats service", "{events.amqp_url}"],
         ),
+        (
+            '[services.bus]\nkind = "rabbitmq"\nmanagement = false\nisolation = "none"\n'
+            '[services.w]\ncommand = "x"\nenv = { U = "{bus.management_url}" }\n',
+            ["an attribute of a rabbitmq service", "{bus.management_url}"],
+        ),
         ('[services.bus]\nkind = "rabbit"\n', ['did you mean kind = "rabbitmq"']),
     ],
 )
