@@ -50,7 +50,7 @@ def test_broker_services_and_their_attributes_load(write_config):
         (
             '[services.bus]\nkind = "rabbitmq"\nmanagement = false\nisolation = "none"\n'
             '[services.w]\ncommand = "x"\nenv = { U = "{bus.management_url}" }\n',
-            ["an attribute of a rabbitmq service", "{bus.management_url}"],
+            ["{bus.management_url}", "management = false", "remove management = false"],
         ),
         ('[services.bus]\nkind = "rabbit"\n', ['did you mean kind = "rabbitmq"']),
     ],
