@@ -98,6 +98,46 @@ def marked_pids(run_id: str, service: str | None = None) -> list[int]:
     return found
 
 
+def run_tracked(
+    label: str,
+    argv: Sequence[str],
+    tracker: ProcessTracker,
+    *,
+    env: Mapping[str, str] | None = None,
+    cwd: Path | None = None,
+    user: int | None = None,
+    group: int | None = None,
+) -> subprocess.CompletedProcess[str]:
+    """Run a helper command (initdb, a copy) to its end, tracked like a service.
+
+    It carries the run's marker and is recorded in the pids file, so if the
+    runner is killed while it runs, the watchdog or the janitor stops it before
+    removing the files it writes into.
+    """
+    marked = {**(os.environ if env is None else env), RUN_MARKER: tracker.run_id}
+    popen = subprocess.Popen(
+        list(argv),
+        env={**marked, SERVICE_MARKER: label},
+        cwd=cwd,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+        user=user,
+        group=group,
+        extra_groups=[] if user is not None else None,
+    )
+    tracker.add(label, popen.pid)
+    try:
+        stdout, stderr = popen.communicate()
+    except BaseException:  # Ctrl-C or SIGTERM of the runner: the helper goes with it
+        _signal_group(popen.pid, signal.SIGKILL)
+        popen.wait()
+        raise
+    return subprocess.CompletedProcess(popen.args, popen.returncode, stdout, stderr)
+
+
 def kill_run(run_id: str, tracked: Sequence[Tracked], grace: float = 3.0) -> None:
     """Stop every process of a run: tracked groups first, then marked stragglers."""
     groups = [t.pid for t in tracked if alive(t.pid, t.start_time)]

@@ -85,7 +85,8 @@ class PostgresService(Service):
                 "traverse, such as /dev/shm/seamline or /tmp/seamline",
             )
         if not data.exists():  # a restart (start_service) keeps the data it had
-            pgcluster.copy_tree(self._cached_cluster(self.install, runas), data)
+            cluster = self._cached_cluster(self.install, runas)
+            pgcluster.copy_tree(cluster, data, self.ctx.tracker)
         self.process = self._launch(data, self.port, self.name)
 
     def wait_ready(self, timeout: float) -> None:
@@ -169,11 +170,12 @@ class PostgresService(Service):
         return f"postgresql://{self.spec.user}@{LOOPBACK}:{port}/{database}"
 
     def _cached_cluster(self, install: PgInstall, runas: RunAs) -> Path:
-        scratch = self.ctx.dirs.run_dir.parent
+        run, tracker = self.ctx.dirs, self.ctx.tracker
         base = pgcluster.cached(
             pgcluster.base_key(install, runas, self.spec.user),
-            scratch,
-            lambda data: pgcluster.initdb(install, runas, self.spec.user, data, self.name),
+            run,
+            tracker,
+            lambda data: pgcluster.initdb(install, runas, self.spec.user, data, self.name, tracker),
         )
         schema = self.ctx.config.resolve(self.spec.schema_) if self.spec.schema_ else None
         seed = self._seed_file()
@@ -184,7 +186,7 @@ class PostgresService(Service):
             pgcluster.file_digest(seed),
         )
         return pgcluster.cached(
-            key, scratch, lambda data: self._build_layer(base, data, schema, seed)
+            key, run, tracker, lambda data: self._build_layer(base, data, schema, seed)
         )
 
     def _seed_file(self) -> Path | None:
@@ -194,7 +196,7 @@ class PostgresService(Service):
         return self.ctx.config.resolve(seed)
 
     def _build_layer(self, base: Path, data: Path, schema: Path | None, seed: Path | None) -> None:
-        pgcluster.copy_tree(base, data)
+        pgcluster.copy_tree(base, data, self.ctx.tracker)
         port = free_port()
         server = self._launch(data, port, f"{self.name}.build")
         try:
