@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -47,6 +48,9 @@ class RunContext:
     tracker: ProcessTracker
     loop: Callable[[], LoopThread]  # the run's shared asyncio loop thread, started on first use
     base_env: dict[str, str] = field(default_factory=service_base_env)
+    # set when the start is abandoned (Ctrl-C, SIGTERM, another service failed):
+    # every readiness wait ends at once instead of waiting out its ready_timeout
+    cancelled: threading.Event = field(default_factory=threading.Event)
 
     def log_path(self, service: str) -> Path:
         return self.dirs.logs / f"{service}.log"

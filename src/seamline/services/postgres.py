@@ -21,6 +21,7 @@ from seamline.config.model import PostgresSpec
 from seamline.errors import StartError
 from seamline.runtime.ports import LOOPBACK, free_port
 from seamline.runtime.procs import ManagedProcess
+from seamline.runtime.readiness import Cancelled
 from seamline.services import pgcluster
 from seamline.services.base import Render, RunContext, Service
 from seamline.services.pgbin import PgInstall, RunAs, find_postgres, run_as, unreachable_parent
@@ -149,6 +150,8 @@ class PostgresService(Service):
         deadline = time.monotonic() + timeout
         ready = re.compile(READY_LINE)
         while not process.log.wait_for(ready, min(0.2, max(0.0, deadline - time.monotonic()))):
+            if self.ctx.cancelled.is_set():
+                raise Cancelled()
             if process.exit_code() is not None or time.monotonic() >= deadline:
                 process.log.join(1.0)
                 reason = (

@@ -95,7 +95,7 @@ class ProcessService(Service):
         check = make_check(probe, target, process.log.wait_for, seen)
         deadline = time.monotonic() + timeout
         try:
-            ok = backoff(deadline, check, lambda: process.exit_code() is None)
+            ok = backoff(deadline, check, lambda: process.exit_code() is None, self.ctx.cancelled)
         except NotReady:
             process.log.join(1.0)
             raise StartError(

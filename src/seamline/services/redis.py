@@ -138,6 +138,7 @@ class RedisService(Service):
                 time.monotonic() + timeout,
                 lambda: ping(self.port),
                 lambda: process.exit_code() is None,
+                self.ctx.cancelled,
             )
         except NotReady:
             ok = False

@@ -21,8 +21,8 @@ from seamline.errors import SeamlineError, StartError, check_argument
 from seamline.records.layout import JOURNAL
 from seamline.records.lines import RunInfo
 from seamline.records.run import TestLog, now_iso, write_run_json
-from seamline.runtime import rundir
-from seamline.runtime.procs import ProcessTracker
+from seamline.runtime import rundir, signals
+from seamline.runtime.procs import ProcessTracker, kill_run
 from seamline.seams.journal import Journal
 from seamline.seams.manager import Seams, SeamView
 from seamline.services.base import Render, RunContext, Service
@@ -64,6 +64,7 @@ class System:
         self._record_dir: Path | None = None
         self._started: list[str] = []
         self._watchdog: subprocess.Popen[bytes] | None = None
+        self._holds_sigterm = False
         self._loop: LoopThread | None = None
         self._loop_lock = threading.RLock()
         self._clients: dict[str, httpx.Client] = {}
@@ -96,9 +97,10 @@ class System:
         self.journal = Journal(self.dirs.record_dir / JOURNAL, config_in_memory(self.config))
         self._started_at = now_iso()
         atexit.register(self.stop)
-        ctx = RunContext(
-            self.config, self.dirs, ProcessTracker(self.dirs.run_dir, self.dirs.run_id), self.loop
-        )
+        # SIGTERM now cleans up as Ctrl-C does (stop() gives the default back)
+        self._holds_sigterm = signals.hold_sigterm()
+        tracker = ProcessTracker(self.dirs.run_dir, self.dirs.run_id)
+        ctx = RunContext(self.config, self.dirs, tracker, self.loop)
         try:
             self.services = {
                 name: create_service(name, spec, ctx)
@@ -113,6 +115,9 @@ class System:
                 topo,
                 self._renderer,
                 lambda name: self.config.spec.services[name].ready_timeout,
+                ctx.cancelled,
+                # helpers (initdb, copies) and half-started services go at once
+                lambda: kill_run(tracker.run_id, tracker.entries(), grace=1.0),
                 on_ready,
             )
         except lifecycle.StartFailed as failed:
@@ -159,6 +164,9 @@ class System:
             self.tests.close()
         rundir.prune_records(self.record_root, self.config.spec.keep_runs)
         self.dirs = None
+        if self._holds_sigterm:
+            signals.release_sigterm()
+            self._holds_sigterm = False
         if errors and not failed:
             raise SeamlineError("errors while stopping: " + "; ".join(map(str, errors)))
 
