@@ -40,6 +40,23 @@ def alive(pid: int, start_time: int | None = None) -> bool:
     return state != "Z" and (start_time is None or now == start_time)
 
 
+def belongs_to(pid: int, leader: int, run_id: str, service: str) -> bool:
+    """Whether `pid` is the service's process `leader` or one of its descendants: in the
+    leader's process group, or carrying the run's and the service's markers."""
+    if pid == leader:
+        return True
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+        with open(f"/proc/{pid}/environ", "rb") as f:
+            environ = b"\0" + f.read() + b"\0"
+    except OSError:
+        return False
+    if int(stat[stat.rindex(")") + 2 :].split()[2]) == leader:
+        return True
+    needles = (f"\0{RUN_MARKER}={run_id}\0", f"\0{SERVICE_MARKER}={service}\0")
+    return all(needle.encode() in environ for needle in needles)
+
+
 @dataclass(frozen=True)
 class Tracked:
     service: str

@@ -49,7 +49,10 @@ def backoff(
         if stop.is_set():
             raise Cancelled()
         if check():
-            return True
+            if alive():
+                return True
+            # a process that exited is never ready, whatever answered the probe
+            raise NotReady("the process exited")
         if not alive():
             raise NotReady("the process exited")
         left = deadline - time.monotonic()

@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from seamline.config import SystemConfig
+from seamline.errors import StartError
+from seamline.runtime.listeners import listeners
 from seamline.runtime.procs import ProcessTracker
 from seamline.runtime.rundir import RunDirs
 
@@ -37,6 +39,19 @@ def loopback_http_attributes(name: str, port: int) -> dict[str, str]:
     """The template attributes of an HTTP service on a loopback port."""
     url = f"http://127.0.0.1:{port}"
     return {"url": url, "direct_url": url, "host": "127.0.0.1", "port": str(port), "name": name}
+
+
+def ensure_port_free(service: str, port: int) -> None:
+    """A fixed `port` must be free before the service starts: otherwise it fails to bind
+    and its readiness probe would talk to whatever holds the port."""
+    holders = listeners(port)
+    if holders:
+        raise StartError(
+            service,
+            f"port {port} (services.{service}.port) is already in use by "
+            f"{holders[0].describe()}. Stop that program, or remove `port` from "
+            f"[services.{service}] so seamline picks a free one",
+        )
 
 
 @dataclass

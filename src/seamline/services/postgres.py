@@ -23,7 +23,7 @@ from seamline.runtime.ports import LOOPBACK, free_port
 from seamline.runtime.procs import ManagedProcess
 from seamline.runtime.readiness import Cancelled
 from seamline.services import pgcluster
-from seamline.services.base import Render, RunContext, Service
+from seamline.services.base import Render, RunContext, Service, ensure_port_free
 from seamline.services.pgbin import PgInstall, RunAs, find_postgres, run_as, unreachable_parent
 from seamline.services.seeding import is_callable_seed, run_callable_seed, sql_error_location
 
@@ -73,6 +73,8 @@ class PostgresService(Service):
         )
 
     def start(self, render: Render) -> None:
+        if self.spec.port:
+            ensure_port_free(self.name, self.port)
         self.install = find_postgres(self.spec.bindir, self.spec.version, self.name)
         runas = run_as()
         data = self.ctx.dirs.service_dir(self.name) / "data"
