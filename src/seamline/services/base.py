@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from seamline.config import SystemConfig
 from seamline.errors import StartError
 from seamline.runtime.listeners import listeners
-from seamline.runtime.procs import ProcessTracker
+from seamline.runtime.procs import ManagedProcess, ProcessTracker
 from seamline.runtime.rundir import RunDirs
 
 if TYPE_CHECKING:
@@ -75,6 +75,7 @@ class Service(ABC):
     """One component of the system. Lifecycle: allocate -> start -> wait_ready -> stop."""
 
     kind: ClassVar[str]
+    process: ManagedProcess | None = None  # the service's own process, for kinds that run one
 
     def __init__(self, name: str, spec: Any, ctx: RunContext) -> None:
         self.name = name
@@ -102,6 +103,11 @@ class Service(ABC):
     def reset_after_test(self) -> None:
         """Put back what a test changed in the service's state (README: "What is reset
         between tests"). Nothing, unless the kind says otherwise; databases have their own."""
+
+    def ended(self) -> int | None:
+        """The exit code of the service's process if it died on its own; None while it runs,
+        after stop(), and for kinds that run no process of their own."""
+        return self.process.ended() if self.process is not None else None
 
     def describe(self) -> str:
         """A short description for tables: what runs, which version."""

@@ -30,6 +30,7 @@ from seamline.services.mock import mock_server
 from seamline.services.registry import create_service
 from seamline.system import lifecycle
 from seamline.system.documents import check_documents
+from seamline.system.watch import Death, ServiceWatch
 from seamline.system.wiring import ServiceValues, StubServers, http_upstreams, make_seams
 from seamline.version import __version__
 
@@ -75,6 +76,7 @@ class System:
         self._stubs = StubServers(config, self.loop)
         self._started_at = ""
         self._needs = {name: config.needs(name) for name in config.spec.services}
+        self._watch = ServiceWatch({}, lambda: None)
         self._databases: Databases | None = None
 
     @classmethod
@@ -106,6 +108,8 @@ class System:
                 name: create_service(name, spec, ctx)
                 for name, spec in self.config.spec.services.items()
             }
+            self._watch = ServiceWatch(self.services, lambda: self.current_test)
+            tracker.on_exit = self._watch.exited
             for service in self.services.values():
                 service.allocate()
             topo = [name for wave in self.config.waves for name in wave]
@@ -300,15 +304,29 @@ class System:
         self.service(name).stop()
         if self._seams is not None:  # its seams refuse connections now, as its port does
             self._seams.provider_stopped(name)
+        self._watch.forget(name)
 
     def start_service(self, name: str) -> None:
         """Start a service stopped with `stop_service` again: same port, same environment,
         same data; returns once it is ready."""
         service = self.service(name)
+        self._watch.forget(name)
         service.start(self._renderer(name))
         service.wait_ready(self.config.spec.services[name].ready_timeout)
         if self._seams is not None:  # its seams accept connections again, at once
             self._seams.provider_stopped(name, stopped=False)
+
+    def restart_service(self, name: str) -> None:
+        """Stop `name` and start it again (same port, environment and data), whether it was
+        running or had died; returns once it is ready. For chaos-style tests:
+        `os.kill(pid, SIGKILL)` then `system.restart_service("inventory")`."""
+        self.stop_service(name)
+        self.start_service(name)
+
+    def services_down(self) -> list[Death]:
+        """Services whose process died on its own and was not started again: each with how
+        it ended (`exited (signal 9)`), the test it died in and the last lines of its log."""
+        return self._watch.down()
 
     def url(self, name: str) -> str:
         """The address the test uses for `name`: the `test -> name` seam for HTTP services."""
