@@ -42,16 +42,24 @@ def stranger_pid(text: str) -> int:
     return int(re.search(r"stranger (\d+) listens", text).group(1))  # type: ignore[union-attr]
 
 
-def test_a_fixed_port_already_taken_fails_at_once_naming_who_holds_it(write_config, start_system):
+FIXED_PORT = {
+    "process": '[services.web]\ncommand = "{APP} --port {self.port}"\nport = PORT\n',
+    "redis": '[services.web]\nkind = "redis"\nport = PORT\n',
+    "postgres": '[services.web]\nkind = "postgres"\nport = PORT\n',
+}
+
+
+@pytest.mark.parametrize("kind", list(FIXED_PORT))
+def test_a_fixed_port_already_taken_fails_at_once_naming_who_holds_it(
+    write_config, start_system, kind
+):
     port = free_port()
     holder = subprocess.Popen(
         [*APP.split(), "--port", str(port)], stdout=subprocess.PIPE, text=True
     )
     try:
         assert holder.stdout is not None and holder.stdout.readline().startswith("listening")
-        path = write_config(
-            f'[services.web]\ncommand = "{{APP}} --port {{self.port}}"\nport = {port}\n'
-        )
+        path = write_config(FIXED_PORT[kind].replace("PORT", str(port)))
         with pytest.raises(StartError) as caught:
             start_system(path)
     finally:
