@@ -24,6 +24,7 @@ from rich.markup import escape
 from seamline import console as out
 from seamline.config import SystemConfig, find_config, load_config
 from seamline.errors import ConfigError, SeamlineError
+from seamline.runtime.signals import exit_code_of
 from seamline.system.core import System
 from seamline.system.detached import (
     SeamRow,
@@ -120,8 +121,8 @@ def main(argv: list[str] | None = None) -> int:
     except SeamlineError as err:
         out.error(str(err))
         return EXIT_FAILED
-    except KeyboardInterrupt:
-        return EXIT_INTERRUPTED
+    except KeyboardInterrupt as interrupt:  # 130 for Ctrl-C, 143 for SIGTERM
+        return exit_code_of(interrupt)
 
 
 def _config(args: argparse.Namespace) -> SystemConfig:
@@ -168,9 +169,6 @@ def cmd_up(args: argparse.Namespace, _: list[str]) -> int:
         return EXIT_FAILED
     if args.detach:
         return _up_detached(config, args.profile)
-    stop = threading.Event()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(sig, lambda *_: stop.set())
     state_file = Path(args.state_file) if args.state_file else None
     state = UpState.for_this_process(config.path, args.profile)
     console = out.console()
@@ -182,6 +180,11 @@ def cmd_up(args: argparse.Namespace, _: list[str]) -> int:
             state.status, state.error = "failed", str(err)
             write_state(state_file, state)
         raise
+    # Once up, Ctrl-C and SIGTERM end the wait below; while starting they interrupt the
+    # start itself (which cleans up), so neither waits out a ready_timeout.
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
     try:
         state.status, state.services, state.seams = "ready", _rows(system), _seam_rows(system)
         state.run_id, state.record_dir = system.record_dir.name, str(system.record_dir)
