@@ -22,7 +22,7 @@ from seamline.errors import StartError
 from seamline.runtime.ports import LOOPBACK, free_port
 from seamline.runtime.procs import ManagedProcess
 from seamline.runtime.readiness import Cancelled
-from seamline.services import pgcluster
+from seamline.services import buildcache, pgcluster
 from seamline.services.base import Render, RunContext, Service, ensure_port_free
 from seamline.services.pgbin import PgInstall, RunAs, find_postgres, run_as, unreachable_parent
 from seamline.services.seeding import is_callable_seed, run_callable_seed, sql_error_location
@@ -89,7 +89,7 @@ class PostgresService(Service):
             )
         if not data.exists():  # a restart (start_service) keeps the data it had
             cluster = self._cached_cluster(self.install, runas)
-            pgcluster.copy_tree(cluster, data, self.ctx.tracker)
+            buildcache.copy_tree(cluster, data, self.ctx.tracker)
         self.process = self._launch(data, self.port, self.name)
 
     def wait_ready(self, timeout: float) -> None:
@@ -201,7 +201,7 @@ class PostgresService(Service):
         return self.ctx.config.resolve(seed)
 
     def _build_layer(self, base: Path, data: Path, schema: Path | None, seed: Path | None) -> None:
-        pgcluster.copy_tree(base, data, self.ctx.tracker)
+        buildcache.copy_tree(base, data, self.ctx.tracker)
         port = free_port()
         server = self._launch(data, port, f"{self.name}.build")
         try:
