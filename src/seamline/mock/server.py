@@ -27,6 +27,7 @@ from seamline.mock.loader import load_directory, load_file
 from seamline.mock.mapping import StubMapping
 from seamline.mock.nearmiss import closest_requests, diff_report
 from seamline.mock.request_pattern import RequestPattern
+from seamline.mock.tls import HttpsListener, TlsFiles
 
 T = TypeVar("T")
 
@@ -43,7 +44,11 @@ class MockServer:
         global_templating: bool = False,
         verbose: bool = False,
         limits: Limits | None = None,
+        https_port: int | None = None,
+        tls: TlsFiles | None = None,
     ) -> None:
+        """`https_port` (0: a free port) adds an HTTPS listener, with the certificate in
+        `tls` or, without it, one made at start by a CA of its own (see `ca_path`)."""
         self.engine = StubEngine(
             root_dir=Path(root_dir) if root_dir is not None else None,
             journal_limit=journal_limit,
@@ -51,6 +56,11 @@ class MockServer:
             verbose=verbose,
         )
         self._http = HttpServer(self.engine.handle, fast=self.engine.fast, limits=limits)
+        self._https = None
+        if https_port is not None:
+            self._https = HttpsListener(
+                self.engine.handle, self.engine.fast, port=https_port, files=tls, limits=limits
+            )
         self._host, self._port = host, port
         self._loop = loop
         self._own_loop = False
@@ -60,10 +70,15 @@ class MockServer:
     async def start_async(self) -> MockServer:
         await self._http.start(self._host, self._port)
         self.engine.base_url = self._http.url
+        if self._https is not None:
+            await self._https.start(self._host)
         return self
 
     async def stop_async(self) -> None:
         await self._http.close()
+        if self._https is not None:
+            await self._https.close()
+        await self.engine.close()
 
     def start(self) -> MockServer:
         if self._loop is None:
@@ -97,6 +112,17 @@ class MockServer:
     @property
     def port(self) -> int:
         return self._http.port
+
+    @property
+    def https_url(self) -> str | None:
+        """`https://127.0.0.1:PORT` when serving HTTPS, else None."""
+        return self._https.http.url if self._https is not None else None
+
+    @property
+    def ca_path(self) -> Path | None:
+        """The PEM file of the CA that issued the HTTPS certificate: what clients trust."""
+        files = self._https.files if self._https is not None else None
+        return files.ca if files is not None else None
 
     @property
     def load_problems(self) -> list[LoadProblem]:
