@@ -8,6 +8,7 @@ POST /v1/charges   needs `Authorization: Bearer ...`; JSON in ({"amount", "card"
 GET  /v1/charges/ch_1?expand=card   the charge as JSON
 GET  /v1/balance   a counter: 1, 2, 3... on each call (a repeated request, different answers)
 GET  /v1/logo.png  a few binary bytes;  GET /v1/terms  plain text
+ANY  /echo/...     {"method", "path", "headers", "body"}: what reached the provider
 Anything else: 404 JSON.
 """
 
@@ -47,9 +48,17 @@ class ProviderHandler(BaseHTTPRequestHandler):
     def _json(self, status: int, data: Any, extra: tuple[tuple[str, str], ...] = ()) -> None:
         self._send(status, json.dumps(data).encode(), "application/json", extra)
 
+    def _echo(self) -> None:
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        seen = {"method": self.command, "path": self.path, "body": body.decode()}
+        seen["headers"] = {name.lower(): value for name, value in self.headers.items()}
+        self._json(200, seen, (("X-Provider", "yes"),))
+
     def do_GET(self) -> None:
         path = self.path.split("?")[0]
-        if path == "/v1/charges/ch_1":
+        if path.startswith("/echo/"):
+            self._echo()
+        elif path == "/v1/charges/ch_1":
             self._json(200, {"id": "ch_1", "status": "succeeded", "amount": 1250})
         elif path == "/v1/balance":
             with self.server.lock:
@@ -64,6 +73,9 @@ class ProviderHandler(BaseHTTPRequestHandler):
             self._json(404, {"error": "not found", "path": path})
 
     def do_POST(self) -> None:
+        if self.path.startswith("/echo/"):
+            self._echo()
+            return
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
         if self.path != "/v1/charges":
             self._json(404, {"error": "not found"})
@@ -78,6 +90,9 @@ class ProviderHandler(BaseHTTPRequestHandler):
 
 class ProviderServer(ThreadingHTTPServer):
     daemon_threads = True
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """A client that drops an idle keep-alive connection is not an error worth a trace."""
 
     def __init__(self, port: int = 0) -> None:
         super().__init__(("127.0.0.1", port), ProviderHandler)
@@ -127,6 +142,9 @@ class HookReceiver(ThreadingHTTPServer):
             do_POST = do_PUT = do_GET = do_DELETE = _receive
 
         super().__init__(("127.0.0.1", 0), Handler)
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """A client that drops an idle keep-alive connection is not an error worth a trace."""
 
     def wait_for(
         self, count: int, timeout: float = 10.0
