@@ -14,6 +14,7 @@ import httpx
 import pytest
 
 from seamline.mock import MockServer, get
+from seamline.mock.recordings import NotRecording
 from tests.apps.provider import CLIENT_SECRET, PNG, SESSION, serve_provider
 
 TOKEN = "sk_test_4eC39HqLyjWDarjtT1zdp7dc"
@@ -202,3 +203,15 @@ def test_standalone_proxy_all_record_mappings_writes_files_at_exit(
     assert played[1] == live[1] and played[4:] == live[4:]
     # a repeated request keeps its newest answer, as WireMock's ignoreRepeatRequests does
     assert played[2] == played[3] == live[3]
+
+
+def test_python_api_records_and_plays_back(provider: str) -> None:
+    with MockServer() as mock:
+        mock.start_recording(provider, persist=False, captureHeaders={"Accept": {}})
+        live = httpx.get(mock.url + "/v1/terms", headers={"Accept": "text/plain"}).text
+        [mapping] = mock.stop_recording()
+        assert mapping["request"]["headers"] == {"Accept": {"equalTo": "text/plain"}}
+        assert httpx.get(mock.url + "/v1/terms", headers={"Accept": "text/plain"}).text == live
+        assert httpx.get(mock.url + "/v1/terms").status_code == 404  # Accept is part of it
+        with pytest.raises(NotRecording, match="start one first"):
+            mock.stop_recording()

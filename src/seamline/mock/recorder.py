@@ -4,7 +4,7 @@
     recorded = record([exchange, ...], spec)
     recorded.mappings   # WireMock mapping dicts, in the order the exchanges happened
     recorded.files      # {"api_users-<id>.json": b"..."} for bodies extracted to __files
-    write_recorded(root, recorded)                  # ROOT/mappings/*.json, ROOT/__files/*
+    write_recorded(root, recorded)      # recordfiles.py: ROOT/mappings/*.json, ROOT/__files/*
 
 It follows WireMock's Recorder and its snapshot pipeline (SnapshotStubMappingGenerator,
 RequestPatternTransformer, LoggedResponseDefinitionTransformer, ScenarioProcessor,
@@ -21,20 +21,18 @@ import base64
 import gzip
 import json
 import re
-import unicodedata
 import uuid
 import zlib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
 
 from seamline.masking import DEFAULT_SECRET_NAMES, Masker, SecretNames
+from seamline.mock.recordfiles import Recorded, file_extension, mapping_file_name, url_slug
 from seamline.mock.recordspec import RecordSpec
 
 _DROPPED_RESPONSE_HEADERS = frozenset({"content-encoding", "content-length", "transfer-encoding"})
-_NON_FILENAME = re.compile(r"[^\w\-.]")
 _TEXT_TYPES = ("text", "json", "xml", "html", "javascript", "csv", "x-www-form-urlencoded")
 _EXTENSIONS = {
     "image/jpeg": "jpg",
@@ -56,14 +54,6 @@ class RecordedExchange:
     status: int
     response_headers: Sequence[tuple[str, str]]
     response_body: bytes
-
-
-@dataclass
-class Recorded:
-    """What a recording produced: mapping dicts and the body files they name."""
-
-    mappings: list[dict[str, Any]] = field(default_factory=list)
-    files: dict[str, bytes] = field(default_factory=dict)
 
 
 def record(
@@ -88,32 +78,6 @@ def record(
     return recorded
 
 
-def write_recorded(root: Path, recorded: Recorded) -> list[Path]:
-    """Write the mappings to ROOT/mappings and the bodies to ROOT/__files; the paths written."""
-    mappings, files = root / "mappings", root / "__files"
-    mappings.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name, body in recorded.files.items():
-        files.mkdir(parents=True, exist_ok=True)
-        (files / name).write_bytes(body)
-        written.append(files / name)
-    for stub in recorded.mappings:
-        path = mappings / mapping_file_name(stub)
-        path.write_text(json.dumps(stub, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-        written.append(path)
-    return written
-
-
-def mapping_file_name(stub: dict[str, Any], extension: str = "json") -> str:
-    """WireMock's FilenameMaker: `{name}-{id}.json`, or `{method}-{url}-{id}.json`."""
-    if stub.get("name"):
-        base = str(stub["name"])
-    else:
-        request = stub["request"]
-        base = f"{request['method']}-{request.get('url') or request.get('urlPath', '')}"
-    return _sanitise(f"{base}-{stub['id']}.{extension}")
-
-
 # -- one exchange -> one stub -------------------------------------------------------------
 
 
@@ -124,7 +88,7 @@ def _stub_for(
     path = exchange.url.partition("?")[0]
     stub: dict[str, Any] = {
         "id": stub_id,
-        "name": _url_slug(path),
+        "name": url_slug(path),
         "request": _request_pattern(exchange, spec, masker),
         "response": _response_definition(exchange, masker),
         "uuid": stub_id,
@@ -328,45 +292,12 @@ def _extract_body(stub: dict[str, Any], files: dict[str, bytes]) -> None:
     request = stub["request"]
     url = str(request.get("url") or request.get("urlPath") or "")
     content_type = str(_as_list(_find(response.get("headers", {}), "content-type") or [""])[0])
-    name = mapping_file_name(stub, _file_extension(url, content_type, data))
+    name = mapping_file_name(stub, file_extension(url, content_type, data))
     files[name] = data
     response["bodyFileName"] = name
 
 
-def _file_extension(url: str, content_type: str, body: bytes) -> str:
-    """ContentTypes.determineFileExtension."""
-    media = content_type.split(";", maxsplit=1)[0].strip().lower()
-    for word, extension in (("json", "json"), ("xml", "xml"), ("text", "txt")):
-        if word in media:
-            return extension
-    if media in _EXTENSIONS:
-        return _EXTENSIONS[media]
-    last = url.partition("?")[0].rsplit("/", 1)[-1]
-    if "." in last:
-        return last.rsplit(".", 1)[-1]
-    text = body.decode("utf-8", "replace").strip()
-    try:
-        json.loads(text)
-        return "json"
-    except ValueError:
-        pass
-    if text.startswith("<"):
-        return "xml" if not text.lower().startswith(("<!doctype html", "<html")) else "html"
-    return "txt"
-
-
 # -- small helpers ------------------------------------------------------------------------
-
-
-def _url_slug(path: str) -> str:
-    """FilenameMaker.sanitizeUrl: `/api/users/1` -> `api_users_1`."""
-    slug = re.sub(r"\s", "-", path.replace("/", "_"))
-    slug = _sanitise(unicodedata.normalize("NFD", slug)).strip("_")
-    return slug[:200]
-
-
-def _sanitise(text: str) -> str:
-    return _NON_FILENAME.sub("", "-".join(text.split(" "))).lower()
 
 
 def _path_parts(url: str) -> str:

@@ -21,12 +21,14 @@ import re
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
+from seamline.errors import SeamlineError
 from seamline.http.message import Response
 from seamline.mock.admin import AdminError, json_response
 from seamline.mock.incoming import ReceivedRequest
 from seamline.mock.mapping import StubMapping
 from seamline.mock.proxying import ProxiedResponse
-from seamline.mock.recorder import Recorded, RecordedExchange, record, write_recorded
+from seamline.mock.recorder import RecordedExchange, record
+from seamline.mock.recordfiles import Recorded, write_recorded
 from seamline.mock.recordspec import RecordSpec
 from seamline.mock.request_pattern import RequestPattern
 
@@ -38,6 +40,16 @@ if TYPE_CHECKING:
 # same priority; `onlyMissing` puts it behind every stub instead.
 _LAST_PRIORITY = 2**31 - 1
 _Exchange = tuple[ReceivedRequest, ProxiedResponse]
+
+
+class NotRecording(SeamlineError):
+    """`stop_recording()` (or `/__admin/recordings/stop`) while no recording runs."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "not recording: start one first (MockServer.start_recording(url) or "
+            "POST /__admin/recordings/start)"
+        )
 
 
 class Recordings:
@@ -91,7 +103,7 @@ class Recordings:
     def stop(self) -> Recorded:
         """Stop recording; the stubs made from what was proxied meanwhile (also added)."""
         if self.status != "Recording":
-            raise AdminError(400, "Not currently recording.")
+            raise NotRecording()
         self.status = "Stopped"
         if self._proxy_stub is not None:
             self.engine.remove(self._proxy_stub)
@@ -137,10 +149,12 @@ class Recordings:
         return json_response({})
 
     def _stop_route(self, request: ReceivedRequest, _: dict[str, str]) -> Response:
-        if self.status != "Recording":
+        try:
+            recorded = self.stop()
+        except NotRecording:  # WireMock's answer, word for word
             error = {"code": 30, "title": "Not currently recording."}
             return json_response({"errors": [error]}, 400)
-        return _result(self.stop(), self._spec)
+        return _result(recorded, self._spec)
 
     def _status_route(self, request: ReceivedRequest, _: dict[str, str]) -> Response:
         return json_response({"status": self.status})

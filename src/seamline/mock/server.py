@@ -26,6 +26,7 @@ from seamline.mock.incoming import ReceivedRequest
 from seamline.mock.loader import load_directory, load_file
 from seamline.mock.mapping import StubMapping
 from seamline.mock.nearmiss import closest_requests, diff_report
+from seamline.mock.recordspec import RecordSpec
 from seamline.mock.request_pattern import RequestPattern
 from seamline.mock.tls import HttpsListener, TlsFiles
 
@@ -184,6 +185,24 @@ class MockServer:
 
     def set_scenario_state(self, name: str, state: str) -> None:
         self._on_loop(lambda: self.engine.stubs.scenarios.move(name, state))
+
+    # -- recording ------------------------------------------------------------------------
+
+    def start_recording(self, target_base_url: str, **spec: Any) -> None:
+        """Proxy every request to `target_base_url` and record the exchanges. `spec` takes
+        the fields of WireMock's record spec (`captureHeaders=...`, `persist=False`,
+        `repeatsAsScenarios=...`) and seamline's `onlyMissing` and `maskSecrets`."""
+        record_spec = RecordSpec.from_json({"targetBaseUrl": target_base_url, **spec})
+        self._on_loop(lambda: self.engine.recordings.start(record_spec))
+
+    def stop_recording(self) -> list[dict[str, Any]]:
+        """Stop recording; the mappings made (newest first), now also served."""
+        return self._on_loop(self.engine.recordings.stop).mappings
+
+    def snapshot(self, **spec: Any) -> list[dict[str, Any]]:
+        """Mappings from the proxied requests in the journal, as `/recordings/snapshot`."""
+        record_spec = RecordSpec.from_json(spec)
+        return self._on_loop(lambda: self.engine.recordings.snapshot(record_spec)).mappings
 
     # -- verifying ------------------------------------------------------------------------
 
