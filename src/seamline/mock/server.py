@@ -12,6 +12,7 @@ requests are being served is safe. Inside asyncio code use `await start_async()`
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
@@ -213,6 +214,22 @@ class MockServer:
             return [e.request for e in events]
         pattern = RequestPattern(request.to_json())
         return [e.request for e in events if pattern.matches(e.request)]
+
+    def wait_for(
+        self, request: RequestBuilder, count: int = 1, *, timeout: float = 5.0
+    ) -> list[ReceivedRequest]:
+        """Wait until `count` requests matching `request` have arrived (a webhook, a
+        callback from the service under test) and return them; VerificationError, with
+        what did arrive, when `timeout` seconds pass first."""
+        deadline = time.monotonic() + timeout
+        while True:
+            found = self.requests(request)
+            if len(found) >= count:
+                return found
+            if time.monotonic() >= deadline:
+                message = self._verify_message(request, None, count, None, len(found))
+                raise VerificationError(f"after waiting {timeout}s, {message}")
+            time.sleep(0.005)  # polling the journal: the condition, checked every 5 ms
 
     def unmatched(self) -> list[ReceivedRequest]:
         return [e.request for e in self._on_loop(self.engine.journal.events) if not e.matched]
