@@ -18,7 +18,7 @@ import trustme
 from seamline.config import load_config
 from seamline.errors import SeamlineError
 from seamline.http.loop import LoopThread
-from seamline.mock import MockServer, get
+from seamline.mock import MockServer, get, post
 from seamline.mock.tls import TlsFiles
 from seamline.runtime.procs import ProcessTracker
 from seamline.runtime.rundir import create_run
@@ -116,3 +116,26 @@ def test_mock_service_serves_https_and_exposes_url_and_ca(tmp_path: Path) -> Non
             service.stop()
     finally:
         loop.stop()
+
+
+def test_proxy_and_webhook_to_https_upstreams_verify_their_certificate() -> None:
+    with MockServer(https_port=0) as upstream:
+        upstream.stub(get("/rates")).reply(200, json={"EUR": 1})
+        upstream.stub(post("/hook")).reply(204)
+        assert upstream.https_url is not None and upstream.ca_path is not None
+        mapping = {
+            "request": {"url": "/rates"},
+            "response": {"proxyBaseUrl": upstream.https_url},
+            "serveEventListeners": [
+                {"name": "webhook", "parameters": {"url": upstream.https_url + "/hook"}}
+            ],
+        }
+        with MockServer(upstream_tls=trusting(upstream.ca_path)) as mock:
+            mock.add_mapping(mapping)
+            assert httpx.get(mock.url + "/rates").json() == {"EUR": 1}
+            upstream.wait_for(post("/hook"))
+        with MockServer() as untrusting:  # the system's CAs do not know the test CA
+            untrusting.add_mapping(mapping)
+            answer = httpx.get(untrusting.url + "/rates")
+            assert answer.status_code == 500
+            assert "CERTIFICATE_VERIFY_FAILED" in answer.text

@@ -15,6 +15,7 @@ is read whole, so the exchange can be recorded (what `/__admin/recordings` snaps
 from __future__ import annotations
 
 import json
+import ssl
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -113,13 +114,15 @@ class Forwarder:
     def __init__(self) -> None:
         self._client: HttpClient | None = None
         self.observers: list[Observer] = []
+        # how https:// upstreams are verified; None: the system's CAs (and SSL_CERT_FILE)
+        self.tls: ssl.SSLContext | None = None
 
     async def forward(
         self, request: ReceivedRequest, proxy: ProxySpec, extra: list[tuple[str, str]]
     ) -> Response:
         """The upstream's answer to `request`, with `extra` headers (the stub's) added."""
         if self._client is None:
-            self._client = HttpClient()
+            self._client = HttpClient(tls=self.tls)
         url = proxy.target(request)
         try:
             answer = await self._client.request(

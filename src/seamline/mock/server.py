@@ -12,6 +12,7 @@ requests are being served is safe. Inside asyncio code use `await start_async()`
 from __future__ import annotations
 
 import asyncio
+import ssl
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -48,15 +49,19 @@ class MockServer:
         limits: Limits | None = None,
         https_port: int | None = None,
         tls: TlsFiles | None = None,
+        upstream_tls: ssl.SSLContext | None = None,
     ) -> None:
         """`https_port` (0: a free port) adds an HTTPS listener, with the certificate in
-        `tls` or, without it, one made at start by a CA of its own (see `ca_path`)."""
+        `tls` or, without it, one made at start by a CA of its own (see `ca_path`).
+        `upstream_tls` verifies https:// proxy targets and webhook URLs (default: the
+        system's CAs, and SSL_CERT_FILE when set)."""
         self.engine = StubEngine(
             root_dir=Path(root_dir) if root_dir is not None else None,
             journal_limit=journal_limit,
             global_templating=global_templating,
             verbose=verbose,
         )
+        self.engine.forwarder.tls = self.engine.webhooks.tls = upstream_tls
         self._http = HttpServer(self.engine.handle, fast=self.engine.fast, limits=limits)
         self._https = None
         if https_port is not None:

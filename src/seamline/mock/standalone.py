@@ -11,6 +11,7 @@ import asyncio
 import gc
 import logging
 import signal
+import ssl
 import sys
 from pathlib import Path
 
@@ -79,6 +80,11 @@ def parser() -> argparse.ArgumentParser:
         metavar="PEM",
         help="the CA of --https-cert, printed for clients to trust",
     )
+    p.add_argument(
+        "--trust-all-proxy-targets",
+        action="store_true",
+        help="do not verify the certificates of https:// proxy targets",
+    )
     add_record_arguments(p)
     for flag in _ACCEPTED_NO_OPS:
         p.add_argument(flag, action="store_true", help=argparse.SUPPRESS)
@@ -107,6 +113,7 @@ def main(argv: list[str]) -> int:
             verbose=args.verbose,
             https_port=args.https_port,
             tls=tls,
+            upstream_tls=_trust_all() if args.trust_all_proxy_targets else None,
         )
         start_cli_recording(server.engine, args)
     except SeamlineError as exc:
@@ -150,6 +157,14 @@ async def _serve(server: MockServer) -> int:
     stop_cli_recording(server.engine)
     await server.stop_async()
     return 0
+
+
+def _trust_all() -> ssl.SSLContext:
+    """WireMock's --trust-all-proxy-targets: any certificate, any name."""
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    return context
 
 
 def _tls_files(args: argparse.Namespace) -> TlsFiles | None:

@@ -25,6 +25,7 @@ import base64
 import binascii
 import json
 import logging
+import ssl
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -158,6 +159,7 @@ class WebhookSender:
         self.files = files
         self._client: HttpClient | None = None
         self._tasks: set[asyncio.Task[None]] = set()
+        self.tls: ssl.SSLContext | None = None  # as Forwarder.tls, for https:// webhooks
 
     def fire(self, request: ReceivedRequest, webhooks: tuple[Webhook, ...]) -> None:
         """Schedule each webhook; the task first runs after the current reply is written."""
@@ -176,7 +178,7 @@ class WebhookSender:
         if delay > 0:
             await asyncio.sleep(delay / 1000)
         if self._client is None:
-            self._client = HttpClient()
+            self._client = HttpClient(tls=self.tls)
         try:
             answer = await self._client.request(method, url, headers, body)
             await answer.read()
