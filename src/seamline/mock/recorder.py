@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
 
-from seamline.masking import DEFAULT_SECRET_NAMES, Masker, SecretNames
+from seamline.masking import DEFAULT_SECRET_NAMES, MASK, Masker, SecretNames
 from seamline.mock.recordfiles import Recorded, file_extension, mapping_file_name, url_slug
 from seamline.mock.recordspec import RecordSpec
 
@@ -41,6 +41,7 @@ _EXTENSIONS = {
     "application/pdf": "pdf",
 }
 _ANY_JSON = "${json-unit.ignore}"
+_REGEX_SPECIAL = re.compile(r"[\\.^$|?*+()\[\]{}]")
 
 
 @dataclass(frozen=True)
@@ -138,7 +139,7 @@ def _capture_headers(
             continue
         if masker is not None and masker.header(wanted, value) != value:
             scheme = value.split(" ", 1)[0] + " " if " " in value.strip() else ""
-            captured[wanted] = {"matches": re.escape(scheme.strip()) + " .+" if scheme else ".+"}
+            captured[wanted] = {"matches": _literal(scheme.strip()) + " .+" if scheme else ".+"}
             continue
         matcher: dict[str, Any] = {"equalTo": value}
         if case_insensitive:
@@ -161,23 +162,37 @@ def _body_pattern(
         except ValueError:
             kind = "equalTo"
         else:
-            if masker is not None:
-                document = _json_placeholders(document, masker.names)
-            return {
-                "equalToJson": json.dumps(document, ensure_ascii=False),
-                "ignoreArrayOrder": spec.ignore_array_order,
-                "ignoreExtraElements": spec.ignore_extra_elements,
-            }
-    if kind == "equalToXml":
-        return {"equalToXml": text}
+            masked = _json_placeholders(document, masker.names) if masker else document
+            # the request's own text, as WireMock records it, unless a secret was taken out
+            expected = text if masked == document else json.dumps(masked, ensure_ascii=False)
+            pattern: dict[str, Any] = {"equalToJson": expected}
+            for key, flag in (
+                ("ignoreArrayOrder", spec.ignore_array_order),
+                ("ignoreExtraElements", spec.ignore_extra_elements),
+            ):
+                if flag is not None:
+                    pattern[key] = flag
+            return pattern
     if kind == "anything":
         return {"anything": "anything"}
     if kind == "binaryEqualTo":
         return {"binaryEqualTo": base64.b64encode(exchange.request_body).decode("ascii")}
-    pattern: dict[str, Any] = {"equalTo": text}
+    if masker is not None:
+        form = content_type == "application/x-www-form-urlencoded"
+        masked_text = masker.query(text) if form else masker.text(text)
+        if masked_text != text:  # the text around the secrets must match, the secrets not
+            return {"matches": ".+".join(map(_literal, masked_text.split(MASK)))}
+    if kind == "equalToXml":
+        return {"equalToXml": text}
+    pattern = {"equalTo": text}
     if spec.case_insensitive:
         pattern["caseInsensitive"] = True
     return pattern
+
+
+def _literal(text: str) -> str:
+    """`text` as a regex matching itself, in the syntax Java and Python share."""
+    return _REGEX_SPECIAL.sub(r"\\\g<0>", text)
 
 
 def _automatic_matcher(content_type: str) -> str:
