@@ -228,3 +228,13 @@ def test_a_form_body_with_a_password_is_matched_around_the_secret(provider: str)
         # played back: any password is accepted, the rest of the form must be the same
         assert httpx.post(mock.url + "/echo/login", data={**form, "password": "x"}).is_success
         assert httpx.post(mock.url + "/echo/login", data={**form, "user": "bob"}).status_code == 404
+
+
+def test_snapshot_allow_non_proxied_records_what_stubs_answered() -> None:
+    with MockServer() as mock:
+        mock.stub(get("/local")).reply(200, json={"from": "stub"})
+        httpx.get(mock.url + "/local")
+        assert mock.snapshot(persist=False) == []  # by default only proxied requests count
+        [mapping] = mock.snapshot(filters={"allowNonProxied": True}, persist=False)
+    assert mapping["request"] == {"url": "/local", "method": "GET"}
+    assert json.loads(mapping["response"]["body"]) == {"from": "stub"}
