@@ -238,3 +238,16 @@ def test_snapshot_allow_non_proxied_records_what_stubs_answered() -> None:
         [mapping] = mock.snapshot(filters={"allowNonProxied": True}, persist=False)
     assert mapping["request"] == {"url": "/local", "method": "GET"}
     assert json.loads(mapping["response"]["body"]) == {"from": "stub"}
+
+
+def test_only_missing_snapshot_leaves_out_what_a_stub_now_answers(provider: str) -> None:
+    with MockServer() as mock:
+        mock.add_mapping({"request": {"urlPattern": ".*"}, "response": {"proxyBaseUrl": provider}})
+        httpx.get(mock.url + "/v1/terms")
+        httpx.get(mock.url + "/v1/charges/ch_1")
+        mock.stub(get("/v1/terms")).with_priority(1).reply(200, body="stubbed since")
+        missing = mock.snapshot(persist=False, onlyMissing=True)
+        # (a snapshot adds what it made: now a stub answers /v1/charges/ch_1 too)
+        everything = mock.snapshot(persist=False, repeatsAsScenarios=False)
+    assert sorted(m["request"]["url"] for m in everything) == ["/v1/charges/ch_1", "/v1/terms"]
+    assert [m["request"]["url"] for m in missing] == ["/v1/charges/ch_1"]

@@ -129,6 +129,7 @@ class Recordings:
             for request, response in exchanges
             if (wanted is None or wanted.matches(request))
             and (spec.filter_ids is None or request.id in spec.filter_ids)
+            and not (spec.only_missing and self._answered_by_a_stub(request))
         ]
         root = self.engine.root_dir
         if root is None:  # bodies can only be extracted to a root's __files
@@ -141,6 +142,13 @@ class Recordings:
         elif root is not None and recorded.files:
             write_recorded(root, Recorded([], recorded.files))
         return recorded
+
+    def _answered_by_a_stub(self, request: ReceivedRequest) -> bool:
+        """Whether a stub that is not a proxy matches `request` (scenario states aside)."""
+        return any(
+            stub.response.proxy is None and stub.request.matches(request)
+            for stub in self.engine.stubs.ordered()
+        )
 
     # -- routes --------------------------------------------------------------------------
 
