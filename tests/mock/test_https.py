@@ -16,7 +16,7 @@ import pytest
 import trustme
 
 from seamline.config import load_config
-from seamline.errors import SeamlineError
+from seamline.errors import ConfigError, SeamlineError
 from seamline.http.loop import LoopThread
 from seamline.mock import MockServer, get, post
 from seamline.mock.tls import TlsFiles
@@ -139,3 +139,19 @@ def test_proxy_and_webhook_to_https_upstreams_verify_their_certificate() -> None
             answer = httpx.get(untrusting.url + "/rates")
             assert answer.status_code == 500
             assert "CERTIFICATE_VERIFY_FAILED" in answer.text
+
+
+def test_https_attributes_of_a_mock_without_https_are_a_config_error(tmp_path: Path) -> None:
+    config_path = tmp_path / "seamline.toml"
+    config_path.write_text(
+        textwrap.dedent("""
+        [services.payments]
+        kind = "mock"
+
+        [services.api]
+        command = "python -m api"
+        env = { PAYMENTS_CA = "{payments.ca}" }
+    """)
+    )
+    with pytest.raises(ConfigError, match=r"add https = true to services\.payments"):
+        load_config(config_path)

@@ -23,9 +23,11 @@ KINDS: tuple[str, ...] = ("process", "sqlite", "postgres", "redis", "mock", "ext
 # service that uses it; `direct_url` bypasses the seam; `browser_url` is the address
 # of the `browser -> name` seam, for pages whose browser calls the service.
 _HTTP_ATTRIBUTES = frozenset({"url", "direct_url", "browser_url", "host", "port", "name"})
+# a `kind = "mock"` service with `https = true` has these too
+HTTPS_ATTRIBUTES = frozenset({"https_url", "https_port", "ca"})
 ATTRIBUTES: dict[str, frozenset[str]] = {
     "process": _HTTP_ATTRIBUTES,
-    "mock": _HTTP_ATTRIBUTES | {"https_url", "https_port", "ca"},
+    "mock": _HTTP_ATTRIBUTES | HTTPS_ATTRIBUTES,
     "external": _HTTP_ATTRIBUTES,
     "postgres": frozenset({"url", "dsn", "host", "port", "user", "password", "database", "name"}),
     "sqlite": frozenset({"url", "path", "name"}),
