@@ -27,7 +27,7 @@ LAYERS: list[set[str]] = [
     {"http", "runtime"},
     {"config"},
     {"records", "browser"},
-    {"errors", "version"},
+    {"errors", "version", "masking"},
 ]
 # The package's face: re-exports the public names of every layer, imported by none of them.
 FACADE = "__init__"

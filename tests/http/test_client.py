@@ -195,5 +195,5 @@ def test_refused_connection_and_bad_urls_are_explained(loop: LoopThread) -> None
     client = HttpClient()
     with pytest.raises(UpstreamError, match=f"cannot connect to 127.0.0.1:{port}"):
         loop.run(client.request("GET", f"http://127.0.0.1:{port}/"))
-    with pytest.raises(ValueError, match="expected an http:// URL"):
+    with pytest.raises(ValueError, match="expected an http:// or https:// URL"):
         loop.run(client.request("GET", "ftp://x/"))

@@ -124,9 +124,9 @@ def test_missing_root_dir_is_one_clear_problem(tmp_path: Path) -> None:
             "uniform",
         ),
         (
-            {"request": {}, "response": {"proxyBaseUrl": "http://x"}},
+            {"request": {}, "response": {"proxyBaseUrl": "x.example"}},
             "$.response.proxyBaseUrl",
-            "not supported",
+            "expected an absolute http:// URL",
         ),
         (
             {"request": {"bodyPatterns": [{"equalToXml": "<a/>"}]}},

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
+from seamline.masking import MASK
 from seamline.report.budget import detail_size
-from seamline.report.masking import MASK
 from seamline.report.model import build_model, load_records
 from seamline.report.options import ReportOptions
 from tests.report.records_builder import RunBuilder

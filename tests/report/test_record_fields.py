@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from seamline.masking import DEFAULT_SECRET_NAMES, MASK, Masker, SecretNames
 from seamline.records.exchange import Body, Exchange, HeaderList, RequestRecord
 from seamline.records.layout import JOURNAL
 from seamline.records.lines import (
@@ -20,7 +21,6 @@ from seamline.records.lines import (
 )
 from seamline.records.reader import read_record_dir
 from seamline.report import schema_path
-from seamline.report.masking import DEFAULT_SECRET_NAMES, MASK, Masker, SecretNames
 from seamline.report.views import exchange_view
 from seamline.seams.journal import Journal
 

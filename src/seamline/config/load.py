@@ -15,7 +15,14 @@ from pydantic import TypeAdapter, ValidationError
 from seamline.config import explain, keys
 from seamline.config.graph import Edge, find_cycle, start_waves
 from seamline.config.locate import KeyLocator
-from seamline.config.model import ATTRIBUTES, HTTP_KINDS, ExternalSpec, ServiceSpec, SystemSpec
+from seamline.config.model import (
+    ATTRIBUTES,
+    HTTP_KINDS,
+    HTTPS_ATTRIBUTES,
+    ExternalSpec,
+    ServiceSpec,
+    SystemSpec,
+)
 from seamline.config.prepare import UNKNOWN_KIND, prepare
 from seamline.config.templates import Ref, TemplateSyntaxError, refs
 from seamline.errors import ConfigError, ConfigProblem
@@ -314,6 +321,15 @@ def _check_template(
                     f"an attribute of a {kind} service ({', '.join(sorted(attrs))})",
                     str(ref),
                     fix or f"use one of the attributes of '{target}'",
+                )
+            )
+        elif ref.attr in HTTPS_ATTRIBUTES and not getattr(spec.services[target], "https", True):
+            problems.append(
+                ConfigProblem(
+                    key,
+                    f"'{target}' serving HTTPS",
+                    f"{ref}, but services.{target} has no https = true",
+                    f"add https = true to services.{target}",
                 )
             )
     return found, problems

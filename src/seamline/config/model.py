@@ -23,9 +23,11 @@ KINDS: tuple[str, ...] = ("process", "sqlite", "postgres", "redis", "mock", "ext
 # service that uses it; `direct_url` bypasses the seam; `browser_url` is the address
 # of the `browser -> name` seam, for pages whose browser calls the service.
 _HTTP_ATTRIBUTES = frozenset({"url", "direct_url", "browser_url", "host", "port", "name"})
+# a `kind = "mock"` service with `https = true` has these too
+HTTPS_ATTRIBUTES = frozenset({"https_url", "https_port", "ca"})
 ATTRIBUTES: dict[str, frozenset[str]] = {
     "process": _HTTP_ATTRIBUTES,
-    "mock": _HTTP_ATTRIBUTES,
+    "mock": _HTTP_ATTRIBUTES | HTTPS_ATTRIBUTES,
     "external": _HTTP_ATTRIBUTES,
     "postgres": frozenset({"url", "dsn", "host", "port", "user", "password", "database", "name"}),
     "sqlite": frozenset({"url", "path", "name"}),
@@ -93,6 +95,9 @@ class MockSpec(_ServiceBase):
     kind: Literal["mock"]
     mappings: Path | None = None
     port: Annotated[int, Field(ge=0, le=65535)] = 0
+    # Also serve HTTPS, with a certificate made at start: {name.https_url}, {name.ca}.
+    https: bool = False
+    https_port: Annotated[int, Field(ge=0, le=65535)] = 0
 
 
 class ExternalSpec(_ServiceBase):

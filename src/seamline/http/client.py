@@ -15,6 +15,7 @@ control, so the seam proxy can pass large bodies through without buffering them.
 from __future__ import annotations
 
 import asyncio
+import ssl
 import time
 from collections import defaultdict
 from collections.abc import AsyncIterable, AsyncIterator
@@ -27,6 +28,8 @@ from seamline.http import wire
 from seamline.http.message import BodyStream, Headers, HttpError
 
 _FRAMING = frozenset({"content-length", "transfer-encoding", "host"})
+# (host, port, over TLS): what a pooled connection is keyed by
+Origin = tuple[str, int, bool]
 
 
 class UpstreamError(ConnectionError):
@@ -75,7 +78,7 @@ class ClientResponse:
 
 
 class _ClientConnection(asyncio.Protocol):
-    def __init__(self, pool: HttpClient, key: tuple[str, int]) -> None:
+    def __init__(self, pool: HttpClient, key: Origin) -> None:
         self._pool = pool
         self.key = key
         self._parser = httptools.HttpResponseParser(self)
@@ -210,21 +213,23 @@ class _ClientConnection(asyncio.Protocol):
 
 
 def _origin_end(url: str) -> int:
-    """Where `http://host:port` ends in `url` (the path or query starts there)."""
-    if not url.startswith("http://"):
+    """Where `http://host:port` (or https://) ends in `url` (the path or query starts there)."""
+    start = 7 if url.startswith("http://") else 8 if url.startswith("https://") else -1
+    if start < 0:
         return len(url)  # _split_origin rejects it with a clear message
-    ends = [i for i in (url.find("/", 7), url.find("?", 7)) if i >= 0]
+    ends = [i for i in (url.find("/", start), url.find("?", start)) if i >= 0]
     return min(ends) if ends else len(url)
 
 
 @lru_cache(maxsize=256)
-def _split_origin(origin: str) -> tuple[tuple[str, int], str]:
-    """("host", port) and the Host header of an `http://host:port` origin (cached: a proxy
-    sends every request to the same few origins)."""
+def _split_origin(origin: str) -> tuple[Origin, str]:
+    """(host, port, tls) and the Host header of an `http(s)://host:port` origin (cached: a
+    proxy sends every request to the same few origins)."""
     parts = urlsplit(origin)
-    if parts.scheme != "http" or not parts.hostname:
-        raise ValueError(f"expected an http:// URL with a host, found {origin!r}")
-    return (parts.hostname, parts.port or 80), parts.netloc
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"expected an http:// or https:// URL with a host, found {origin!r}")
+    tls = parts.scheme == "https"
+    return (parts.hostname, parts.port or (443 if tls else 80), tls), parts.netloc
 
 
 class HttpClient:
@@ -234,9 +239,12 @@ class HttpClient:
         max_idle_per_host: int = 64,
         connect_timeout: float = 10.0,
         keepalive_expiry: float = 4.0,
+        tls: ssl.SSLContext | None = None,
     ) -> None:
+        """`tls` verifies https:// upstreams (default: the system's trusted CAs)."""
         self._keepalive_expiry = keepalive_expiry
-        self._idle: defaultdict[tuple[str, int], list[_ClientConnection]] = defaultdict(list)
+        self._tls = tls
+        self._idle: defaultdict[Origin, list[_ClientConnection]] = defaultdict(list)
         self._max_idle = max_idle_per_host
         self._connect_timeout = connect_timeout
 
@@ -307,7 +315,7 @@ class HttpClient:
         conn.write(wire.encode_text("\r\n".join(lines) + "\r\n\r\n"))
         await wire.send_body(conn, body, chunked)
 
-    async def _connection(self, key: tuple[str, int]) -> tuple[_ClientConnection, bool]:
+    async def _connection(self, key: Origin) -> tuple[_ClientConnection, bool]:
         idle = self._idle[key]
         stale = time.monotonic() - self._keepalive_expiry
         while idle:
@@ -321,9 +329,16 @@ class HttpClient:
                 continue
             return conn, True
         loop = asyncio.get_running_loop()
+        tls = None
+        if key[2]:
+            if self._tls is None:
+                self._tls = ssl.create_default_context()
+            tls = self._tls
         try:
             _, conn = await asyncio.wait_for(
-                loop.create_connection(lambda: _ClientConnection(self, key), key[0], key[1]),
+                loop.create_connection(
+                    lambda: _ClientConnection(self, key), key[0], key[1], ssl=tls
+                ),
                 self._connect_timeout,
             )
         except (OSError, TimeoutError) as exc:

@@ -20,6 +20,7 @@ process, or `asyncio.run` in a process of its own (the stand-alone CLI).
 from __future__ import annotations
 
 import asyncio
+import ssl
 from dataclasses import dataclass
 
 from seamline.http.connection import HttpConnection
@@ -52,20 +53,35 @@ class HttpServer:
         self.closing = False
         self.host = ""
         self.port = 0
+        self.scheme = "http"
         self._server: asyncio.AbstractServer | None = None
 
-    async def start(self, host: str = "127.0.0.1", port: int = 0, *, backlog: int = 1024) -> None:
+    async def start(
+        self,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        *,
+        backlog: int = 1024,
+        tls: ssl.SSLContext | None = None,
+    ) -> None:
+        """Listen on `host:port` (0: a free port); with `tls`, speak HTTPS."""
         loop = asyncio.get_running_loop()
         self._server = await loop.create_server(
-            lambda: HttpConnection(self), host, port, backlog=backlog, reuse_address=True
+            lambda: HttpConnection(self),
+            host,
+            port,
+            backlog=backlog,
+            reuse_address=True,
+            ssl=tls,
         )
+        self.scheme = "https" if tls is not None else "http"
         sockname = self._server.sockets[0].getsockname()
         self.host, self.port = str(sockname[0]), int(sockname[1])
 
     @property
     def url(self) -> str:
         host = f"[{self.host}]" if ":" in self.host else self.host
-        return f"http://{host}:{self.port}"
+        return f"{self.scheme}://{host}:{self.port}"
 
     @property
     def started(self) -> bool:

@@ -6,6 +6,9 @@
   + `ResponseDefinition` (response_def.py, templating.py); WireMock's JSON format.
 * `AdminApi` (admin.py): `/__admin`, compatible with WireMock's clients.
 * loader.py: WireMock's directory layout; nearmiss.py: the 404 diff report.
+* proxying.py (proxy stubs), recordings.py (`/__admin/recordings`, `--record-mappings`) over
+  recorder.py, recordspec.py, recordfiles.py (exchanges in, WireMock files out, secrets masked).
+* tls.py: HTTPS with a CA made at start or PEM files; webhooks.py: `serveEventListeners`.
 """
 
 from seamline.mock.dsl import (

@@ -22,8 +22,11 @@ from seamline.mock.journal import Journal
 from seamline.mock.loader import files_dir, load_directory
 from seamline.mock.mapping import StubMapping
 from seamline.mock.nearmiss import not_found_body
+from seamline.mock.proxying import Forwarder
+from seamline.mock.recordings import Recordings
 from seamline.mock.response_def import sample_delay
 from seamline.mock.stubs import StubStore
+from seamline.mock.webhooks import WebhookSender
 
 log = logging.getLogger("seamline.mock")
 
@@ -52,6 +55,11 @@ class StubEngine:
         self.load_problems: list[LoadProblem] = []
         self._static: dict[str, Response] = {}
         self.admin = AdminApi(self)
+        self.forwarder = Forwarder()
+        self.webhooks = WebhookSender(self.files)
+        self.recordings = Recordings(self)
+        self.recordings.install(self.admin)
+        self.forwarder.observers.append(self.recordings.observe)
         if root_dir is not None:
             self.reload()
 
@@ -111,7 +119,7 @@ class StubEngine:
         if cached is not None and not self.settings:
             return cached
         delay = self._delay_ms(stub)
-        if delay > 0:
+        if delay > 0 or stub.response.proxy is not None:
             request.extras[_DECISION] = (received, stub, delay)
             return None
         return self._respond(received, stub)
@@ -124,8 +132,16 @@ class StubEngine:
                 return reply
             decision = request.extras[_DECISION]
         received, stub, delay = cast(tuple[ReceivedRequest, StubMapping, float], decision)
-        await asyncio.sleep(delay / 1000)
-        return self._respond(received, stub)
+        if delay > 0:
+            await asyncio.sleep(delay / 1000)
+        proxy = stub.response.proxy
+        if proxy is None:
+            return self._respond(received, stub)
+        extra = stub.response.headers + stub.extra_headers
+        reply = await self.forwarder.forward(received, proxy, extra)
+        if stub.webhooks:
+            self.webhooks.fire(received, stub.webhooks)
+        return reply
 
     @staticmethod
     def receive_later(request: Request, body: bytes) -> Request:
@@ -163,10 +179,17 @@ class StubEngine:
         except InvalidMapping as exc:  # a template helper refused its arguments
             text = f"stub {stub.label()!r} ({stub.id}) could not render its response: {exc}\n"
             return Response(500, _TEXT, text.encode("utf-8"))
-        if stub.response.static and not self.global_templating and isinstance(reply, Response):
+        if stub.webhooks:
+            self.webhooks.fire(received, stub.webhooks)
+        elif stub.response.static and not self.global_templating and isinstance(reply, Response):
             reply.reusable = True
             self._static[stub.id] = reply
         return reply
+
+    async def close(self) -> None:
+        """Close the upstream connections of proxy stubs and cancel pending webhooks."""
+        await self.forwarder.close()
+        await self.webhooks.close()
 
     def _not_found(self, received: ReceivedRequest) -> Response:
         body = not_found_body(received, self.stubs.ordered())

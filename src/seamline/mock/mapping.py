@@ -11,6 +11,7 @@ from typing import Any
 from seamline.mock.errors import InvalidMapping
 from seamline.mock.request_pattern import RequestPattern
 from seamline.mock.response_def import ResponseDefinition
+from seamline.mock.webhooks import parse_webhooks
 
 MAPPING_KEYS = frozenset({
     "id", "uuid", "name", "priority", "request", "response", "scenarioName",
@@ -65,6 +66,7 @@ class StubMapping:
         self.metadata = spec.get("metadata") or {}
         if not isinstance(self.metadata, dict):
             raise InvalidMapping(f"{where}.metadata", "expected an object")
+        self.webhooks = parse_webhooks(spec, where)
         self.insertion = 0
         self.extra_headers = [("Matched-Stub-Id", self.id)]
         if self.name:

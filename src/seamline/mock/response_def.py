@@ -20,13 +20,14 @@ from seamline.http.message import RawConnection, RawReply, Response
 from seamline.http.wire import REASONS
 from seamline.mock.errors import InvalidMapping
 from seamline.mock.incoming import ReceivedRequest
+from seamline.mock.proxying import PROXY_KEYS, ProxySpec
 from seamline.mock.templating import compile_template, request_context
 
 RESPONSE_KEYS = frozenset({
     "status", "statusMessage", "headers", "body", "jsonBody", "base64Body", "bodyFileName",
     "fixedDelayMilliseconds", "delayDistribution", "chunkedDribbleDelay", "fault",
     "transformers", "transformerParameters", "additionalProxyRequestHeaders", "fromConfiguredStub",
-})  # fmt: skip
+}) | PROXY_KEYS  # fmt: skip
 FAULTS = (
     "CONNECTION_RESET_BY_PEER",
     "EMPTY_RESPONSE",
@@ -71,10 +72,6 @@ class ResponseDefinition:
         if not isinstance(spec, dict):
             raise InvalidMapping(where, f"expected an object, found {json.dumps(spec)}")
         unknown = sorted(set(spec) - RESPONSE_KEYS)
-        if "proxyBaseUrl" in unknown:
-            raise InvalidMapping(
-                f"{where}.proxyBaseUrl", "proxying from a stub is not supported yet; use a seam"
-            )
         if unknown:
             raise InvalidMapping(
                 f"{where}.{unknown[0]}", f"unknown response field {unknown[0]!r}",
@@ -98,6 +95,7 @@ class ResponseDefinition:
             spec.get("chunkedDribbleDelay"), f"{where}.chunkedDribbleDelay"
         )
         self.fault = spec.get("fault")
+        self.proxy = ProxySpec.parse(spec, where)
         if self.fault is not None and self.fault not in FAULTS:
             raise InvalidMapping(
                 f"{where}.fault", f"expected one of {list(FAULTS)}, found {self.fault!r}"
@@ -156,7 +154,7 @@ class ResponseDefinition:
     @property
     def static(self) -> bool:
         """True when every request gets exactly the same bytes at once."""
-        plain = not (self.templated or self.body_file or self.fault or self.dribble)
+        plain = not (self.templated or self.body_file or self.fault or self.dribble or self.proxy)
         return plain and not self.fixed_delay and self.distribution is None
 
     def delay_ms(self) -> float:

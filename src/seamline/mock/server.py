@@ -12,6 +12,8 @@ requests are being served is safe. Inside asyncio code use `await start_async()`
 from __future__ import annotations
 
 import asyncio
+import ssl
+import time
 from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
@@ -26,7 +28,9 @@ from seamline.mock.incoming import ReceivedRequest
 from seamline.mock.loader import load_directory, load_file
 from seamline.mock.mapping import StubMapping
 from seamline.mock.nearmiss import closest_requests, diff_report
+from seamline.mock.recordspec import RecordSpec
 from seamline.mock.request_pattern import RequestPattern
+from seamline.mock.tls import HttpsListener, TlsFiles
 
 T = TypeVar("T")
 
@@ -43,14 +47,27 @@ class MockServer:
         global_templating: bool = False,
         verbose: bool = False,
         limits: Limits | None = None,
+        https_port: int | None = None,
+        tls: TlsFiles | None = None,
+        upstream_tls: ssl.SSLContext | None = None,
     ) -> None:
+        """`https_port` (0: a free port) adds an HTTPS listener, with the certificate in
+        `tls` or, without it, one made at start by a CA of its own (see `ca_path`).
+        `upstream_tls` verifies https:// proxy targets and webhook URLs (default: the
+        system's CAs, and SSL_CERT_FILE when set)."""
         self.engine = StubEngine(
             root_dir=Path(root_dir) if root_dir is not None else None,
             journal_limit=journal_limit,
             global_templating=global_templating,
             verbose=verbose,
         )
+        self.engine.forwarder.tls = self.engine.webhooks.tls = upstream_tls
         self._http = HttpServer(self.engine.handle, fast=self.engine.fast, limits=limits)
+        self._https = None
+        if https_port is not None:
+            self._https = HttpsListener(
+                self.engine.handle, self.engine.fast, port=https_port, files=tls, limits=limits
+            )
         self._host, self._port = host, port
         self._loop = loop
         self._own_loop = False
@@ -60,10 +77,15 @@ class MockServer:
     async def start_async(self) -> MockServer:
         await self._http.start(self._host, self._port)
         self.engine.base_url = self._http.url
+        if self._https is not None:
+            await self._https.start(self._host)
         return self
 
     async def stop_async(self) -> None:
         await self._http.close()
+        if self._https is not None:
+            await self._https.close()
+        await self.engine.close()
 
     def start(self) -> MockServer:
         if self._loop is None:
@@ -97,6 +119,17 @@ class MockServer:
     @property
     def port(self) -> int:
         return self._http.port
+
+    @property
+    def https_url(self) -> str | None:
+        """`https://127.0.0.1:PORT` when serving HTTPS, else None."""
+        return self._https.http.url if self._https is not None else None
+
+    @property
+    def ca_path(self) -> Path | None:
+        """The PEM file of the CA that issued the HTTPS certificate: what clients trust."""
+        files = self._https.files if self._https is not None else None
+        return files.ca if files is not None else None
 
     @property
     def load_problems(self) -> list[LoadProblem]:
@@ -159,6 +192,24 @@ class MockServer:
     def set_scenario_state(self, name: str, state: str) -> None:
         self._on_loop(lambda: self.engine.stubs.scenarios.move(name, state))
 
+    # -- recording ------------------------------------------------------------------------
+
+    def start_recording(self, target_base_url: str, **spec: Any) -> None:
+        """Proxy every request to `target_base_url` and record the exchanges. `spec` takes
+        the fields of WireMock's record spec (`captureHeaders=...`, `persist=False`,
+        `repeatsAsScenarios=...`) and seamline's `onlyMissing` and `maskSecrets`."""
+        record_spec = RecordSpec.from_json({"targetBaseUrl": target_base_url, **spec})
+        self._on_loop(lambda: self.engine.recordings.start(record_spec))
+
+    def stop_recording(self) -> list[dict[str, Any]]:
+        """Stop recording; the mappings made (newest first), now also served."""
+        return self._on_loop(self.engine.recordings.stop).mappings
+
+    def snapshot(self, **spec: Any) -> list[dict[str, Any]]:
+        """Mappings from the proxied requests in the journal, as `/recordings/snapshot`."""
+        record_spec = RecordSpec.from_json(spec)
+        return self._on_loop(lambda: self.engine.recordings.snapshot(record_spec)).mappings
+
     # -- verifying ------------------------------------------------------------------------
 
     def requests(self, request: RequestBuilder | None = None) -> list[ReceivedRequest]:
@@ -168,6 +219,22 @@ class MockServer:
             return [e.request for e in events]
         pattern = RequestPattern(request.to_json())
         return [e.request for e in events if pattern.matches(e.request)]
+
+    def wait_for(
+        self, request: RequestBuilder, count: int = 1, *, timeout: float = 5.0
+    ) -> list[ReceivedRequest]:
+        """Wait until `count` requests matching `request` have arrived (a webhook, a
+        callback from the service under test) and return them; VerificationError, with
+        what did arrive, when `timeout` seconds pass first."""
+        deadline = time.monotonic() + timeout
+        while True:
+            found = self.requests(request)
+            if len(found) >= count:
+                return found
+            if time.monotonic() >= deadline:
+                message = self._verify_message(request, None, count, None, len(found))
+                raise VerificationError(f"after waiting {timeout}s, {message}")
+            time.sleep(0.005)  # polling the journal: the condition, checked every 5 ms
 
     def unmatched(self) -> list[ReceivedRequest]:
         return [e.request for e in self._on_loop(self.engine.journal.events) if not e.matched]

@@ -11,11 +11,15 @@ import asyncio
 import gc
 import logging
 import signal
+import ssl
 import sys
 from pathlib import Path
 
+from seamline.errors import SeamlineError
 from seamline.http.loop import new_event_loop
+from seamline.mock.recordings import add_record_arguments, start_cli_recording, stop_cli_recording
 from seamline.mock.server import MockServer
+from seamline.mock.tls import TlsFiles
 
 # WireMock options that change nothing here, accepted so existing scripts keep working.
 _ACCEPTED_NO_OPS = (
@@ -48,6 +52,40 @@ def parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--max-request-journal-entries", type=int, default=None, metavar="N")
     p.add_argument("--no-request-journal", action="store_true")
+    p.add_argument(
+        "--https-port",
+        type=int,
+        default=None,
+        metavar="PORT",
+        help="also serve HTTPS on PORT (0: any free port)",
+    )
+    p.add_argument(
+        "--https-cert",
+        type=Path,
+        default=None,
+        metavar="PEM",
+        help="certificate (chain) for HTTPS; default: one made at start",
+    )
+    p.add_argument(
+        "--https-key",
+        type=Path,
+        default=None,
+        metavar="PEM",
+        help="the private key of --https-cert",
+    )
+    p.add_argument(
+        "--https-ca",
+        type=Path,
+        default=None,
+        metavar="PEM",
+        help="the CA of --https-cert, printed for clients to trust",
+    )
+    p.add_argument(
+        "--trust-all-proxy-targets",
+        action="store_true",
+        help="do not verify the certificates of https:// proxy targets",
+    )
+    add_record_arguments(p)
     for flag in _ACCEPTED_NO_OPS:
         p.add_argument(flag, action="store_true", help=argparse.SUPPRESS)
     return p
@@ -64,14 +102,23 @@ def main(argv: list[str]) -> int:
         )
         return 2
     limit = 0 if args.no_request_journal else args.max_request_journal_entries
-    server = MockServer(
-        host=args.bind_address,
-        port=args.port,
-        root_dir=args.root_dir,
-        journal_limit=limit,
-        global_templating=args.global_response_templating,
-        verbose=args.verbose,
-    )
+    try:
+        tls = _tls_files(args)
+        server = MockServer(
+            host=args.bind_address,
+            port=args.port,
+            root_dir=args.root_dir,
+            journal_limit=limit,
+            global_templating=args.global_response_templating,
+            verbose=args.verbose,
+            https_port=args.https_port,
+            tls=tls,
+            upstream_tls=_trust_all() if args.trust_all_proxy_targets else None,
+        )
+        start_cli_recording(server.engine, args)
+    except SeamlineError as exc:
+        print(f"seamline mock: {exc}", file=sys.stderr)
+        return 2
     loop = new_event_loop()
     try:
         return loop.run_until_complete(_serve(server))
@@ -104,9 +151,31 @@ async def _serve(server: MockServer) -> int:
         print(f"seamline mock: skipped {problem.render()}", file=sys.stderr)
     count = len(server.engine.stubs)
     print(f"seamline mock: {count} stub mapping(s) loaded; listening on {server.url}", flush=True)
+    if server.https_url is not None:
+        print(f"seamline mock: HTTPS on {server.https_url}; CA: {server.ca_path}", flush=True)
     await stop.wait()
+    stop_cli_recording(server.engine)
     await server.stop_async()
     return 0
+
+
+def _trust_all() -> ssl.SSLContext:
+    """WireMock's --trust-all-proxy-targets: any certificate, any name."""
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    return context
+
+
+def _tls_files(args: argparse.Namespace) -> TlsFiles | None:
+    if args.https_cert is None and args.https_key is None:
+        return None
+    if args.https_cert is None or args.https_key is None:
+        raise SeamlineError(
+            "--https-cert and --https-key go together: give both PEM files, or neither to "
+            "have a certificate made at start"
+        )
+    return TlsFiles.given(args.https_cert, args.https_key, args.https_ca)
 
 
 if __name__ == "__main__":

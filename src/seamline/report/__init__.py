@@ -11,10 +11,10 @@ from __future__ import annotations
 from importlib.resources import files
 from pathlib import Path
 
+from seamline.masking import DEFAULT_SECRET_NAMES
 from seamline.report.build import DEFAULT_DIR_NAME, build, record_dirs_of, write_report
 from seamline.report.github import github_summary, write_github_summary
 from seamline.report.junit import JournalTail, attach_seam_summary, junit_text
-from seamline.report.masking import DEFAULT_SECRET_NAMES
 from seamline.report.model import REPORT_VERSION, build_model, load_records
 from seamline.report.options import ReportOptions, ReportPaths
 from seamline.report.pytest_support import REPORT_PLUGIN, ReportPlugin

@@ -13,10 +13,10 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from seamline.masking import Masker, SecretNames
 from seamline.records.layout import DB_CHANGES, JOURNAL
 from seamline.records.lines import DbChangeLine, ExchangeLine, as_db_change, as_exchange
 from seamline.records.reader import LineFollower
-from seamline.report.masking import Masker, SecretNames
 from seamline.report.options import ReportOptions
 from seamline.report.testview import is_fault
 from seamline.report.views import db_change_view, exchange_view, learn_secrets

@@ -9,10 +9,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from seamline.masking import Masker, SecretNames
 from seamline.records.reader import RecordDir, read_record_dir
 from seamline.report.assemble import group_by_test
 from seamline.report.budget import fit_budget
-from seamline.report.masking import Masker, SecretNames
 from seamline.report.options import ReportOptions
 from seamline.report.summary import seams, services, summarize
 from seamline.report.testview import test_view

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from seamline.report.masking import DEFAULT_SECRET_NAMES
+from seamline.masking import DEFAULT_SECRET_NAMES
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,8 @@ from collections import Counter
 from datetime import datetime
 from typing import Any
 
+from seamline.masking import Masker
 from seamline.records.reader import RecordDir, canonical_time
-from seamline.report.masking import Masker
 from seamline.report.testview import is_fault, outcome_counts
 
 

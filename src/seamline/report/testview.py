@@ -13,8 +13,8 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any, TypeVar
 
+from seamline.masking import Masker
 from seamline.report.assemble import TestRecords
-from seamline.report.masking import Masker
 from seamline.report.options import ReportOptions
 from seamline.report.views import db_change_view, exchange_view
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from seamline.masking import MASK, Masker
 from seamline.records.lines import BodyLine, DbChangeLine, ExchangeLine, ViolationLine
-from seamline.report.masking import MASK, Masker
 
 JSON_TYPES = ("application/json", "+json")
 FORM_TYPE = "application/x-www-form-urlencoded"

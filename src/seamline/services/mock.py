@@ -4,6 +4,7 @@
     kind = "mock"
     mappings = "stubs/payments"     # a WireMock root (mappings/, __files/) or a dir of JSON
     port = 0                        # 0: a free port
+    https = true                    # also HTTPS: {payments.https_url}, CA in {payments.ca}
 
 It runs on the run's shared event loop, inside the runner's process. Mappings that
 do not load are written to the service's log with file, JSON path and reason; the
@@ -16,6 +17,7 @@ from datetime import UTC, datetime
 
 from seamline.errors import StartError
 from seamline.mock.server import MockServer
+from seamline.mock.tls import TlsFiles
 from seamline.runtime.ports import LOOPBACK, free_port
 from seamline.services.base import Render, Service, loopback_http_attributes
 
@@ -24,15 +26,26 @@ class MockService(Service):
     kind = "mock"
 
     port: int = 0
+    https_port: int = 0
+    tls: TlsFiles | None = None
     server: MockServer | None = None
     # the stubs it served, still said by run.json's final version, written after the stop
     _stub_count: int = 0
 
     def allocate(self) -> None:
         self.port = int(self.spec.port) or free_port()
+        if self.spec.https:
+            self.https_port = int(self.spec.https_port) or free_port()
+            # made now, not at start: services started before this one may be handed {x.ca}
+            self.tls = TlsFiles.generate(self.ctx.dirs.service_dir(self.name) / "tls")
 
     def attributes(self) -> dict[str, str]:
-        return loopback_http_attributes(self.name, self.port)
+        values = loopback_http_attributes(self.name, self.port)
+        if self.tls is not None and self.tls.ca is not None:
+            values["https_url"] = f"https://127.0.0.1:{self.https_port}"
+            values["https_port"] = str(self.https_port)
+            values["ca"] = str(self.tls.ca)
+        return values
 
     def start(self, render: Render) -> None:
         if not self.port:
@@ -47,7 +60,14 @@ class MockService(Service):
                     "directory; point it at a WireMock root (with mappings/) or a folder of "
                     "JSON mappings",
                 )
-        server = MockServer(host=LOOPBACK, port=self.port, root_dir=root, loop=self.ctx.loop())
+        server = MockServer(
+            host=LOOPBACK,
+            port=self.port,
+            root_dir=root,
+            loop=self.ctx.loop(),
+            https_port=self.https_port if self.tls is not None else None,
+            tls=self.tls,
+        )
         try:
             server.start()
         except OSError as exc:
@@ -61,6 +81,8 @@ class MockService(Service):
         stamp = datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
         lines = [f"skipped mapping: {p.render()}" for p in server.load_problems]
         lines.append(f"{len(server.mappings())} stub mapping(s) loaded; listening on {server.url}")
+        if server.https_url is not None:
+            lines.append(f"HTTPS on {server.https_url}; CA: {server.ca_path}")
         with path.open("a", encoding="utf-8") as log:
             log.writelines(f"{stamp} {line}\n" for line in lines)
 

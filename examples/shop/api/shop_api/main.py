@@ -28,7 +28,9 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings: Settings = app.state.settings or Settings.from_env()
     app.state.db = db = Database(settings.database_url)
     payments = PaymentsClient(settings.payments_url, settings.payments_timeout)
-    app.state.orders = OrderService(db, payments, settings.payments_timeout)
+    app.state.orders = OrderService(
+        db, payments, settings.payments_timeout, settings.payments_webhook_url
+    )
     try:
         yield
     finally:

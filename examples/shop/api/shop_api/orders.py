@@ -15,6 +15,8 @@ The rules, all enforced by the database rather than by locks in this process:
 * An order in `payment_error` (payments timed out, was down or answered nonsense) is retried
   by the next request with its key: the claim `payment_error -> pending` lets one through.
   The charge's idempotency key is derived from the order's, so payments never charges twice.
+* payments' webhook settles what the api could not know: a `charge.succeeded` for an order in
+  `payment_error` (the card was charged, the answer was lost) makes it `paid`.
 """
 
 from __future__ import annotations
@@ -57,15 +59,36 @@ class Placement:
     replayed: bool  # True: this request did not pay the order, it reports another's outcome
 
 
+CHARGE_KEY_PREFIX = "shop-order-"
+
+
 def charge_key(order_key: str) -> str:
     """The Idempotency-Key sent to payments for an order: stable across retries of the order."""
-    return f"shop-order-{order_key}"
+    return CHARGE_KEY_PREFIX + order_key
+
+
+@dataclass(frozen=True)
+class ChargeEvent:
+    """payments' webhook: a charge was made (or failed) for the charge key given."""
+
+    kind: str  # charge.succeeded | charge.failed
+    charge_id: str
+    charge_key: str | None
+    amount_cents: int
+    currency: str
 
 
 class OrderService:
-    def __init__(self, db: Database, payments: PaymentsClient, payments_timeout: float) -> None:
+    def __init__(
+        self,
+        db: Database,
+        payments: PaymentsClient,
+        payments_timeout: float,
+        notify_url: str | None = None,
+    ) -> None:
         self._db = db
         self._payments = payments
+        self._notify_url = notify_url
         # How long one payment attempt may take: the payments client waits at most the
         # timeout to connect, to send, and for the answer to start, and wants the whole
         # answer within the timeout of the start (payments.py); plus a margin. Past it, the
@@ -172,6 +195,7 @@ class OrderService:
             idempotency_key=charge_key(request.idempotency_key),
             description=f"shop order {order.id}",
             request_id=request.request_id,
+            notify_url=self._notify_url,
         )
         settled = self._settle(order.id, outcome)
         final = self.get(order.id)
@@ -204,6 +228,41 @@ class OrderService:
             result = session.execute(transition)
             assert isinstance(result, CursorResult)
             return result.rowcount == 1
+
+    def confirm(self, event: ChargeEvent) -> OrderOut | None:
+        """Apply payments' webhook; the order it is about (None: no order has that charge key).
+        Only `payment_error -> paid` changes anything: every other outcome was already known.
+        A webhook can overtake the answer it follows: while the order is `pending`, the
+        attempt paying it has yet to settle it, so wait for that first (within the lease)."""
+        key = (event.charge_key or "").removeprefix(CHARGE_KEY_PREFIX)
+        order = self._find(key) if event.charge_key else None
+        give_up = time.monotonic() + self.lease.total_seconds()
+        while order is not None and order.status == OrderStatus.PENDING:
+            if time.monotonic() > give_up:
+                return order  # the attempt died; the next submission with the key settles it
+            time.sleep(POLL_SECONDS)
+            order = self.get(order.id)
+        if order is None:
+            return None
+        if event.kind == "charge.succeeded":
+            confirmed = (
+                update(Order)
+                .where(
+                    Order.id == order.id,
+                    Order.status == OrderStatus.PAYMENT_ERROR,
+                    Order.total_cents == event.amount_cents,
+                    Order.currency == event.currency,
+                )
+                .values(
+                    status=OrderStatus.PAID,
+                    charge_id=event.charge_id,
+                    failure_code=None,
+                    failure_message=None,
+                )
+            )
+            with self._db.write() as session:
+                session.execute(confirmed)
+        return self.get(order.id)
 
     def _await_outcome(self, order: OrderOut, request: OrderRequest) -> Placement:
         """Wait while another request pays the order; take it over if that request died."""

@@ -136,13 +136,16 @@ class PaymentsClient:
         idempotency_key: str,
         description: str,
         request_id: str,
+        notify_url: str | None = None,
     ) -> ChargeOutcome:
-        payload = {
+        payload: dict[str, object] = {
             "amount": amount_cents,
             "currency": currency,
             "card_number": card_number,
             "description": description,
         }
+        if notify_url is not None:
+            payload["notify_url"] = notify_url
         headers = {"Idempotency-Key": idempotency_key, "X-Request-ID": request_id}
         started = time.monotonic()
         try:

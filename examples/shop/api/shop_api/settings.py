@@ -5,6 +5,8 @@ DATABASE_URL      a SQLAlchemy URL: sqlite:////abs/shop.db or postgresql://user@
 PAYMENTS_URL      the payments service's base URL, e.g. http://127.0.0.1:8001 (required)
 PAYMENTS_TIMEOUT  seconds to wait for payments: to connect, to send, for the answer to start,
                   and for the whole answer from the call's start (default 2.0)
+PAYMENTS_WEBHOOK_URL  where payments sends a webhook once a charge is made: this api's
+                  /payments/events (optional; without it no webhook is asked for)
 CORS_ORIGINS      comma-separated origins a browser may call from, or * (default: any
                   origin on 127.0.0.1, localhost or [::1])
 """
@@ -29,6 +31,7 @@ class Settings:
     payments_url: str
     payments_timeout: float = 2.0
     cors_origins: tuple[str, ...] = ()  # empty: any origin on 127.0.0.1 / localhost / [::1]
+    payments_webhook_url: str | None = None
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -43,9 +46,15 @@ class Settings:
             )
         timeout = _timeout(env.get("PAYMENTS_TIMEOUT", "2.0"), problems)
         origins = cors_origins(env)
+        webhook = env.get("PAYMENTS_WEBHOOK_URL", "").strip() or None
+        if webhook is not None and not webhook.startswith(("http://", "https://")):
+            problems.append(
+                "PAYMENTS_WEBHOOK_URL: expected this api's /payments/events URL such as "
+                f"http://127.0.0.1:8000/payments/events, found {webhook!r}"
+            )
         if problems or database_url is None:
             raise SettingsError("the api cannot start:\n  " + "\n  ".join(problems))
-        return cls(database_url, payments_url, timeout, origins)
+        return cls(database_url, payments_url, timeout, origins, webhook)
 
 
 def cors_origins(environ: Mapping[str, str] | None = None) -> tuple[str, ...]:

@@ -4,6 +4,10 @@ Environment:
   SHOP_PAYMENTS_AMOUNT_AS_STRING=1  answer `amount` as a decimal string ("39.98"): a deliberate
                                     break of the contract, for the shop's "see a failure" demo
   SHOP_PAYMENTS_HANG_SECONDS=30     how long the hanging test card makes a charge wait
+
+A charge request with a `notify_url` gets a webhook there once the charge is made, as real
+processors call back: `POST notify_url` with `{"type": "charge.succeeded" | "charge.failed",
+"charge": {...}}`, sent after the answer, whatever became of the client that asked.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Annotated, Any
 
+import httpx
 from fastapi import FastAPI, Header, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
@@ -50,6 +55,7 @@ class ChargeIn(BaseModel):
     currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
     card_number: Annotated[str, Field(pattern=r"^[0-9]{12,19}$")]
     description: Annotated[str | None, Field(max_length=500)] = None
+    notify_url: Annotated[str | None, Field(pattern=r"^https?://", max_length=2000)] = None
 
 
 IdempotencyKey = Annotated[
@@ -78,6 +84,7 @@ class EchoRequestId:
 def create_app(settings: SandboxSettings | None = None) -> FastAPI:
     settings = settings or SandboxSettings.from_env()
     store = ChargeStore()
+    webhooks: set[asyncio.Task[None]] = set()  # kept, so none is collected before it runs
     # No generated /openapi.json or /docs: the contract is the hand-written payments.yaml.
     app = FastAPI(title="payments sandbox", openapi_url=None, docs_url=None, redoc_url=None)
     app.add_middleware(EchoRequestId)
@@ -150,6 +157,11 @@ def create_app(settings: SandboxSettings | None = None) -> FastAPI:
             request.headers.get("x-request-id"),
             idempotency_key,
         )
+        if created and body.notify_url:
+            event = {"type": f"charge.{charge.status}", "charge": _charge_json(charge, settings)}
+            task = asyncio.create_task(_notify(body.notify_url, event, charge.id))
+            webhooks.add(task)
+            task.add_done_callback(webhooks.discard)
         return answer(charge, created=created)
 
     @app.get("/charges")
@@ -167,6 +179,16 @@ def create_app(settings: SandboxSettings | None = None) -> FastAPI:
         return JSONResponse(_charge_json(charge, settings))
 
     return app
+
+
+async def _notify(url: str, event: dict[str, Any], charge_id: str) -> None:
+    """POST the event to the shop's webhook; a shop that does not answer is logged, not retried."""
+    try:
+        async with httpx.AsyncClient(timeout=5.0) as client:
+            answer = await client.post(url, json=event)
+        log.info("webhook %s for charge %s -> %s", event["type"], charge_id, answer.status_code)
+    except httpx.HTTPError as err:
+        log.warning("webhook %s for charge %s failed: %s", event["type"], charge_id, err)
 
 
 async def _hang(request: Request, seconds: float) -> bool:

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from seamline.report.masking import (
+from seamline.masking import (
     DEFAULT_SECRET_NAMES,
     MASK,
     MIN_SCRUBBED_LENGTH,

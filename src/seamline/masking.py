@@ -1,4 +1,4 @@
-"""Secrets never reach a report in clear.
+"""Secrets never reach a report, or a recorded stub, in clear.
 
 Two layers:
 
