@@ -92,7 +92,11 @@ def _call(method: str, path: str, body: object) -> dict[str, object]:
         with urllib.request.urlopen(request, timeout=10) as response:
             return {"status": response.status, "entry": json.loads(response.read())}
     except urllib.error.HTTPError as err:
-        return {"status": err.code, "entry": json.loads(err.read() or b"null")}
+        text = err.read().decode("utf-8", "replace")
+        try:
+            return {"status": err.code, "entry": json.loads(text)}
+        except ValueError:  # a stub server's "not matched" page
+            return {"status": err.code, "entry": text}
 
 
 def main() -> None:

@@ -73,7 +73,7 @@ def write_project(folder: Path, extra: str = "") -> Path:
     (folder / "ledger.yaml").write_text(textwrap.dedent(CONTRACT))
     text = textwrap.dedent(CONFIG).replace("{PY}", sys.executable).replace("{APP}", str(LEDGER_APP))
     path = folder / "seamline.toml"
-    path.write_text(extra + text)
+    path.write_text(text + extra)
     return path
 
 
