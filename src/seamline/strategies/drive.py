@@ -13,6 +13,7 @@ nor is a value the recording masked.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypedDict
 
@@ -98,7 +99,10 @@ class SeamDrift:
             if result.error:
                 out.append(f"    error: {result.error}")
             if result.status:
-                out.append(f"    status: {result.status[0]} recorded, {result.status[1]} now")
+                hint = ""
+                if result.status[1] in (401, 403):
+                    hint = " (a credential the recording masked? give it: --header 'NAME: VALUE')"
+                out.append(f"    status: {result.status[0]} recorded, {result.status[1]} now{hint}")
             for diff in result.fields:
                 out.append(
                     f"    {diff['where']}: {diff['change']} (recorded {_shown(diff['recorded'])}, "
@@ -108,9 +112,16 @@ class SeamDrift:
 
 
 def drive(
-    recording: SeamRecording, provider_url: str, noise: Noise, timeout: float = 30.0
+    recording: SeamRecording,
+    provider_url: str,
+    noise: Noise,
+    *,
+    headers: Sequence[tuple[str, str]] = (),
+    timeout: float = 30.0,
 ) -> SeamDrift:
-    """Send every recorded request of `recording` to `provider_url`; compare each answer."""
+    """Send every recorded request of `recording` to `provider_url`; compare each answer.
+    `headers` replace the recorded ones of the same name (a credential the recording masked)."""
+    given = {name.lower() for name, _ in headers}
     result = SeamDrift(recording.seam, provider_url)
     with httpx.Client(base_url=provider_url, timeout=timeout) as client:
         for stub in recording.in_order():
@@ -128,7 +139,10 @@ def drive(
                 answer = client.request(
                     sample["method"],
                     sample["url"],
-                    headers=[(k, v) for k, v in sample["headers"] if v != MASK],
+                    headers=[
+                        *((k, v) for k, v in sample["headers"] if k.lower() not in given),
+                        *headers,
+                    ],
                     content=(sample["body"] or "").encode(),
                 )
             except httpx.HTTPError as err:
