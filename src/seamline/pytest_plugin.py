@@ -162,8 +162,8 @@ def _seamline_seams_per_test(request: pytest.FixtureRequest) -> Iterator[None]:
     if started is None:
         return
     try:
+        _check_replay(started)  # first: a miss's 404 also breaks the contract, as a symptom
         _check_contracts(started)
-        _check_replay(started)
     finally:
         started.reset_seams()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -120,3 +121,40 @@ def test_a_hand_edited_invalid_mapping_names_the_file_and_the_problem(
     assert f"{broken}: $.request.metod: unknown request field 'metod'" in message
     assert "balance-cut.json: $: not valid JSON at line 1" in message
     assert "record the seam again" in message
+
+
+MARKED = """
+import pytest
+
+
+@pytest.mark.seams(ledger="replay")
+def test_replayed(system):
+    assert system.seam("shop", "ledger").mode == "replay"
+    assert system.client("shop").post("/buy", json={"amount": 7}).json()["status"] == 201
+
+
+@pytest.mark.seams(ledger="replay")
+def test_not_recorded(system):
+    system.client("shop").post("/buy", json={"amount": 99})
+
+
+def test_real_again(system):
+    assert system.seam("shop", "ledger").mode == "real"
+"""
+
+
+def test_the_seams_marker_replays_and_a_request_with_no_recording_fails_the_test(
+    recorded: Path, pytester: pytest.Pytester, run_root: Path, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setenv("SEAMLINE_RUN_ROOT", str(run_root))
+    shutil.copytree(recorded.parent, pytester.path, dirs_exist_ok=True)
+    (pytester.path / "test_marked.py").write_text(MARKED)
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=3, errors=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*ERROR at teardown of test_not_recorded*",
+            "*seam shop -> ledger (replay): no recorded answer for POST /entries; the closest "
+            "recorded requests: POST /entries (entries-*",
+        ]
+    )
