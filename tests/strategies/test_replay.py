@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from seamline.errors import SeamlineError
+from seamline.strategies.build import record_seams
 from seamline.strategies.errors import InvalidRecording, NoRecording, RecordingOutdated
 from seamline.strategies.replay import RECORD_MISSING_TEST
 from seamline.system.core import System
@@ -158,3 +159,26 @@ def test_the_seams_marker_replays_and_a_request_with_no_recording_fails_the_test
             "recorded requests: POST /entries (entries-*",
         ]
     )
+
+
+def test_a_replayed_test_starts_at_its_own_answers_of_a_scenario(
+    project: Path, start_system: Callable[..., System]
+):
+    system = start_system(project)
+    shop = system.client("shop")
+    system.begin_test("tests/t.py::test_a")
+    shop.post("/buy", json={"amount": 5})
+    assert shop.get("/total").json()["entry"] == {"balance": 5}
+    system.begin_test("tests/t.py::test_b")
+    assert shop.get("/total").json()["entry"] == {"balance": 5}
+    shop.post("/buy", json={"amount": 7})
+    assert shop.get("/total").json()["entry"] == {"balance": 12}
+    record_seams(system.config, system.seams.exchanges(all_tests=True))
+    system.stop()
+    again = start_system(project)
+    again.seam("shop", "ledger").use_replay()
+    again.stop_service("ledger")
+    # run alone (its id as pytest writes it from another directory), test_b gets its answers
+    again.begin_test("project/tests/t.py::test_b")
+    totals = [again.client("shop").get("/total").json()["entry"] for _ in range(2)]
+    assert totals == [{"balance": 5}, {"balance": 12}]
