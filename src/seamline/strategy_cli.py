@@ -51,6 +51,11 @@ def add_drive_arguments(parser: argparse.ArgumentParser) -> None:
         help="a header for every driven request, e.g. a credential the recording masked "
         "(repeatable): --header \"Authorization: Bearer $TOKEN\"",
     )  # fmt: skip
+    parser.add_argument(
+        "--secret", action="append", default=[], metavar="FIELD=VALUE",
+        help="the value of a JSON body field the recording masked (repeatable): "
+        "--secret card_number=4242424242424242",
+    )  # fmt: skip
 
 
 @dataclass
@@ -155,6 +160,7 @@ def run_drive(config: SystemConfig, args: argparse.Namespace) -> int:
             f"`seamline record {config.base_dir}`"
         )
     headers = [_header_arg(text) for text in args.header]
+    secrets = dict(_secret_arg(text) for text in args.secret)
     recordings = [load_recording(config, consumer, provider) for consumer, provider in wanted]
     providers = sorted({recording.provider for recording in recordings})
     drifts: list[SeamDrift] = []
@@ -162,7 +168,7 @@ def run_drive(config: SystemConfig, args: argparse.Namespace) -> int:
         for recording in recordings:
             noise = provider_noise(config, recording.provider)
             url = system.direct_url(recording.provider)
-            drifts.append(drive(recording, url, noise, headers=headers))
+            drifts.append(drive(recording, url, noise, headers=headers, secrets=secrets))
     console = out.console()
     for drift in drifts:
         console.print("\n".join(drift.lines()), markup=False)
@@ -187,6 +193,13 @@ def _header_arg(text: str) -> tuple[str, str]:
     if not sep or not name.strip():
         raise SeamlineError(f"--header: expected 'NAME: VALUE', found {text!r}")
     return name.strip(), value.strip()
+
+
+def _secret_arg(text: str) -> tuple[str, str]:
+    name, sep, value = text.partition("=")
+    if not sep or not name.strip():
+        raise SeamlineError(f"--secret: expected FIELD=VALUE, found {text!r}")
+    return name.strip(), value
 
 
 def only_providers(config: SystemConfig, providers: list[str]) -> SystemConfig:

@@ -9,12 +9,15 @@ import sys
 from pathlib import Path
 
 TOKEN = "Authorization: Bearer ledger-token-7f3a9c"
+CARD = "card=4000-1234"
 
 
 def drive(
     project: Path, run_root: Path, *args: str, **env: str
 ) -> subprocess.CompletedProcess[str]:
     environment = {**os.environ, "SEAMLINE_RUN_ROOT": str(run_root), **env}
+    if "--report-dir" not in args:
+        args = (*args, "--report-dir", str(project.parent / "report"))
     return subprocess.run(
         [sys.executable, "-m", "seamline", "drive", str(project), *args],
         capture_output=True, text=True, env=environment, timeout=120, check=False,
@@ -24,7 +27,16 @@ def drive(
 def test_no_drift_when_the_provider_answers_as_recorded(recorded: Path, run_root: Path):
     out = recorded.parent / "drift.json"
     done = drive(
-        recorded, run_root, "--seam", "shop->ledger", "--header", TOKEN, "--json", str(out)
+        recorded,
+        run_root,
+        "--seam",
+        "shop->ledger",
+        "--header",
+        TOKEN,
+        "--secret",
+        CARD,
+        "--json",
+        str(out),
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "shop -> ledger: 4 recorded request(s) sent to http://127.0.0.1:" in done.stdout
@@ -37,7 +49,7 @@ def test_no_drift_when_the_provider_answers_as_recorded(recorded: Path, run_root
 
 
 def test_field_level_differences_and_changed_statuses(recorded: Path, run_root: Path):
-    done = drive(recorded, run_root, "--seam", "shop->ledger", "--header", TOKEN,
+    done = drive(recorded, run_root, "--seam", "shop->ledger", "--header", TOKEN, "--secret", CARD,
                  "--report-dir", str(recorded.parent / "report"), LEDGER_DRIFT="1")  # fmt: skip
     assert done.returncode == 1, done.stdout + done.stderr
     assert ", 4 answered otherwise" in done.stdout
@@ -57,10 +69,17 @@ def test_field_level_differences_and_changed_statuses(recorded: Path, run_root: 
     }
 
 
-def test_a_masked_credential_shows_as_a_changed_status_with_the_fix(recorded: Path, run_root: Path):
+def test_masked_credentials_show_as_changed_statuses_with_the_fix(recorded: Path, run_root: Path):
     done = drive(recorded, run_root, "--seam", "shop->ledger")
     assert done.returncode == 1
-    assert "status: 201 recorded, 401 now (a credential the recording masked?" in done.stdout
+    assert (
+        "status: 201 recorded, 401 now (a credential or field the recording masked?" in done.stdout
+    )
+    done = drive(recorded, run_root, "--seam", "shop->ledger", "--header", TOKEN)
+    assert (
+        "status: 201 recorded, 422 now (a credential or field the recording masked?" in done.stdout
+    )
+    assert "--secret NAME=VALUE" in done.stdout
 
 
 def test_a_seam_with_no_recording_and_a_bad_seam_argument(recorded: Path, run_root: Path):
