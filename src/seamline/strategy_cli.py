@@ -39,23 +39,32 @@ def add_record_arguments(parser: argparse.ArgumentParser) -> None:
 
 def add_drive_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--seam", action="append", default=[], metavar="CONSUMER->PROVIDER",
+        "--seam",
+        action="append",
+        default=[],
+        metavar="CONSUMER->PROVIDER",
         help="drive only this seam (repeatable); default: every recorded seam",
-    )  # fmt: skip
+    )
     parser.add_argument(
         "--json", metavar="FILE", help="where the drift goes (default: REPORT_DIR/drift.json)"
     )
     parser.add_argument("--report-dir", default="seamline-report", help="where drift.json goes")
     parser.add_argument(
-        "--header", action="append", default=[], metavar="'NAME: VALUE'",
+        "--header",
+        action="append",
+        default=[],
+        metavar="'NAME: VALUE'",
         help="a header for every driven request, e.g. a credential the recording masked "
-        "(repeatable): --header \"Authorization: Bearer $TOKEN\"",
-    )  # fmt: skip
+        '(repeatable): --header "Authorization: Bearer $TOKEN"',
+    )
     parser.add_argument(
-        "--secret", action="append", default=[], metavar="FIELD=VALUE",
+        "--secret",
+        action="append",
+        default=[],
+        metavar="FIELD=VALUE",
         help="the value of a JSON body field the recording masked (repeatable): "
         "--secret card_number=4242424242424242",
-    )  # fmt: skip
+    )
 
 
 @dataclass

@@ -71,11 +71,23 @@ class Handler(BaseHTTPRequestHandler):
                 return
             Handler.balance += int(data["amount"])  # type: ignore[call-overload]
             amount = str(data["amount"]) if os.environ.get("LEDGER_DRIFT") else data["amount"]
-            self._send(201, {"id": str(uuid.uuid4()), "amount": amount,
-                             "created_at": _now(), "balance": Handler.balance})  # fmt: skip
+            self._send(
+                201,
+                {
+                    "id": str(uuid.uuid4()),
+                    "amount": amount,
+                    "created_at": _now(),
+                    "balance": Handler.balance,
+                },
+            )
         elif self.role == "shop" and self.path == "/buy":
-            entry = {"amount": data["amount"], "card": CARD, "ref": str(uuid.uuid4()), "at": _now(),
-                     "note": f"bought at {uuid.uuid4().hex[:6]}"}  # fmt: skip
+            entry = {
+                "amount": data["amount"],
+                "card": CARD,
+                "ref": str(uuid.uuid4()),
+                "at": _now(),
+                "note": f"bought at {uuid.uuid4().hex[:6]}",
+            }
             self._send(200, _call("POST", "/entries", entry))
         else:
             self._send(404, {"error": f"no {self.path}"})

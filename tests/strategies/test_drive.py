@@ -20,8 +20,12 @@ def drive(
         args = (*args, "--report-dir", str(project.parent / "report"))
     return subprocess.run(
         [sys.executable, "-m", "seamline", "drive", str(project), *args],
-        capture_output=True, text=True, env=environment, timeout=120, check=False,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        env=environment,
+        timeout=120,
+        check=False,
+    )
 
 
 def test_no_drift_when_the_provider_answers_as_recorded(recorded: Path, run_root: Path):
@@ -49,8 +53,19 @@ def test_no_drift_when_the_provider_answers_as_recorded(recorded: Path, run_root
 
 
 def test_field_level_differences_and_changed_statuses(recorded: Path, run_root: Path):
-    done = drive(recorded, run_root, "--seam", "shop->ledger", "--header", TOKEN, "--secret", CARD,
-                 "--report-dir", str(recorded.parent / "report"), LEDGER_DRIFT="1")  # fmt: skip
+    done = drive(
+        recorded,
+        run_root,
+        "--seam",
+        "shop->ledger",
+        "--header",
+        TOKEN,
+        "--secret",
+        CARD,
+        "--report-dir",
+        str(recorded.parent / "report"),
+        LEDGER_DRIFT="1",
+    )
     assert done.returncode == 1, done.stdout + done.stderr
     assert ", 4 answered otherwise" in done.stdout
     assert 'body $.amount: changed (recorded 5, now "5")' in done.stdout

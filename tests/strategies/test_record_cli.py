@@ -34,10 +34,26 @@ def record(
         test_file.write_text(textwrap.dedent(SUITE))
     environment = {**os.environ, "SEAMLINE_RUN_ROOT": str(run_root), **env}
     return subprocess.run(
-        [sys.executable, "-m", "seamline", "record", str(project), "--plain",
-         "--report-dir", str(project.parent / "report"), *args, "--", "-p", "no:cacheprovider"],
-        capture_output=True, text=True, env=environment, timeout=300, check=False,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "seamline",
+            "record",
+            str(project),
+            "--plain",
+            "--report-dir",
+            str(project.parent / "report"),
+            *args,
+            "--",
+            "-p",
+            "no:cacheprovider",
+        ],
+        capture_output=True,
+        text=True,
+        env=environment,
+        timeout=300,
+        check=False,
+    )
 
 
 def amounts(project: Path) -> list[int]:

@@ -69,8 +69,11 @@ class _Group:
         """Each stub with its index entry: a scenario's stubs each have their occurrence's
         test (so replay can start a test at its own answers), a single stub every test."""
         if len(self.stubs) == 1:
-            entry = IndexEntry(tests=sorted(set(self.tests)), exchanges=len(self.tests),
-                               order=offset + self.positions[0])  # fmt: skip
+            entry = IndexEntry(
+                tests=sorted(set(self.tests)),
+                exchanges=len(self.tests),
+                order=offset + self.positions[0],
+            )
             return [(self.stubs[0], entry)]
         return [
             (stub, IndexEntry(tests=[test], exchanges=1, order=offset + position))
@@ -129,8 +132,9 @@ def _record_seam(
     for exchange in exchanges:
         reason = _unusable(exchange)
         if reason:
-            summary.skipped.append(f"#{exchange.seq} {exchange.request.method} "
-                                   f"{exchange.request.target}: {reason}")  # fmt: skip
+            summary.skipped.append(
+                f"#{exchange.seq} {exchange.request.method} {exchange.request.target}: {reason}"
+            )
         else:
             usable.append(exchange)
     groups = _groups(
@@ -240,8 +244,12 @@ def _sample(exchange: Exchange, masker: Masker) -> dict[str, Any]:
             text = json.dumps(masker.json(json.loads(text)), ensure_ascii=False)
         except ValueError:
             text = masker.text(text)
-    return {"method": request.method, "url": masker.target(request.target),
-            "headers": headers, "body": text}  # fmt: skip
+    return {
+        "method": request.method,
+        "url": masker.target(request.target),
+        "headers": headers,
+        "body": text,
+    }
 
 
 def _mask_by_shape(response: dict[str, Any], exchange: Exchange) -> None:
@@ -291,6 +299,12 @@ def _recorded_requests(folder: Path) -> set[str]:
 
 def _new_index(seam: str, consumer: str, provider: str, digest: str) -> Index:
     return Index(
-        v=FORMAT_VERSION, seam=seam, consumer=consumer, provider=provider, config_hash=digest,
-        seamline=__version__, recorded=now_iso(), mappings={},
-    )  # fmt: skip
+        v=FORMAT_VERSION,
+        seam=seam,
+        consumer=consumer,
+        provider=provider,
+        config_hash=digest,
+        seamline=__version__,
+        recorded=now_iso(),
+        mappings={},
+    )

@@ -66,9 +66,12 @@ class RequestDrift:
     def to_json(self) -> RequestDriftJson:
         status = list(self.status) if self.status else None
         return RequestDriftJson(
-            mapping=self.mapping, request=self.request, status=status, fields=self.fields,
+            mapping=self.mapping,
+            request=self.request,
+            status=status,
+            fields=self.fields,
             error=self.error,
-        )  # fmt: skip
+        )
 
 
 @dataclass
@@ -84,10 +87,13 @@ class SeamDrift:
 
     def to_json(self) -> DriftJson:
         return DriftJson(
-            seam=self.seam, provider_url=self.provider_url, sent=len(self.results),
-            drifted=len(self.drifted), skipped=self.skipped,
+            seam=self.seam,
+            provider_url=self.provider_url,
+            sent=len(self.results),
+            drifted=len(self.drifted),
+            skipped=self.skipped,
             requests=[result.to_json() for result in self.results],
-        )  # fmt: skip
+        )
 
     def lines(self) -> list[str]:
         """The drift as a person reads it: one line per difference."""
@@ -192,11 +198,13 @@ def compare(
             continue
         now = answer.headers.get(name)
         if now is None:
-            drift.fields.append(FieldJson(where=f"header {name}", change="removed",
-                                          recorded=value, now=None))  # fmt: skip
+            drift.fields.append(
+                FieldJson(where=f"header {name}", change="removed", recorded=value, now=None)
+            )
         elif now != value:
-            drift.fields.append(FieldJson(where=f"header {name}", change="changed",
-                                          recorded=value, now=now))  # fmt: skip
+            drift.fields.append(
+                FieldJson(where=f"header {name}", change="changed", recorded=value, now=now)
+            )
     expected = _recorded_body(stub, recording)
     was, now = _parsed(expected), _parsed(answer.content)
     drift.fields += [
