@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from benchlib import write_results  # noqa: E402
+from benchlib import write_results
 
 APP = Path(__file__).resolve().parents[2] / "tests" / "apps" / "app.py"
 CONFIG = f"""

@@ -25,9 +25,7 @@ ready_timeout = 300
 
 
 @pytest.mark.parametrize(("sig", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
-def test_a_signal_while_waiting_for_readiness_stops_at_once(
-    write_config, run_root, sig, code
-):
+def test_a_signal_while_waiting_for_readiness_stops_at_once(write_config, run_root, sig, code):
     config = write_config(NEVER_READY)
     up = subprocess.Popen(
         [sys.executable, "-m", "seamline", "up", str(config)],
