@@ -19,7 +19,7 @@ LAYERS: list[set[str]] = [
     {"__main__"},
     {"cli", "pytest_plugin"},
     {"live", "pytest_db"},
-    {"console", "progress"},
+    {"console", "progress", "init"},
     {"system"},
     {"db", "seams", "report"},
     {"contracts", "services"},
