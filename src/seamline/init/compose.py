@@ -145,15 +145,19 @@ def load_compose(path: Path, environ: dict[str, str] | None = None) -> ComposeFi
     return ComposeFile(path, services, problems)
 
 
-def _unknown(path: Path, line: Any, key: str, known: frozenset[str], where: str) -> ConfigProblem:
+def _unknown(
+    path: Path, line: Any, key: str, known: frozenset[str], where: str, prefix: str = ""
+) -> ConfigProblem:
     near = difflib.get_close_matches(key, known, n=1)
     fix = f"did you mean '{near[0]}'?" if near else "remove it (it is not a compose key)"
-    return ConfigProblem(key, f"a compose key at the {where}", "an unknown key", fix, path, line)
+    return ConfigProblem(
+        prefix + key, f"a compose key at the {where}", "an unknown key", fix, path, line
+    )
 
 
 def _check_keys(path: Path, service: ComposeService) -> list[ConfigProblem]:
     return [
-        _unknown(path, service.line, f"services.{service.name}.{key}", SERVICE_KEYS, "service")
+        _unknown(path, service.line, key, SERVICE_KEYS, "service", f"services.{service.name}.")
         for key in service.data
         if key not in SERVICE_KEYS and key != "__line__" and not str(key).startswith("x-")
     ]

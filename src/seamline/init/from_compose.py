@@ -15,7 +15,7 @@ from seamline.config.model import KINDS
 from seamline.errors import ConfigProblem
 from seamline.init.compose import ComposeFile, ComposeService, load_compose
 from seamline.init.draft import Draft, relative_to, render
-from seamline.init.links import linked_value
+from seamline.init.links import escape, linked_value
 from seamline.init.process import process_fields
 
 # image name (registry and tag stripped) -> seamline kind; None: no native kind yet
@@ -64,7 +64,9 @@ def convert_compose(path: Path, out_dir: Path, environ: dict[str, str] | None = 
     """The seamline.toml text for the compose file at `path`, written to live in `out_dir`."""
     compose = load_compose(path, environ)
     kinds = _kinds(compose)
+    profiles = {service.name: _profile(service) for service in compose.services}
     drafts = [_draft(service, kinds, compose, out_dir) for service in compose.services]
+    drafts += _profile_links(drafts, profiles)
     header = [
         f"Converted from {path.name} by `seamline init --from-compose`.",
         "Every `{name.url}` (or `.dsn`) below is a link: seamline hands the consumer a seam",
@@ -110,6 +112,24 @@ def _draft(
     if kind is not None:
         _environment(draft, service, kinds, native=kind != "process")
     return draft
+
+
+def _profile_links(drafts: list[Draft], profiles: dict[str, str | None]) -> list[Draft]:
+    """A link to a service of a profile is made in that profile; the base keeps the value."""
+    overlays: dict[tuple[str, str], Draft] = {}
+    for draft in drafts:
+        for index, (key, template, comment) in enumerate(draft.env):
+            providers = {
+                ref.split(".")[0] for ref in re.findall(r"(?<!\{)\{([\w-]+\.\w+)\}", template)
+            }
+            profile = next((profiles[p] for p in providers if profiles.get(p)), None)
+            if profile is None or profile == draft.profile:
+                continue
+            original = comment.removeprefix("was ").split(" (")[0]
+            draft.env[index] = (key, escape(original), f"{template} with --profile {profile}")
+            overlay = overlays.setdefault((profile, draft.name), Draft(draft.name, profile=profile))
+            overlay.env.append((key, template, comment))
+    return list(overlays.values())
 
 
 def _profile(service: ComposeService) -> str | None:

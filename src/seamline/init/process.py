@@ -30,6 +30,8 @@ def process_fields(
     command = _command(draft, service, compose, context)
     if command is not None:
         draft.set("command", _with_port(command, port))
+    else:  # so that `seamline check` names the missing key: command
+        draft.set("kind", "process", "its command is a TODO below")
     if context is not None:
         draft.set("workdir", relative_to(context, out_dir), "the build context")
     if port:
