@@ -440,8 +440,9 @@ def cmd_init(args: argparse.Namespace, _: list[str]) -> int:
         written = write_starter(directory, force=args.force)
     for problem in written.problems:
         out.error(problem.render())
+    out.console().print(f"found {escape(written.found)}")
     for path in written.files:
-        out.console().print(f"wrote {escape(str(path))} (from {escape(written.found)})")
+        out.console().print(f"wrote {escape(str(path))}")
     if written.todos:
         out.console().print(f"[yellow]left to fill in[/] ({len(written.todos)}):")
         for todo in written.todos:

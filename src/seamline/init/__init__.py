@@ -47,6 +47,11 @@ def _refuse_existing(paths: list[Path], force: bool) -> None:
 
 def write_starter(directory: Path, force: bool = False) -> Written:
     """Write a starter config and test into `directory`."""
+    if not directory.is_dir():
+        raise ConfigError(
+            [ConfigProblem(str(directory), "a project directory", "no such directory", "")],
+            what="directory for `seamline init`",
+        )
     found = starter(directory)
     config, test = directory / CONFIG_NAME, directory / STARTER_TEST
     _refuse_existing([config, test], force)
@@ -63,7 +68,7 @@ def write_from_compose(compose: Path, out_dir: Path | None = None, force: bool =
     _refuse_existing([config], force)
     conversion = convert_compose(compose, target_dir)
     config.write_text(conversion.text)
-    return Written([config], str(compose), conversion.problems, conversion.todos)
+    return Written([config], f"{compose} (docker-compose)", conversion.problems, conversion.todos)
 
 
 __all__ = ["CONFIG_NAME", "Written", "write_from_compose", "write_starter"]

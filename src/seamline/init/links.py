@@ -40,6 +40,8 @@ def linked_value(value: str, kinds: dict[str, str | None], own: str) -> tuple[st
     if kind is None:
         return escape(value), f"TODO: points at {target}, which has no native kind yet"
     scheme = parts.scheme.split("+")[0].lower()
+    if parts.password:  # the comment keeps where the link went, not the secret
+        value = value.replace(f":{parts.password}@", ":***@", 1)
     rest = escape(parts.path.rstrip("/") if kind in ("process", "mock") else "")
     rest += escape(f"?{parts.query}" if parts.query else "")
     if kind in ("process", "mock") and scheme in _HTTP_SCHEMES:

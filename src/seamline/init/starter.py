@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+import yaml
+
 from seamline.errors import ConfigError, ConfigProblem
 from seamline.init.draft import Draft, relative_to, render
 
@@ -38,13 +40,15 @@ def starter(directory: Path) -> Starter:
     if app is not None:
         module, variable, framework = app
         found, path = _python_service(draft, module, variable, framework)
+        test = _test(path)
     elif start_script is not None:
-        found, path = f"package.json start script ({start_script})", "/"
+        found, test = f"a package.json start script ({start_script})", _test("/")
         draft.set("command", "npm start")
         draft.set("ready", "tcp")
         draft.env.append(("PORT", "{self.port}", "the port seamline chose"))
     elif openapi is not None:
-        found, path = f"{openapi.name}, served by a stub server until the service exists", None
+        found = f"{openapi.name} (a stub server serves it until the service exists)"
+        test = _stub_test(openapi)
         draft.set("kind", "mock")
     else:
         raise ConfigError([_nothing_found(directory)], what="directory for `seamline init`")
@@ -54,7 +58,7 @@ def starter(directory: Path) -> Starter:
         f"Started by `seamline init` from {found}.",
         "Run the test beside it with: seamline test .",
     ]
-    return Starter(found, render(_name(directory), header, [draft]), _test(path))
+    return Starter(found, render(_name(directory), header, [draft]), test)
 
 
 def _python_service(draft: Draft, module: str, variable: str, framework: str) -> tuple[str, str]:
@@ -110,17 +114,45 @@ def _name(directory: Path) -> str:
     return re.sub(r"[^A-Za-z0-9_-]+", "-", directory.resolve().name) or "system"
 
 
-def _test(path: str | None) -> str:
+def _test(path: str) -> str:
     """One test through the `test -> app` seam: the app answers."""
-    if path is None:
-        call, check = '"/__admin/mappings"', "response.status_code == 200"
-    else:
-        call = json.dumps(path)
-        check = "response.status_code < 500" if path == "/" else "response.status_code == 200"
+    check = "response.status_code < 500" if path == "/" else "response.status_code == 200"
     return (
         '"""Started by `seamline init`: the app answers through its seam."""\n\n\n'
         "def test_app_answers(system):\n"
-        f'    response = system.client("{SERVICE}").get({call})\n'
+        f'    response = system.client("{SERVICE}").get({json.dumps(path)})\n'
         f"    assert {check}, response.text\n"
         f'    assert system.seam("test", "{SERVICE}").exchanges()\n'
     )
+
+
+def _stub_test(openapi: Path) -> str:
+    """One operation of the document, stubbed and called: the contract is checked on the way."""
+    method, path, status = _first_operation(openapi)
+    return (
+        '"""Started by `seamline init`: one operation of '
+        f'{openapi.name}, stubbed and called through its seam."""\n\n'
+        f"from seamline.mock import {method}\n\n\n"
+        "def test_app_answers(system):\n"
+        "    # a reply the document allows; give it a body when the document asks for one\n"
+        f'    system.mock("{SERVICE}").stub({method}({json.dumps(path)})).reply({status})\n'
+        f'    response = system.client("{SERVICE}").{method}({json.dumps(path)})\n'
+        f"    assert response.status_code == {status}, response.text\n"
+    )
+
+
+def _first_operation(openapi: Path) -> tuple[str, str, int]:
+    """(method, path, status): a GET without path parameters when there is one."""
+    document = yaml.safe_load(openapi.read_text()) or {}
+    operations = [
+        (method, path, spec)
+        for path, item in (document.get("paths") or {}).items()
+        for method, spec in (item or {}).items()
+        if method in ("get", "post", "put", "patch", "delete")
+    ]
+    if not operations:
+        return "get", "/", 404  # no operation yet: nothing is stubbed, the server says so
+    method, path, spec = min(operations, key=lambda op: (op[0] != "get", "{" in op[1]))
+    statuses = [int(c) for c in (spec or {}).get("responses") or {} if str(c).isdigit()]
+    status = min(statuses, default=200)
+    return method, re.sub(r"\{[^}]+\}", "1", path), status
