@@ -53,7 +53,10 @@ def test_fastapi_project(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
 
 def test_flask_project(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     project, app = init(tmp_path, "flask", capsys)
-    assert app == {"command": "python -m flask --app app:app run --port {self.port}", "ready": "tcp"}
+    assert app == {
+        "command": "python -m flask --app app:app run --port {self.port}",
+        "ready": "tcp",
+    }
     assert 'system.client("app").get("/")' in (project / "tests" / "test_seamline.py").read_text()
 
 
@@ -84,5 +87,8 @@ def test_never_overwrites_and_says_what_it_looked_for(
     err = capsys.readouterr().err
     assert str(test_file) in err and "--force" in err
     assert test_file.read_text() == "# mine\n"
-    assert main(["init", str(tmp_path / "nothing")]) == 2
-    assert "a FastAPI or Flask app" in capsys.readouterr().err
+    assert main(["init", str(tmp_path / "missing")]) == 2
+    assert "no such directory" in capsys.readouterr().err
+    (tmp_path / "empty").mkdir()
+    assert main(["init", str(tmp_path / "empty")]) == 2
+    assert "expected a FastAPI or Flask app" in capsys.readouterr().err
