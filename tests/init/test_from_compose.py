@@ -16,6 +16,13 @@ from seamline.config.model import KINDS
 HERE = Path(__file__).parent
 
 
+@pytest.fixture(autouse=True)
+def _no_compose_variables(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The files' ${VARS} come from their .env or their defaults, whatever this shell has."""
+    for name in ("QUEUE", "DB_PASSWORD", "PAYMENTS_TIMEOUT", "RETRY_POLICY", "LOG_LEVEL"):
+        monkeypatch.delenv(name, raising=False)
+
+
 def convert(tmp_path: Path, name: str, capsys: pytest.CaptureFixture[str]) -> dict[str, Any]:
     project = tmp_path / name
     shutil.copytree(HERE / name, project)
@@ -42,7 +49,9 @@ def test_web_api_worker_db_cache_stack(tmp_path: Path, capsys: pytest.CaptureFix
         "LOG_LEVEL": "info",  # from env_file
         "DATABASE_URL": "{db.dsn}",
         "REDIS_URL": "{cache.url}",
-        "PAYMENTS_TIMEOUT": "2.5",  # ${PAYMENTS_TIMEOUT:-2.5}
+        "PAYMENTS_TIMEOUT": "3.5",  # ${PAYMENTS_TIMEOUT:-2.5}, set in .env
+        "RETRY_POLICY": "3x",  # ${RETRY_POLICY:-3x}, set nowhere
+        "PRICE_NOTE": "costs $5",  # $$ is a dollar sign
     }
     # the Dockerfile's last stage: ENTRYPOINT + CMD, continuation lines joined
     assert services["web"]["command"] == "node server.js --port {self.port}"
@@ -134,12 +143,16 @@ def test_bad_services_are_named_and_the_rest_converted(
         "  api:\n    build: ./missing\n    ports: ['8000:8000']\n"
         "  web:\n    imgae: nginx\n    command: nginx -g 'daemon off;'\n"
         "  cache:\n    image: redis:7\n"
+        "  worker:\n    command: run ${QUEUE:?name the queue}\n"
     )
     assert main(["init", "--from-compose", str(compose)]) == 0
     captured = capsys.readouterr()
     assert "services.api.build: expected a build context with a Dockerfile" in captured.err
     assert "services.web.imgae" in captured.err and "did you mean 'image'?" in captured.err
     assert "TODO services.api.command" in captured.out
+    assert "services.worker: expected the variable of ${QUEUE:?name the queue} to be set" in (
+        captured.err
+    )
     config = tomllib.loads((tmp_path / "seamline.toml").read_text())
     assert config["services"]["cache"] == {"kind": "redis"}
     assert config["services"]["web"]["command"] == "nginx -g 'daemon off;'"

@@ -138,7 +138,11 @@ def load_compose(path: Path, environ: dict[str, str] | None = None) -> ComposeFi
             )
             continue
         merged = _extended(path, name, raw, data["services"], problems, depth=0)
-        service = ComposeService(name, _interpolated(merged, variables), raw.get("__line__"))
+        missing: list[str] = []
+        service = ComposeService(
+            name, _interpolated(merged, variables, missing), raw.get("__line__")
+        )
+        problems += [_required(path, service, text) for text in missing]
         problems += _check_keys(path, service)
         service.environment = _environment(path, service, problems)
         services.append(service)
@@ -238,17 +242,29 @@ def _as_mapping(environment: Any) -> dict[str, Any]:
     return {key: (value if sep else None) for key, sep, value in pairs}
 
 
-def _interpolated(value: Any, variables: dict[str, str]) -> Any:
+def _required(path: Path, service: ComposeService, text: str) -> ConfigProblem:
+    return ConfigProblem(
+        f"services.{service.name}",
+        f"the variable of {text} to be set",
+        "it unset (in the environment and in .env)",
+        "set it, or put it in the .env file beside the compose file; it is left empty",
+        path,
+        service.line,
+    )
+
+
+def _interpolated(value: Any, variables: dict[str, str], missing: list[str]) -> Any:
+    """`value` with ${VAR} forms replaced; required variables that are unset go to `missing`."""
     if isinstance(value, str):
-        return _VARIABLE.sub(lambda m: _substitute(m, variables), value)
+        return _VARIABLE.sub(lambda m: _substitute(m, variables, missing), value)
     if isinstance(value, dict):
-        return {k: _interpolated(v, variables) for k, v in value.items()}
+        return {k: _interpolated(v, variables, missing) for k, v in value.items()}
     if isinstance(value, list):
-        return [_interpolated(v, variables) for v in value]
+        return [_interpolated(v, variables, missing) for v in value]
     return value
 
 
-def _substitute(match: re.Match[str], variables: dict[str, str]) -> str:
+def _substitute(match: re.Match[str], variables: dict[str, str], missing: list[str]) -> str:
     if match.group("escaped"):
         return "$"
     name = match.group("braced") or match.group("bare")
@@ -259,6 +275,8 @@ def _substitute(match: re.Match[str], variables: dict[str, str]) -> str:
         return value if is_set and value is not None else arg
     if op.endswith("+"):
         return arg if is_set else ""
+    if op.endswith("?") and not is_set:
+        missing.append(match.group(0))
     return value or ""
 
 
