@@ -11,7 +11,6 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from seamline.config.model import KINDS
 from seamline.errors import ConfigProblem
 from seamline.init.compose import ComposeFile, ComposeService, load_compose
 from seamline.init.draft import Draft, relative_to, render
@@ -102,11 +101,6 @@ def _draft(
         process_fields(draft, service, compose, out_dir)
     else:
         draft.set("kind", kind, f"was image {image}")
-        if kind not in KINDS:
-            draft.notes.append(
-                f'kind = "{kind}" needs a seamline with that kind; `seamline check` names the '
-                'kinds this one has (upgrade seamline, or run it yourself as kind = "external")'
-            )
         _native_settings(draft, kind, service, compose.path.parent, out_dir)
     _depends_on(draft, service, kinds)
     if kind is not None:
