@@ -41,9 +41,15 @@ class ProviderWatch:
         self._upstream = upstream
         self._poller: asyncio.Task[None] | None = None
         self._checking: asyncio.Task[None] | None = None
+        # Once closed, nothing starts watching again: a request still in flight during the
+        # seam's close could otherwise start a poller that outlives the seam and, with the
+        # provider stopped too, polls for ever and holds up the loop's shutdown.
+        self._closed = False
 
     async def check(self) -> None:
         """Probe the provider now: listen if it accepts (or is not needed), else stop."""
+        if self._closed:
+            return
         if await _accepts(self._upstream()):
             await self._resume()
         else:
@@ -51,7 +57,7 @@ class ProviderWatch:
 
     def check_soon(self) -> None:
         """`check` shortly, in a task of its own (from a callback that cannot wait)."""
-        if self._poller is None and self._checking is None:
+        if self._poller is None and self._checking is None and not self._closed:
             self._checking = asyncio.get_running_loop().create_task(self._check_once())
 
     async def _check_once(self) -> None:
@@ -65,7 +71,7 @@ class ProviderWatch:
 
     def refused(self) -> None:
         """The provider refused a connection: refuse the consumer's until it is back."""
-        if self._poller is not None or self._server.closing:
+        if self._poller is not None or self._server.closing or self._closed:
             return
         self._server.stop_accepting()
         self._server.close_idle()
@@ -73,6 +79,8 @@ class ProviderWatch:
 
     async def _poll(self) -> None:
         while not await _accepts(self._upstream()):
+            if self._closed:
+                return
             await asyncio.sleep(POLL_S)
         self._poller = None
         await self._server.start_accepting()
@@ -83,7 +91,8 @@ class ProviderWatch:
         await self._server.start_accepting()
 
     async def close(self) -> None:
-        """Stop watching the provider."""
+        """Stop watching the provider, for good."""
+        self._closed = True
         poller, self._poller = self._poller, None
         checking, self._checking = self._checking, None
         await _cancel(poller)
