@@ -18,7 +18,7 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "seamline"
 LAYERS: list[set[str]] = [
     {"__main__"},
     {"cli", "pytest_plugin"},
-    {"live", "pytest_db"},
+    {"live", "pytest_db", "control"},
     {"console", "progress"},
     {"system"},
     {"db", "seams", "report"},
