@@ -26,6 +26,7 @@ from seamline.control.junit import JUnitError, default_files, read_cases
 from seamline.control.server import ControlServer
 from seamline.errors import ConfigError, ConfigProblem, SeamlineError
 from seamline.report import DEFAULT_SECRET_NAMES, ReportOptions, build
+from seamline.runtime.procs import RUN_MARKER, ProcessTracker
 from seamline.system.core import System
 
 EXIT_NOT_FOUND, EXIT_NOT_EXECUTABLE = 127, 126
@@ -138,7 +139,9 @@ def _run(system: System, control: ControlServer, options: RunOptions, received: 
     run_values = {"run_dir": str(system.run_dir)}
     values = service_values(system)
     argv = [render(arg, "test", values, run_values) for arg in options.command]
-    env = {**os.environ, **environment(system, control.url)}
+    run_id = system.record_dir.name
+    # marked and tracked as the services are: if seamline is killed, the watchdog stops it too
+    env = {**os.environ, **environment(system, control.url), RUN_MARKER: run_id}
     try:
         child = subprocess.Popen(argv, env=env, process_group=0)
     except FileNotFoundError:
@@ -147,6 +150,7 @@ def _run(system: System, control: ControlServer, options: RunOptions, received: 
     except PermissionError:
         options.say(f"seamline run: permission denied: {argv[0]} is not executable")
         return EXIT_NOT_EXECUTABLE
+    ProcessTracker(system.run_dir, run_id).add("command", child.pid)
     _forward_to[:] = [child.pid]
     try:
         code = child.wait()
