@@ -25,6 +25,7 @@ while not mark.exists():  # the test answers once it has read the line above, li
     time.sleep(0.02)
 print(urllib.request.urlopen(os.environ["SEAMLINE_API_URL"] + "/health").read().decode())
 print("control", os.environ["SEAMLINE_CONTROL_URL"].startswith("http://127.0.0.1:"))
+print(sys.argv[3])
 sys.exit(7)
 """
 
@@ -57,7 +58,10 @@ def test_the_command_gets_the_addresses_streams_live_and_its_code_is_the_runs(
     base = write_config(SYSTEM).parent
     script, mark, out = tmp_path / "command.py", tmp_path / "mark", tmp_path / "out"
     script.write_text(COMMAND)
-    proc = start_run(base, run_root, out, sys.executable, str(script), "{api.url}", str(mark))
+    own_braces = '{"k": [1]} ${HOME} {n}'  # the command's own braces are not templates
+    proc = start_run(
+        base, run_root, out, sys.executable, str(script), "{api.url}", str(mark), own_braces
+    )
     assert proc.stdout is not None
     first = proc.stdout.readline()  # the command is still running: its output is not buffered
     assert proc.poll() is None, proc.communicate()
@@ -66,7 +70,7 @@ def test_the_command_gets_the_addresses_streams_live_and_its_code_is_the_runs(
     assert proc.returncode == 7, errors
     _, url, _, argument = first.split()
     assert url == argument and url.startswith("http://127.0.0.1:")
-    assert rest.splitlines() == ["ok", "control True"]
+    assert rest.splitlines() == ["ok", "control True", own_braces]
     report = json.loads((out / "report.json").read_text())
     seams = [e["seam"] for t in report["tests"] for e in t.get("exchanges", [])]
     assert "test -> api" in seams, report["tests"]
@@ -138,11 +142,13 @@ def test_seamline_killed_mid_command_leaves_nothing(write_config, run_root, tmp_
     proc = start_run(
         base, run_root, tmp_path / "out", sys.executable, str(script), str(pid_file), "x"
     )
-    grandchild = int(wait_for(pid_file, proc))
-    run_id = next(run_root.iterdir()).name
-    assert len(marked_pids(run_id)) >= 3  # the api service, the command, its child
-    proc.send_signal(signal.SIGKILL)
-    proc.communicate(timeout=30)
+    try:
+        grandchild = int(wait_for(pid_file, proc))
+        run_id = next(run_root.iterdir()).name
+        assert len(marked_pids(run_id)) >= 3  # the api service, the command, its child
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.communicate(timeout=30)
     deadline = time.monotonic() + 30
     while (marked_pids(run_id) or any(run_root.iterdir())) and time.monotonic() < deadline:
         time.sleep(0.05)  # the watchdog cleans up: waiting on its result

@@ -21,15 +21,14 @@ from types import FrameType
 from urllib.parse import urlsplit
 
 from seamline.config import SystemConfig
-from seamline.config.templates import TemplateSyntaxError, refs, render
+from seamline.config.templates import argument_refs, render_argument
 from seamline.control.junit import JUnitError, default_files, read_cases
 from seamline.control.server import ControlServer
 from seamline.errors import ConfigError, ConfigProblem, SeamlineError
-from seamline.report import DEFAULT_SECRET_NAMES, ReportOptions, build
 from seamline.runtime.procs import RUN_MARKER, ProcessTracker
 from seamline.system.core import System
 
-EXIT_NOT_FOUND, EXIT_NOT_EXECUTABLE = 127, 126
+EXIT_USAGE, EXIT_NOT_FOUND, EXIT_NOT_EXECUTABLE = 2, 127, 126
 GRACE_S = 5.0  # how long the command's group gets after SIGTERM before SIGKILL
 
 
@@ -91,23 +90,19 @@ def environment(system: System, control_url: str) -> dict[str, str]:
 
 
 def check_templates(config: SystemConfig, command: list[str]) -> None:
-    """A `{name.attr}` in the command that names no service fails before anything starts."""
+    """A `{name.attr}` in the command naming no service (or no attribute of it) fails
+    before anything starts, with every such problem listed."""
     problems: list[ConfigProblem] = []
+    services = config.spec.services
     for position, argument in enumerate(command):
-        try:
-            found = refs(argument)
-        except TemplateSyntaxError as err:
-            problems.append(
-                ConfigProblem(f"command argument {position}", "a template", argument, str(err))
-            )
-            continue
-        for ref in found:
-            if ref.service and ref.service not in config.spec.services:
-                declared = ", ".join(config.spec.services)
+        for ref in argument_refs(argument):
+            if not ref.service or ref.service == "self":
+                continue
+            if ref.service not in services:
                 problems.append(
                     ConfigProblem(
                         f"command argument {position}",
-                        f"{{service.attr}} naming a service ({declared})",
+                        f"{{service.attr}} naming a service ({', '.join(services)})",
                         str(ref),
                         "use one of the declared services' names",
                     )
@@ -130,15 +125,19 @@ def run_command(config: SystemConfig, options: RunOptions) -> int:
         finally:
             control.close()
             system.stop(failed=True)
-    paths = build([system.record_dir], options.report_dir, options=_report_options(config))
-    options.say(f"report: {paths.html}")
+    paths = _build_report(config, system.record_dir, options.report_dir)
+    options.say(f"report: {paths}")
     return 128 + received[0] if received else code
 
 
 def _run(system: System, control: ControlServer, options: RunOptions, received: list[int]) -> int:
     run_values = {"run_dir": str(system.run_dir)}
     values = service_values(system)
-    argv = [render(arg, "test", values, run_values) for arg in options.command]
+    try:
+        argv = [render_argument(arg, "test", values, run_values) for arg in options.command]
+    except KeyError as err:
+        options.say(f"seamline run: no attribute {err} in the command's templates")
+        return EXIT_USAGE
     run_id = system.record_dir.name
     # marked and tracked as the services are: if seamline is killed, the watchdog stops it too
     env = {**os.environ, **environment(system, control.url), RUN_MARKER: run_id}
@@ -224,7 +223,11 @@ def _record_junit(
         options.say(f"{len(cases)} test case(s) from {path}")
 
 
-def _report_options(config: SystemConfig) -> ReportOptions:
+def _build_report(config: SystemConfig, record_dir: Path, out_dir: Path) -> Path:
+    # imported here: the report's modules (pytest's among them) cost ~0.2 s, after the command
+    from seamline.report import DEFAULT_SECRET_NAMES, ReportOptions, build
+
     spec = config.spec.report
     names = tuple(spec.secret_names) if spec.secret_names is not None else DEFAULT_SECRET_NAMES
-    return ReportOptions(secret_names=(*names, *spec.extra_secret_names))
+    options = ReportOptions(secret_names=(*names, *spec.extra_secret_names))
+    return build([record_dir], out_dir, options=options).html
