@@ -163,7 +163,8 @@ started = datetime.now(timezone.utc)
 urllib.request.urlopen(os.environ["SEAMLINE_API_URL"] + "/health").read()
 took = (datetime.now(timezone.utc) - started).total_seconds() + 0.001
 time.sleep(0.01)  # the next case starts after this one's window
-open("junit.xml", "w").write(f'''<testsuites><testsuite name="shop" timestamp="{started.isoformat()}">
+open("junit.xml", "w").write(f'''<testsuites>
+<testsuite name="shop" timestamp="{started.isoformat()}">
 <testcase classname="shop" name="checkout" time="{took}"/>
 <testcase classname="shop" name="later" time="0.001"><failure message="boom"/></testcase>
 </testsuite></testsuites>''')

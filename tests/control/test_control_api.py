@@ -6,7 +6,6 @@ seamline's own contract checker validates the document against the real server."
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -106,7 +105,7 @@ def test_switching_a_seam_to_a_stub_a_fault_and_back(running):
 
 
 def test_bad_calls_say_what_was_expected(running):
-    system, control_server, control = running
+    _, control_server, control = running
     unknown = control.get("/seams/test/apx/calls")
     assert unknown.status_code == 404 and "did you mean 'test -> api'" in unknown.json()["error"]
     malformed = control.post("/tests/begin", content=b"{not json")
