@@ -19,7 +19,7 @@ LAYERS: list[set[str]] = [
     {"__main__"},
     {"cli", "pytest_plugin"},
     {"strategy_cli"},
-    {"live", "pytest_db"},
+    {"live", "pytest_db", "control"},
     {"console", "progress", "init"},
     {"system"},
     {"db", "seams", "report", "strategies"},

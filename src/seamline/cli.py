@@ -83,6 +83,17 @@ def build_parser() -> argparse.ArgumentParser:
     test.add_argument("--report-dir", default="seamline-report", help="where reports go")
     test.add_argument("--plain", action="store_true", help="plain lines, no live view (as in CI)")
     _add_strategy_commands(commands)
+    run = commands.add_parser(
+        "run",
+        help="start the system, run any command against it, stop",
+        description="Start the system, run COMMAND with every service's address in its "
+        "environment (SEAMLINE_<SERVICE>_URL, SEAMLINE_CONTROL_URL) and {service.url} "
+        "templates in its arguments, stop, write the report. Exits with COMMAND's code.",
+        epilog="example: seamline run examples/shop -- npx jest",
+    )
+    _add_config_args(run)
+    run.add_argument("--report-dir", default="seamline-report", help="where reports go")
+    run.add_argument("--junit", help="the JUnit XML file the command writes (for the report)")
     report = commands.add_parser("report", help="re-render a run's report from its records")
     report.add_argument(
         "run_dirs",
@@ -108,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
         return int(standalone.main(argv[1:]))
     parser = build_parser()
     args, extra = parser.parse_known_args(argv)
-    if extra and args.command not in ("test", "record"):
+    if extra and args.command not in ("test", "record", "run"):
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
     handlers = {
         "check": cmd_check,
@@ -120,6 +131,7 @@ def main(argv: list[str] | None = None) -> int:
         "record": cmd_record,
         "drive": cmd_drive,
         "init": cmd_init,
+        "run": cmd_run,
     }
     try:
         return handlers[args.command](args, extra)
@@ -447,6 +459,18 @@ def cmd_drive(args: argparse.Namespace, _: list[str]) -> int:
     from seamline import strategy_cli
 
     return strategy_cli.run_drive(_config(args), args)
+
+
+def cmd_run(args: argparse.Namespace, command: list[str]) -> int:
+    """`seamline run PATH -- COMMAND ...` (seamline.control.runner)."""
+    from seamline.control.runner import RunOptions, run_command
+
+    command = command[1:] if command[:1] == ["--"] else command
+    if not command:
+        out.error("seamline run: no command given; write: seamline run PATH -- COMMAND ...")
+        return EXIT_USAGE
+    junit = Path(args.junit).resolve() if args.junit else None
+    return run_command(_config(args), RunOptions(command, Path(args.report_dir).resolve(), junit))
 
 
 def cmd_report(args: argparse.Namespace, _: list[str]) -> int:

@@ -75,3 +75,34 @@ def render(
         return values[owner if service == "self" else service][attr]
 
     return _FIELD.sub(substitute, template)
+
+
+# In a command's arguments (`seamline run PATH -- COMMAND`) only `{service.attr}` and
+# `{run_dir}` are templates: the command's own braces (JSON, `${VAR}`, f-strings) stay as
+# they are, so `python -c '...'` and `sh -c '...'` need no escaping.
+_ARGUMENT_FIELD = re.compile(
+    r"\{\s*(?:(?P<service>[A-Za-z_][A-Za-z0-9_\-]*)\.(?P<attr>[A-Za-z_][A-Za-z0-9_]*)"
+    r"|(?P<run>" + "|".join(sorted(RUN_FIELDS)) + r"))\s*\}"
+)
+
+
+def argument_refs(argument: str) -> list[Ref]:
+    """The `{service.attr}` and `{run_dir}` references in a command's argument."""
+    return [
+        Ref("", match["run"]) if match["run"] else Ref(match["service"], match["attr"])
+        for match in _ARGUMENT_FIELD.finditer(argument)
+    ]
+
+
+def render_argument(
+    argument: str, owner: str, values: Mapping[str, Mapping[str, str]], run: Mapping[str, str]
+) -> str:
+    """Substitute the references of `argument_refs`; every other brace is left alone."""
+
+    def substitute(match: re.Match[str]) -> str:
+        if match["run"]:
+            return run[match["run"]]
+        service = owner if match["service"] == "self" else match["service"]
+        return values[service][match["attr"]]
+
+    return _ARGUMENT_FIELD.sub(substitute, argument)

@@ -79,6 +79,33 @@ class TestLog:
         if self.current == test_id:
             self.current = None
 
+    def add_finished(
+        self, test_id: str, outcome: str, message: str, started: float, ended: float
+    ) -> None:
+        """Record a test that ran outside seamline's sight (a JUnit test case), with the
+        window its runner reported (epoch seconds)."""
+        offset = time.monotonic() - time.time()  # the monotonic clock at those instants
+        start: StartEvent = {
+            "v": FORMAT_VERSION,
+            "event": "start",
+            "test": test_id,
+            "at": iso_at(started),
+            "mono": started + offset,
+        }
+        end: EndEvent = {
+            "v": FORMAT_VERSION,
+            "event": "end",
+            "test": test_id,
+            "outcome": outcome,
+            "at": iso_at(ended),
+            "mono": ended + offset,
+            "duration_s": round(ended - started, 6),
+            "message": message,
+            "longrepr": message,
+        }
+        self._lines.write(start)
+        self._lines.write(end)
+
     def close(self) -> None:
         self._lines.close()
 

@@ -62,7 +62,11 @@ def group_by_test(record: RecordDir) -> list[TestRecords]:
     for test in tests:
         by_id.setdefault(test.test_id, []).append(test)
     for exchange in record.exchanges:
-        _owner(by_id, exchange.get("test"), exchange["started"], session).exchanges.append(exchange)
+        at = exchange["started"]
+        owner = _owner(by_id, exchange.get("test"), at, session)
+        if owner is session and not exchange.get("test"):
+            owner = _running_at(tests, at) or session
+        owner.exchanges.append(exchange)
     for change in record.db_changes:
         _owner(by_id, change.get("test"), change["at"], session).db_changes.append(change)
     _assign_logs(record.logs, tests, session, _last_time(record))
@@ -126,6 +130,15 @@ def _owner(
         if not test.started or test.started <= at:
             return test
     return candidates[0]
+
+
+def _running_at(tests: list[TestRecords], at: str) -> TestRecords | None:
+    """The test whose window holds `at`: exchanges of a runner that announced no test
+    (`seamline run` with a JUnit file) go to the test case that ran then."""
+    for test in tests:
+        if test.started and test.ended and test.started <= at <= test.ended:
+            return test
+    return None
 
 
 def _assign_logs(

@@ -1,0 +1,140 @@
+"""The control API over real sockets: what a test in another language does to the system.
+
+All its traffic crosses a second system's seam whose contract is docs/control-api.yaml, so
+seamline's own contract checker validates the document against the real server."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from seamline.config import load_config
+from seamline.control.server import TOKEN_HEADER, ControlServer
+from seamline.system.core import System
+
+DOCUMENT = Path(__file__).parents[2] / "docs" / "control-api.yaml"
+SYSTEM = """
+name = "controlled"
+[services.payments]
+command = "{APP} --port {self.port}"
+ready = "http GET /health"
+[services.api]
+command = "{APP} --port {self.port}"
+ready = "http GET /health"
+env = { UPSTREAM = "{payments.url}" }
+[services.db]
+kind = "sqlite"
+schema = "schema.sql"
+"""
+CHECKER = """
+name = "checker"
+[services.control]
+kind = "external"
+url = "URL"
+openapi = "DOCUMENT"
+"""
+
+
+@pytest.fixture
+def running(write_config, run_root) -> Iterator[tuple[System, ControlServer, httpx.Client]]:
+    config = write_config(SYSTEM)
+    (config.parent / "schema.sql").write_text(
+        "CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT);"
+    )
+    system = System(load_config(config), run_root=run_root).start()
+    control = ControlServer(system, system.loop()).start()
+    base = control.url.rsplit("/", 1)[0]
+    checker_config = write_config(
+        CHECKER.replace("URL", base).replace("DOCUMENT", str(DOCUMENT)), "checker.toml"
+    )
+    checker = System(load_config(checker_config), run_root=run_root).start()
+    client = checker.client("control", headers={TOKEN_HEADER: control.token}, timeout=30)
+    try:
+        yield system, control, client
+        # every answer keeps the document (the bad-input test sends requests that do not)
+        violations = [v for v in checker.seams.violations(all_tests=True) if v.where != "request"]
+        assert not violations, [v.message for v in violations]
+        assert checker.seams.exchanges(all_tests=True), "no control traffic was checked"
+    finally:
+        checker.stop()
+        control.close()
+        system.stop()
+
+
+def test_a_test_announced_gets_its_exchanges_and_can_read_them(running):
+    system, _, control = running
+    assert control.post("/tests/begin", json={"test": "cart.test.js > adds"}).status_code == 200
+    api = httpx.get(system.url("api") + "/health")
+    assert api.status_code == 200
+    calls = control.get("/seams/test/api/calls", params={"method": "GET", "path": "/health"})
+    assert calls.status_code == 200, calls.text
+    body = calls.json()
+    assert body["count"] == 1 and body["calls"][0]["test"] == "cart.test.js > adds"
+    assert control.get("/seams/test/api/calls", params={"method": "POST"}).json()["count"] == 0
+    assert control.get("/seams/test/api/calls", params={"status": 200}).json()["count"] == 1
+    end = control.post("/tests/end", json={"test": "cart.test.js > adds", "outcome": "passed"})
+    assert end.json() == {"test": "cart.test.js > adds", "outcome": "passed", "violations": []}
+    lines = (system.record_dir / "tests.jsonl").read_text().splitlines()
+    assert [json.loads(line)["event"] for line in lines] == ["start", "end"]
+
+
+def test_switching_a_seam_to_a_stub_a_fault_and_back(running):
+    system, _, control = running
+    control.post("/tests/begin", json={"test": "switching"})
+    stub = {
+        "request": {"method": "GET", "url": "/health"},
+        "response": {"status": 201, "body": "stubbed"},
+    }
+    switched = control.post("/seams/test/api/mode", json={"mode": "stub", "mappings": [stub]})
+    assert switched.json() == {"seam": "test -> api", "mode": "stub"}
+    assert httpx.get(system.url("api") + "/health").text == "stubbed"
+    control.post("/seams/test/api/mode", json={"mode": "fault", "fault": {"status": 503}})
+    assert httpx.get(system.url("api") + "/health").status_code == 503
+    control.post("/seams/test/api/mode", json={"mode": "real"})
+    assert httpx.get(system.url("api") + "/health").status_code == 200
+    modes = {s["name"]: s["mode"] for s in control.get("/seams").json()["seams"]}
+    assert modes["test -> api"] == "real"
+    assert control.get("/violations").json() == {"violations": []}
+    control.post("/seams/test/api/mode", json={"mode": "fault", "fault": {"status": 500}})
+    control.post("/tests/end", json={"test": "switching"})
+    assert httpx.get(system.url("api") + "/health").status_code == 200  # the end resets seams
+
+
+def test_bad_calls_say_what_was_expected(running):
+    _, control_server, control = running
+    unknown = control.get("/seams/test/apx/calls")
+    assert unknown.status_code == 404 and "did you mean 'test -> api'" in unknown.json()["error"]
+    malformed = control.post("/tests/begin", content=b"{not json")
+    assert malformed.status_code == 400 and "expected a JSON object" in malformed.json()["error"]
+    missing = control.post("/tests/begin", json={"name": "x"})
+    assert missing.status_code == 400 and "missing field 'test'" in missing.json()["error"]
+    mode = control.post("/seams/test/api/mode", json={"mode": "sometimes"})
+    assert mode.status_code == 400 and "real, stub, fault" in mode.json()["error"]
+    fault = control.post("/seams/test/api/mode", json={"mode": "fault", "fault": {"colour": 1}})
+    assert fault.status_code == 400 and "latency_ms" in fault.json()["error"]
+    for wrong in (control_server.url + "x/seams", control_server.url.rsplit("/", 1)[0] + "/seams"):
+        assert httpx.get(wrong).status_code == 401
+    assert httpx.get(control_server.url + "/seams").status_code == 200  # the token in the path
+
+
+def test_database_reads_as_the_db_fixture_gives_them(running):
+    system, _, control = running
+    control.post("/tests/begin", json={"test": "data"})
+    system.db().insert("items", name="pen")
+    assert control.post("/db/count", json={"table": "items"}).json() == {"count": 1}
+    one = control.post("/db/one", json={"table": "items", "where": {"name": "pen"}})
+    assert one.json()["row"]["name"] == "pen"
+    none = control.post("/db/one", json={"table": "items", "where": {"name": "ink"}})
+    assert none.status_code == 409 and "expected one row, found none" in none.json()["error"]
+    changes = control.post("/db/changes", json={"table": "items"}).json()["changes"]
+    assert [(c["op"], c["table"]) for c in changes] == [("insert", "items")]
+    wrong = control.post("/db/count", json={"database": "dbb", "table": "items"})
+    assert wrong.status_code == 404 and "did you mean 'db'" in wrong.json()["error"]
+    no_table = control.post("/db/count", json={})
+    assert no_table.status_code == 400 and "table" in no_table.json()["error"]
+    control.post("/tests/end", json={"test": "data"})
+    assert system.db().count("items") == 0  # the end put the data back, as after a pytest test
