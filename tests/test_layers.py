@@ -18,10 +18,11 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "seamline"
 LAYERS: list[set[str]] = [
     {"__main__"},
     {"cli", "pytest_plugin"},
+    {"strategy_cli"},
     {"live", "pytest_db"},
     {"console", "progress"},
     {"system"},
-    {"db", "seams", "report"},
+    {"db", "seams", "report", "strategies"},
     {"contracts", "services"},
     {"mock"},
     {"http", "runtime"},

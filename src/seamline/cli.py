@@ -81,6 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_config_args(test)
     test.add_argument("--report-dir", default="seamline-report", help="where reports go")
     test.add_argument("--plain", action="store_true", help="plain lines, no live view (as in CI)")
+    _add_strategy_commands(commands)
     report = commands.add_parser("report", help="re-render a run's report from its records")
     report.add_argument(
         "run_dirs",
@@ -102,7 +103,7 @@ def main(argv: list[str] | None = None) -> int:
         return int(standalone.main(argv[1:]))
     parser = build_parser()
     args, extra = parser.parse_known_args(argv)
-    if extra and args.command != "test":
+    if extra and args.command not in ("test", "record"):
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
     handlers = {
         "check": cmd_check,
@@ -111,6 +112,8 @@ def main(argv: list[str] | None = None) -> int:
         "down": cmd_down,
         "test": cmd_test,
         "report": cmd_report,
+        "record": cmd_record,
+        "drive": cmd_drive,
     }
     try:
         return handlers[args.command](args, extra)
@@ -397,6 +400,45 @@ class _Named:
 
     def pytest_configure(self, config: object) -> None:
         config.pluginmanager.register(self.plugin, self.name)  # type: ignore[attr-defined]
+
+
+def _add_strategy_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    from seamline import strategy_cli
+
+    record = commands.add_parser(
+        "record",
+        help="run the suite all-real and store each seam's exchanges as WireMock mappings",
+        description="Run the suite as `seamline test` does, every seam real, and store what "
+        "crossed each seam under [recordings] dir (recordings/<consumer>__<provider>/).",
+        epilog="example: seamline record examples/shop -- -k checkout",
+    )
+    _add_config_args(record)
+    record.add_argument("--report-dir", default="seamline-report", help="where reports go")
+    record.add_argument("--plain", action="store_true", help="plain lines, no live view")
+    strategy_cli.add_record_arguments(record)
+    drive = commands.add_parser(
+        "drive",
+        help="send the recorded requests to the real providers; report the drift",
+        epilog="example: seamline drive examples/shop --seam 'api->payments'",
+    )
+    _add_config_args(drive)
+    strategy_cli.add_drive_arguments(drive)
+
+
+def cmd_record(args: argparse.Namespace, pytest_args: list[str]) -> int:
+    """`seamline test` with every seam real, then each seam's recording written."""
+    from seamline import strategy_cli
+
+    config = _config(args)
+    with strategy_cli.recording_run(config) as run:
+        code = cmd_test(args, pytest_args)
+    return strategy_cli.finish_recording(config, run, code, missing=args.missing, force=args.force)
+
+
+def cmd_drive(args: argparse.Namespace, _: list[str]) -> int:
+    from seamline import strategy_cli
+
+    return strategy_cli.run_drive(_config(args), args)
 
 
 def cmd_report(args: argparse.Namespace, _: list[str]) -> int:

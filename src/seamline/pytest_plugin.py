@@ -66,7 +66,8 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
         "seams(**modes): switch the seams into a provider for this test, e.g. "
-        "seams(payments='stub'), seams(payments={'status': 503}), seams(payments=Fault(...)); "
+        "seams(payments='stub'), seams(payments='replay'), seams(payments={'status': 503}), "
+        "seams(payments=Fault(...)); "
         "or seams({'api -> payments': 'stub'}) for one seam. Reset to real afterwards.",
     )
 
@@ -162,6 +163,7 @@ def _seamline_seams_per_test(request: pytest.FixtureRequest) -> Iterator[None]:
         return
     try:
         _check_contracts(started)
+        _check_replay(started)
     finally:
         started.reset_seams()
 
@@ -177,6 +179,13 @@ def _apply_seams_marker(started: System, marker: pytest.Mark) -> None:
             started.seam(seam).set_mode(mode)
     for provider, mode in marker.kwargs.items():
         started.seams.set_provider_mode(provider, mode)
+
+
+def _check_replay(started: System) -> None:
+    """A request that no recording answered fails the test (a replayed seam only)."""
+    misses = started.seams.replay_misses() if started._seams is not None else []
+    if misses:
+        pytest.fail("\n\n".join(misses), pytrace=False)
 
 
 def _check_contracts(started: System) -> None:

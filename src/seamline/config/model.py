@@ -118,6 +118,18 @@ class SeamsSpec(_Strict):
     timeout: Annotated[float, Field(gt=0)] = 120.0
     via: bool = False
     journal_in_memory: Annotated[int, Field(ge=100)] = 20_000
+    # what seams between services do when a run starts: `replay` serves each seam's recording
+    # (recordings.dir), `record-missing` too, forwarding what is not recorded and adding it
+    mode: Literal["real", "replay", "record-missing"] = "real"
+
+
+class RecordingsSpec(_Strict):
+    # where `seamline record` stores each seam's WireMock mappings (<dir>/<consumer>__<provider>)
+    dir: Path = Path("recordings")
+    # names of volatile fields (JSON body fields at any depth, query parameters, headers) that
+    # recorded requests match whatever their value, and drift ignores; the providers' OpenAPI
+    # adds uuid / date-time / readOnly fields on its own
+    ignore: list[str] = Field(default_factory=list)
 
 
 class ReportSpec(_Strict):
@@ -134,6 +146,7 @@ class SystemSpec(_Strict):
     contracts: Literal["fail", "warn", "off"] = "fail"
     seams: SeamsSpec = Field(default_factory=SeamsSpec)
     report: ReportSpec = Field(default_factory=ReportSpec)
+    recordings: RecordingsSpec = Field(default_factory=RecordingsSpec)
     run_root: Path | None = None
     keep_runs: Annotated[int, Field(ge=0)] = 10
     profiles: dict[str, dict[str, Any]] = Field(default_factory=dict)

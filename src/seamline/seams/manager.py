@@ -20,6 +20,14 @@ from seamline.seams.proxy import SeamOptions, SeamProxy
 if TYPE_CHECKING:
     from seamline.http.loop import LoopThread
 
+# (consumer, provider, real provider's url, record missing?) -> the replay server's url
+ReplayFor = Callable[[str, str, str, bool], str]
+# Modes a seam can be put in by name (a marker, `[seams] mode`, `set_mode`).
+NAMED_MODES = ("real", "stub", "replay", "record-missing")
+# Seams from the test's own client and the browser stay real under `[seams] mode`: replaying
+# them would leave nothing real under test.
+_EDGE_CONSUMERS = frozenset({"test", "browser"})
+
 
 class Seams:
     """The seam proxies of one running system, created on first use, one per link."""
@@ -34,6 +42,9 @@ class Seams:
         options: SeamOptions,
         current_test: Callable[[], str | None],
         stub_for: Callable[[str], str],
+        replay_for: ReplayFor | None = None,
+        replay_misses: Callable[[], list[str]] | None = None,
+        default_mode: str = "real",
     ) -> None:
         self._loop = loop
         self.journal = journal
@@ -42,6 +53,9 @@ class Seams:
         self._options = options
         self._current_test = current_test
         self._stub_for = stub_for
+        self._replay_for = replay_for
+        self._replay_misses = replay_misses
+        self._default_mode = default_mode
         self._proxies: dict[str, SeamProxy] = {}
         self._lock = threading.RLock()
         # modes asked for a whole provider; seams into it created later get them too
@@ -73,6 +87,8 @@ class Seams:
             self._proxies[name] = proxy
             if provider in self._provider_modes:
                 SeamView(self, proxy).set_mode(self._provider_modes[provider])
+            elif self._default_route(proxy).kind != "real":
+                proxy.switch(self._default_route(proxy), self._loop.loop)
             return proxy
 
     def url(self, consumer: str, provider: str) -> str:
@@ -165,11 +181,28 @@ class Seams:
     # -- modes --------------------------------------------------------------------------------
 
     def reset(self) -> None:
-        """Every seam back to its real provider, with no fault."""
+        """Every seam back to its default mode (`[seams] mode`; real unless set), no fault."""
         self._provider_modes.clear()
         for proxy in list(self._proxies.values()):
-            if proxy.route.kind != "real" or proxy.route.fault is not None:
-                proxy.switch(Route("real", proxy.real_upstream), self._loop.loop)
+            default = self._default_route(proxy)
+            if proxy.route != default:
+                proxy.switch(default, self._loop.loop)
+
+    def _default_route(self, proxy: SeamProxy) -> Route:
+        if self._default_mode == "real" or proxy.consumer in _EDGE_CONSUMERS:
+            return Route("real", proxy.real_upstream)
+        missing = self._default_mode == "record-missing"
+        return Route("replay", self.replay_url(proxy.consumer, proxy.provider, missing))
+
+    def replay_url(self, consumer: str, provider: str, missing: bool = False) -> str:
+        """The address of the stub server that replays `consumer -> provider`'s recording."""
+        if self._replay_for is None:
+            raise SeamlineError("replay needs a System: this set of seams has no recordings")
+        return self._replay_for(consumer, provider, self._upstreams[provider], missing)
+
+    def replay_misses(self) -> list[str]:
+        """Requests no recording answered since the last call (near misses included)."""
+        return self._replay_misses() if self._replay_misses is not None else []
 
     def set_provider_mode(self, provider: str, mode: str | Fault | Any) -> None:
         """Switch every seam into `provider` (marker form: "real", "stub", a Fault or a stub)."""
@@ -180,6 +213,11 @@ class Seams:
             )
         if mode == "stub":  # find the provider's stubs now, so a problem fails the setup
             mode = self._stub_for(provider)
+        if isinstance(mode, str) and not mode.startswith("http") and mode not in NAMED_MODES:
+            raise SeamlineError(
+                f"seams into {provider!r}: expected a mode {', '.join(map(repr, NAMED_MODES))}, "
+                f"a fault dict or a stub, found {mode!r}"
+            )
         with self._lock:
             for proxy in [p for p in self._proxies.values() if p.provider == provider]:
                 SeamView(self, proxy).set_mode(mode)
@@ -272,11 +310,31 @@ class SeamView:
         route = self._proxy.route
         return self._switch(Route(route.kind, route.upstream, fault))
 
-    def set_mode(self, mode: Literal["real", "stub"] | Fault | Any) -> SeamView:
+    def use_replay(self) -> SeamView:
+        """Answer from the seam's recording (`recordings/<consumer>__<provider>/`, made by
+        `seamline record`) through the stub engine. A request with no recorded answer gets a
+        404 and fails the test, naming the closest recorded requests. A missing, outdated or
+        invalid recording raises NoRecording, RecordingOutdated or InvalidRecording now."""
+        url = self._seams.replay_url(self.consumer, self.provider)
+        return self._switch(Route("replay", url))
+
+    def use_record_missing(self) -> SeamView:
+        """Replay, but forward what is not recorded to the real provider and add it to the
+        recording when the system stops."""
+        url = self._seams.replay_url(self.consumer, self.provider, missing=True)
+        return self._switch(Route("replay", url))
+
+    def set_mode(
+        self, mode: Literal["real", "stub", "replay", "record-missing"] | Fault | Any
+    ) -> SeamView:
         if mode == "real":
             return self.use_real()
         if mode == "stub":
             return self.use_stub()
+        if mode == "replay":
+            return self.use_replay()
+        if mode == "record-missing":
+            return self.use_record_missing()
         if isinstance(mode, Fault):
             route = self._proxy.route
             return self._switch(Route(route.kind, route.upstream, mode))

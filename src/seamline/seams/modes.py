@@ -73,7 +73,7 @@ class Fault:
 class Route:
     """Where a seam sends requests now."""
 
-    kind: Literal["real", "stub"]
+    kind: Literal["real", "stub", "replay"]
     upstream: str
     fault: Fault | None = None
 

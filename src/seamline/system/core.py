@@ -69,7 +69,7 @@ class System:
         self.tests: TestLog | None = None
         self.journal: Journal | None = None
         self._seams: Seams | None = None
-        self._stubs = StubServers(config, self.loop)
+        self._stubs = StubServers(config, self.loop, lambda: self.current_test)
         self._started_at = ""
         self._needs = {name: config.needs(name) for name in config.spec.services}
         self._databases: Databases | None = None
@@ -220,6 +220,7 @@ class System:
     def begin_test(self, test_id: str) -> None:
         if self.tests is not None:
             self.tests.begin(test_id)
+        self._stubs.begin_test(test_id)
 
     def end_test(self, test_id: str, outcome: str, message: str = "", longrepr: str = "") -> None:
         if self.tests is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING
 
@@ -13,6 +14,7 @@ from seamline.seams.journal import Journal
 from seamline.seams.manager import Seams
 from seamline.seams.proxy import SeamOptions
 from seamline.services.base import Service
+from seamline.strategies.replay import ReplayServers
 
 if TYPE_CHECKING:
     from seamline.http.loop import LoopThread
@@ -70,11 +72,21 @@ def load_contracts(config: SystemConfig) -> dict[str, Contract]:
 
 
 class StubServers:
-    """Stub servers loaded from services' `stubs` mappings, started on first use."""
+    """Stub servers loaded from services' `stubs` mappings, and the seams' replay servers
+    (loaded from their recordings), started on first use."""
 
-    def __init__(self, config: SystemConfig, loop: Callable[[], LoopThread]) -> None:
+    def __init__(
+        self,
+        config: SystemConfig,
+        loop: Callable[[], LoopThread],
+        current_test: Callable[[], str | None] = lambda: None,
+    ) -> None:
         self._config, self._loop = config, loop
         self._servers: dict[str, MockServer] = {}
+        self.replays = ReplayServers(config, loop, current_test)
+
+    def begin_test(self, test: str) -> None:
+        self.replays.begin_test(test)
 
     def url_for(self, provider: str) -> str:
         server = self._servers.get(provider)
@@ -98,11 +110,30 @@ class StubServers:
         for server in self._servers.values():
             server.reset_requests()
             server.reset_scenarios()
+        self.replays.reset()
 
     def close(self) -> None:
         for server in self._servers.values():
             server.stop()
         self._servers.clear()
+        self.replays.close()
+
+
+SEAMS_MODE_ENV = (
+    "SEAMLINE_SEAMS_MODE"  # set by `seamline record`: every seam real, whatever the config
+)
+
+
+def seams_mode(config: SystemConfig) -> str:
+    """`[seams] mode`, unless SEAMLINE_SEAMS_MODE overrides it (`seamline record` sets `real`)."""
+    given = os.environ.get(SEAMS_MODE_ENV)
+    if given is None:
+        return config.spec.seams.mode
+    if given not in ("real", "replay", "record-missing"):
+        raise SeamlineError(
+            f"{SEAMS_MODE_ENV}: expected real, replay or record-missing, found {given!r}"
+        )
+    return given
 
 
 def make_seams(
@@ -125,4 +156,9 @@ def make_seams(
         options=options,
         current_test=current_test,
         stub_for=stubs.url_for,
+        replay_for=lambda consumer, provider, real, missing: stubs.replays.url_for(
+            consumer, provider, real, missing=missing
+        ),
+        replay_misses=stubs.replays.misses,
+        default_mode=seams_mode(config),
     )

@@ -1,0 +1,57 @@
+"""A seam's recording: WireMock mappings with an index; noise, scenarios, no secret in clear."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from seamline.mock.loader import load_directory
+from seamline.strategies.noise import ANY_VALUE
+from tests.strategies.ledgers import TEST_ID
+
+
+def mappings_of(folder: Path) -> list[dict]:
+    return [json.loads(p.read_text()) for p in sorted((folder / "mappings").glob("*.json"))]
+
+
+def test_each_seam_is_a_folder_of_wiremock_mappings_with_an_index(recorded: Path):
+    root = recorded.parent / "recordings"
+    assert sorted(p.name for p in root.iterdir()) == ["shop__ledger", "test__shop"]
+    folder = root / "shop__ledger"
+    stubs, problems = load_directory(folder)
+    assert problems == [] and len(stubs) == 4  # two entries, the balance twice (a scenario)
+    index = json.loads((folder / "index.json").read_text())
+    assert index["seam"] == "shop -> ledger" and len(index["config_hash"]) == 16
+    assert sorted(index["mappings"]) == sorted(p.name for p in (folder / "mappings").iterdir())
+    assert {test for e in index["mappings"].values() for test in e["tests"]} == {TEST_ID}
+
+
+def test_volatile_fields_match_anything_from_the_contract_and_the_noise_rules(recorded: Path):
+    folder = recorded.parent / "recordings" / "shop__ledger"
+    posts = [m for m in mappings_of(folder) if m["request"]["method"] == "POST"]
+    bodies = sorted(
+        (json.loads(m["request"]["bodyPatterns"][0]["equalToJson"]) for m in posts),
+        key=lambda body: body["amount"],
+    )
+    # ref (format: uuid) and at (date-time) from ledger.yaml, note from [recordings] ignore
+    assert bodies == [
+        {"amount": amount, "ref": ANY_VALUE, "at": ANY_VALUE, "note": ANY_VALUE}
+        for amount in (5, 7)
+    ]
+
+
+def test_a_repeated_request_answered_differently_is_a_scenario_in_order(recorded: Path):
+    folder = recorded.parent / "recordings" / "shop__ledger"
+    balances = [m for m in mappings_of(folder) if m["request"]["method"] == "GET"]
+    by_state = {m["requiredScenarioState"]: m for m in balances}
+    assert len({m["scenarioName"] for m in balances}) == 1
+    first, second = by_state["Started"], by_state.pop(next(s for s in by_state if s != "Started"))
+    assert json.loads(first["response"]["body"]) == {"balance": 5}
+    assert json.loads(second["response"]["body"]) == {"balance": 12}
+    assert first["newScenarioState"] == second["requiredScenarioState"]
+
+
+def test_credentials_are_not_stored_in_clear(recorded: Path):
+    text = "".join(p.read_text() for p in (recorded.parent / "recordings").rglob("*.json"))
+    assert "ledger-token-7f3a9c" not in text
+    assert "Bearer [masked]" in text  # the request kept for drivers, masked
