@@ -39,10 +39,11 @@ def write_project(folder: Path) -> Path:
     """The project in `folder`: seamline.toml and tests/test_hub.py; returns the folder."""
     (folder / "tests").mkdir(parents=True, exist_ok=True)
     lines = ['name = "hubs"', ""]
+    app = f"{sys.executable} {HUB_APP}"
     for leaf in LEAVES:
         lines += [
             f"[services.{leaf}]",
-            f'command = "{sys.executable} {HUB_APP} --role leaf --name {leaf} --port {{self.port}}"',
+            f'command = "{app} --role leaf --name {leaf} --port {{self.port}}"',
             'ready = "http GET /health"',
             "",
         ]

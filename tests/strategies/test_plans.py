@@ -71,11 +71,11 @@ def test_incremental_makes_one_service_real_at_a_time_in_dependency_order() -> N
 
 
 def test_a_system_without_seams_gets_a_clear_error() -> None:
-    with pytest.raises(NoSeams, match="expected seams between services.*big-bang"):
+    with pytest.raises(NoSeams, match=r"expected seams between services.*big-bang"):
         plan_steps("top-down", Layers.from_graph({"api": []}, []))
     assert plan_steps("big-bang", Layers.from_graph({"api": []}, []))
 
 
 def test_a_target_naming_no_service_says_which_it_meant() -> None:
-    with pytest.raises(UnknownTarget, match="'paymnts'.*did you mean 'payments'"):
+    with pytest.raises(UnknownTarget, match=r"'paymnts'.*did you mean 'payments'"):
         plan_steps("sandwich", LAYERS, target="paymnts")
