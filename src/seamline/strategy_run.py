@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shlex
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ from seamline.strategies.build import provider_noise
 from seamline.strategies.drive import field_differences, request_of
 from seamline.strategies.errors import NoSeams
 from seamline.strategies.matrix import matrix_lines, strategy_json
+from seamline.strategies.noise import Noise
 from seamline.strategies.plans import Layers, Mode, Step, plan_steps
 from seamline.strategies.recordings import (
     SeamRecording,
@@ -33,18 +35,26 @@ STRATEGY_FILE = "strategy.json"
 
 
 def add_strategy_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--strategy", choices=STRATEGIES, default=None,
+    add = parser.add_argument
+    add(
+        "--strategy",
+        choices=STRATEGIES,
+        default=None,
         help="run the suite step by step, switching seams between real and replayed",
-    )  # fmt: skip
-    parser.add_argument(
-        "--target", metavar="SERVICE", default=None,
+    )
+    add(
+        "--target",
+        metavar="SERVICE",
+        default=None,
         help="the service a sandwich strategy meets at (default: the middle layer)",
-    )  # fmt: skip
-    parser.add_argument(
-        "--only-real", action="append", default=None, metavar="CONSUMER->PROVIDER",
+    )
+    add(
+        "--only-real",
+        action="append",
+        default=None,
+        metavar="CONSUMER->PROVIDER",
         help="every seam between services replayed except this one (repeatable)",
-    )  # fmt: skip
+    )
 
 
 def strategy_plugin(config: SystemConfig, args: argparse.Namespace) -> StrategyPlugin:
@@ -127,12 +137,18 @@ def finish_bisect(
         f"({plugin.result.runs} by ddmin over {len(plugin.seams)} seams)",
         markup=False,
     )
+    if plugin.left_out:
+        console.print(
+            f"left out {len(plugin.left_out)} test(s) that fail with every seam replayed too: "
+            + ", ".join(plugin.left_out),
+            markup=False,
+        )
     for seam in culprits:
         console.print(f"  {seam}:", markup=False)
         for line in differences(config, seam, plugin.culprit_exchanges) or ["(no field differs)"]:
             console.print(f"    {line}", markup=False)
     only = " ".join(f"--only-real {shlex.quote(seam)}" for seam in culprits)
-    tests = " ".join(shlex.quote(test) for test in plugin.failing)
+    tests = " ".join(shlex.quote(_from(config, plugin, test)) for test in plugin.failing)
     console.print(
         f"reproduce alone: seamline test {shlex.quote(str(config.base_dir))} {only} -- {tests}",
         markup=False,
@@ -141,42 +157,86 @@ def finish_bisect(
 
 
 def differences(config: SystemConfig, seam: str, exchanges: list[Exchange]) -> list[str]:
-    """Field-level differences between `seam`'s exchanges and its recording."""
+    """Field-level differences between `seam`'s exchanges and the closest recorded ones.
+
+    A field whose recorded values vary from one recording of the same endpoint to another
+    (an id, a key) is volatile: it shows only when its type changed (3998 -> "39.98")."""
     recording = _recording(config, seam)
     noise = provider_noise(config, recording.provider)
     lines: list[str] = []
     for exchange in (e for e in exchanges if e.seam == seam):
-        recorded = _recorded_for(recording, exchange)
-        if recorded is None:
-            lines.append(f"{exchange.request.method} {exchange.request.path}: not in the recording")
-            continue
-        request, stub = recorded
         where = f"{exchange.request.method} {exchange.request.path}"
-        sent = _json(exchange.request.body.text)
-        for path, change, was, now in field_differences(_json(request["body"]), sent, noise):
-            lines.append(f"{where} request {path}: {change} ({_shown(was)} -> {_shown(now)})")
-        if exchange.response is None:
-            lines.append(f"{where}: no response ({exchange.outcome})")
+        candidates = _recorded_for(recording, exchange)
+        if not candidates:
+            lines.append(f"{where}: not in the recording")
             continue
-        if exchange.response.status != stub.response.status:
-            lines.append(f"{where} status: {stub.response.status} -> {exchange.response.status}")
-        was_body = _json((stub.response.body or b"").decode("utf-8", "replace"))
-        now_body = _json(exchange.response.body.text)
-        for path, change, was, now in field_differences(was_body, now_body, noise):
-            lines.append(f"{where} response {path}: {change} ({_shown(was)} -> {_shown(now)})")
+        volatile = _varying(candidates)
+        found = min(
+            (_compared(request, stub, exchange, noise, volatile) for request, stub in candidates),
+            key=len,
+        )
+        lines += [f"{where} {difference}" for difference in found]
     return sorted(set(lines), key=lines.index)
+
+
+def _compared(
+    request: dict[str, Any],
+    stub: StubMapping,
+    exchange: Exchange,
+    noise: Noise,
+    volatile: set[str],
+) -> list[str]:
+    sent = _json(exchange.request.body.text)
+    found = [
+        f"request {path}: {change} ({_shown(was)} -> {_shown(now)})"
+        for path, change, was, now in field_differences(_json(request["body"]), sent, noise)
+        if not _noise(path, was, now, volatile)
+    ]
+    if exchange.response is None:
+        return [*found, f"no response ({exchange.outcome})"]
+    if exchange.response.status != stub.response.status:
+        found.append(f"status: {stub.response.status} -> {exchange.response.status}")
+    was_body = _json((stub.response.body or b"").decode("utf-8", "replace"))
+    for path, change, was, now in field_differences(
+        was_body, _json(exchange.response.body.text), noise
+    ):
+        if not _noise(path, was, now, volatile):
+            found.append(f"response {path}: {change} ({_shown(was)} -> {_shown(now)})")
+    return found
+
+
+def _noise(path: str, was: object, now: object, volatile: set[str]) -> bool:
+    return path in volatile and type(was) is type(now)
+
+
+def _varying(candidates: list[tuple[dict[str, Any], StubMapping]]) -> set[str]:
+    """The response fields whose recorded values differ between the endpoint's recordings."""
+    seen: dict[str, set[str]] = {}
+    for _, stub in candidates:
+        body = _json((stub.response.body or b"").decode("utf-8", "replace"))
+        for path, value in _leaves(body, "$"):
+            seen.setdefault(path, set()).add(json.dumps(value, sort_keys=True))
+    return {path for path, values in seen.items() if len(values) > 1}
+
+
+def _leaves(value: object, path: str) -> list[tuple[str, object]]:
+    if isinstance(value, dict):
+        return [leaf for key, item in value.items() for leaf in _leaves(item, f"{path}.{key}")]
+    return [(path, value)]
 
 
 def _recorded_for(
     recording: SeamRecording, exchange: Exchange
-) -> tuple[dict[str, Any], StubMapping] | None:
+) -> list[tuple[dict[str, Any], StubMapping]]:
+    """The recorded requests (and their stubs) to the same method and path."""
+    found = []
     for stub in recording.in_order():
         request = request_of(stub)
         if request is None or request["method"] != exchange.request.method:
             continue
         if str(request["url"]).split("?", 1)[0] == exchange.request.path:
-            return request, stub
-    return None
+            found.append((request, stub))
+    return found
 
 
 def _json(text: object) -> object:
@@ -190,6 +250,14 @@ def _json(text: object) -> object:
 
 def _shown(value: object) -> str:
     return json.dumps(value) if value is not None else "nothing"
+
+
+def _from(config: SystemConfig, plugin: BisectPlugin, test: str) -> str:
+    """A node id (relative to pytest's rootdir) as an argument from the system's directory,
+    where `seamline test` runs pytest."""
+    path, sep, rest = test.partition("::")
+    absolute = (plugin.rootpath or config.base_dir) / path
+    return f"{os.path.relpath(absolute, config.base_dir)}{sep}{rest}"
 
 
 def _tests_of(config: SystemConfig, seam: str) -> set[str]:

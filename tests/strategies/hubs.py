@@ -35,19 +35,21 @@ def test_flaky_when_asked(system):
 """
 
 
-def write_project(folder: Path) -> Path:
-    """The project in `folder`: seamline.toml and tests/test_hub.py; returns the folder."""
+def write_project(folder: Path, leaves: int = len(LEAVES)) -> Path:
+    """The project in `folder` (a hub and `leaves` leaves): seamline.toml and
+    tests/test_hub.py; returns the folder."""
+    names = [f"leaf{number}" for number in range(1, leaves + 1)]
     (folder / "tests").mkdir(parents=True, exist_ok=True)
     lines = ['name = "hubs"', ""]
     app = f"{sys.executable} {HUB_APP}"
-    for leaf in LEAVES:
+    for leaf in names:
         lines += [
             f"[services.{leaf}]",
             f'command = "{app} --role leaf --name {leaf} --port {{self.port}}"',
             'ready = "http GET /health"',
             "",
         ]
-    env = ", ".join(f'{leaf.upper()}_URL = "{{{leaf}.url}}"' for leaf in LEAVES)
+    env = ", ".join(f'{leaf.upper()}_URL = "{{{leaf}.url}}"' for leaf in names)
     lines += [
         "[services.hub]",
         f'command = "{sys.executable} {HUB_APP} --role hub --port {{self.port}}"',
@@ -55,7 +57,9 @@ def write_project(folder: Path) -> Path:
         f"env = {{ {env} }}",
     ]
     (folder / "seamline.toml").write_text("\n".join(lines) + "\n")
-    (folder / "tests" / "test_hub.py").write_text(textwrap.dedent(SUITE))
+    (folder / "tests" / "test_hub.py").write_text(
+        textwrap.dedent(SUITE).replace('{"sum": 4}', f'{{"sum": {leaves}}}')
+    )
     return folder
 
 

@@ -25,8 +25,8 @@ def hubs(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def run(project: Path, *args: str, env: dict[str, str] | None = None):
-    return seamline(*args[:1], str(project), "--plain", "--report-dir",
-                    str(project / "report"), *args[1:], env=env)  # fmt: skip
+    report = ["--plain", "--report-dir", str(project / "report")]
+    return seamline(args[0], str(project), *report, *args[1:], env=env)
 
 
 def test_incremental_makes_one_leaf_real_per_step_and_runs_only_the_tests_that_cross_it(
@@ -36,12 +36,11 @@ def test_incremental_makes_one_leaf_real_per_step_and_runs_only_the_tests_that_c
     assert done.returncode == 0, done.stdout + done.stderr
     steps = json.loads((hubs / "report" / "strategy.json").read_text())["steps"]
     assert [step["changed"] for step in steps][1:] == [[seam] for seam in SEAMS]
-    assert [sum(mode == "real" for mode in step["plan"].values()) for step in steps] == [
-        0, 1, 2, 3, 4
-    ]  # fmt: skip
+    real = [sum(mode == "real" for mode in step["plan"].values()) for step in steps]
+    assert real == [0, 1, 2, 3, 4]
     assert len(steps[0]["passed"]) == 3  # the first step runs every test
-    assert all(step["passed"] == ["tests/test_hub.py::test_flaky_when_asked",
-                                  "tests/test_hub.py::test_sum"] for step in steps[1:])  # fmt: skip
+    crossing = ["tests/test_hub.py::test_flaky_when_asked", "tests/test_hub.py::test_sum"]
+    assert all(step["passed"] == crossing for step in steps[1:])
     assert "every step passed (5 step(s))" in done.stdout
 
 
