@@ -5,6 +5,7 @@ python hub.py --role leaf --name leaf1 --port 9000
     comes back as a string ("1"), as a provider that changed its answer would
 python hub.py --role hub --port 9001          (LEAF<n>_URL point at the leaves)
     GET /sum -> {"sum": N} of every leaf's value; a value that is not a number -> 502
+        (with HUB_TOLERATE=1, one such leaf is left out of the sum; two -> 502)
 """
 
 from __future__ import annotations
@@ -39,8 +40,11 @@ class Handler(BaseHTTPRequestHandler):
             self._send(200, {"name": self.name, "value": "1" if broken else 1})
         elif self.role == "hub" and self.path == "/sum":
             values = [_value(url) for name, url in sorted(os.environ.items()) if _leaf(name)]
-            if all(isinstance(value, int) for value in values):
-                self._send(200, {"sum": sum(values)})
+            bad = [value for value in values if not isinstance(value, int)]
+            # HUB_TOLERATE=1: one bad leaf is left out of the sum; two break it (two seams
+            # that fail only together)
+            if not bad or (len(bad) == 1 and os.environ.get("HUB_TOLERATE")):
+                self._send(200, {"sum": sum(v for v in values if isinstance(v, int))})
             else:
                 self._send(502, {"error": f"a leaf's value is not a number: {values}"})
         else:
