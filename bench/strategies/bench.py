@@ -1,137 +1,186 @@
-"""Bisect and strategy figures (issue 14): suite runs of `seamline bisect` against naive
-incremental, and the per-step overhead of switching a plan.
+"""Recordings: what recording costs against a plain run of the same suite, and a replayed hop's
+latency against the real provider's. Run by hand from the repository's root:
 
-    .venv/bin/python bench/strategies/bench.py          # writes its section of RESULTS.md
+    .venv/bin/python bench/strategies/bench.py            # both; writes bench/RESULTS.md
+    .venv/bin/python bench/strategies/bench.py --hop-only # the latency part alone (~30 s)
 
-1. Simulated: ddmin (the one `seamline bisect` runs) on chain and tree graphs of 16 services,
-   each seam broken in turn, against an oracle; naive incremental makes one seam real per
-   step in dependency order and stops at the first failing step.
-2. Real: a hub with 16 leaves (16 seams, 17 processes), one leaf broken, then two; the suite
-   runs `seamline bisect` prints, and the overhead per step of `--strategy incremental`.
+The suite is the shop's (`examples/shop`): `seamline test` and then `seamline record` of the same
+suite, each timed as a whole (the recording is written into a temporary copy of the
+recordings, so the committed ones stay as they are). The hop is `api -> payments`: the same
+recorded `POST /charges`, sent to the seam's address as the api would, with the seam real
+(FastAPI payments) and then replayed.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
-import math
-import re
+import os
+import platform
+import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
-from collections.abc import Callable
+import time
+from datetime import UTC, datetime
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-sys.path[:0] = [str(HERE.parent), str(HERE.parents[1])]  # benchlib; the tests' hubs project
-from benchlib import write_results  # noqa: E402
+import httpx
 
-from seamline.strategies.ddmin import ddmin  # noqa: E402
-from seamline.strategies.plans import Layers  # noqa: E402
-from tests.strategies.hubs import seamline, write_project  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from benchlib import write_results
 
-N = 16
-BASELINES = 3  # all-real, all-replayed, the culprits once more (the flakiness check)
+from seamline.config import load_config
+from seamline.records.layout import JOURNAL
+from seamline.records.reader import read_exchanges
+from seamline.strategies.build import record_seams
+from seamline.system.core import System
 
-
-def chain() -> Layers:
-    names = [f"s{i:02d}" for i in range(N)]
-    needs = {name: names[i + 1 : i + 2] for i, name in enumerate(names)}
-    return Layers.from_graph(needs, [(a, b[0]) for a, b in needs.items() if b])
-
-
-def tree() -> Layers:
-    names = [f"s{i:02d}" for i in range(N)]  # s00 the root; s(i) calls s(2i+1), s(2i+2)
-    needs = {
-        name: [names[c] for c in (2 * i + 1, 2 * i + 2) if c < N] for i, name in enumerate(names)
-    }
-    return Layers.from_graph(needs, [(a, b) for a, bs in needs.items() for b in bs])
+ROOT = Path(__file__).resolve().parents[2]
+SHOP = ROOT / "examples" / "shop"
+SEAMLINE = [sys.executable, "-m", "seamline"]
+CARD_OK = "4242424242424242"
 
 
-def simulate(layers: Layers, broken: set[str]) -> tuple[int, int]:
-    """(ddmin runs, naive incremental runs) for a suite that fails when `broken` are all
-    real (each service has tests of its own, so a seam fails wherever it is)."""
-    fails: Callable[[list[str]], bool] = lambda real: broken <= set(real)  # noqa: E731
-    found = ddmin(layers.names, fails)
-    assert set(found.culprits) == broken, (found.culprits, broken)
-    order = [f"{c} -> {p}" for p in layers.dependency_order() for c, pp in layers.seams if pp == p]
-    real: set[str] = set()
-    for step, seam in enumerate(order, start=1):
-        real.add(seam)
-        if broken <= real:
-            return found.runs, step + 1  # + the all-replayed first step
-    raise AssertionError("incremental never failed")
+def timed(command: list[str], env: dict[str, str]) -> float:
+    started = time.perf_counter()
+    done = subprocess.run(
+        command, env=env, capture_output=True, text=True, timeout=900, check=False
+    )
+    if done.returncode != 0:
+        tail = done.stdout[-3000:] + done.stderr[-3000:]
+        raise SystemExit(f"{' '.join(command)} failed:\n{tail}")
+    return time.perf_counter() - started
 
 
-def simulated_rows() -> list[str]:
-    rows = []
-    for name, layers in (("chain", chain()), ("tree", tree())):
-        seams = layers.names
-        one = [simulate(layers, {seam}) for seam in seams]
-        pairs = [simulate(layers, {a, b}) for i, a in enumerate(seams) for b in seams[i + 1 :]]
-        for label, results in (("1 broken seam", one), ("2 interacting seams", pairs)):
-            bisect, naive = [r[0] for r in results], [r[1] for r in results]
-            rows.append(
-                f"| {name} of {N} ({len(seams)} seams), {label} | {max(bisect)} + {BASELINES} "
-                f"(mean {statistics.mean(bisect):.1f} + {BASELINES}) | {max(naive)} "
-                f"(mean {statistics.mean(naive):.1f}) | {2 * math.log2(len(seams)) + 2:.1f} |"
-            )
-    return rows
+def suite_cost(rounds: int) -> dict[str, list[float]]:
+    """Wall time of `seamline test` and `seamline record`, alternated, `rounds` times each."""
+    times: dict[str, list[float]] = {"test": [], "record": []}
+    with tempfile.TemporaryDirectory() as scratch:
+        copy = Path(scratch) / "shop"
+        shutil.copytree(SHOP, copy, ignore=shutil.ignore_patterns(".seamline", "recordings"))
+        env = {**os.environ, "CI": "1"}
+        report = ["--plain", "--report-dir", str(Path(scratch) / "report")]
+        times["step"] = []
+        for _ in range(rounds):
+            times["test"].append(timed([*SEAMLINE, "test", str(copy), *report], env))
+            times["record"].append(timed([*SEAMLINE, "record", str(copy), *report], env))
+            times["step"].append(recording_step(copy, Path(scratch) / "again"))
+    return times
 
 
-def real_runs(root: Path, broken: str) -> tuple[int, int]:
-    """(suite runs, ddmin runs) of `seamline bisect` on the 16-leaf hub; with two broken
-    leaves the hub tolerates one, so only the two together fail."""
-    report = ["--plain", "--report-dir", str(root / "r")]
-    env = {"HUB_BROKEN": broken, "HUB_TOLERATE": "1" if "," in broken else ""}
-    done = seamline("bisect", str(root), *report, env=env)
-    found = re.search(r"found in (\d+) suite runs \((\d+) by ddmin", done.stdout)
-    assert done.returncode == 0, done.stdout[-2000:] + done.stderr
-    assert found is not None, done.stdout[-2000:]
-    return int(found[1]), int(found[2])
+def recording_step(project: Path, root: Path) -> float:
+    """The time `record` adds after the suite: the newest run's journal into recordings."""
+    config = load_config(project)
+    newest = sorted((project / ".seamline" / "runs").iterdir())[-1]
+    exchanges = read_exchanges(newest / JOURNAL)
+    started = time.perf_counter()
+    record_seams(config, exchanges, root=root)
+    return time.perf_counter() - started
+
+
+def charge_request() -> tuple[dict[str, str], bytes]:
+    """A recorded POST /charges that was answered 201, with a card that pays."""
+    folder = SHOP / "recordings" / "api__payments" / "mappings"
+    for path in sorted(folder.glob("charges-*.json")):
+        mapping = json.loads(path.read_text())
+        if mapping["response"]["status"] == 201 and "scenarioName" not in mapping:
+            sample = mapping["metadata"]["seamline"]["request"]
+            body = json.loads(sample["body"])
+            body["card_number"] = CARD_OK
+            return dict(sample["headers"]), json.dumps(body).encode()
+    raise SystemExit(f"no recorded 201 POST /charges in {folder}: `seamline record examples/shop`")
+
+
+def latencies(url: str, headers: dict[str, str], body: bytes, count: int) -> list[float]:
+    found = []
+    with httpx.Client(base_url=url, timeout=10) as client:
+        for position in range(count + 20):
+            started = time.perf_counter()
+            answer = client.post("/charges", headers=headers, content=body)
+            elapsed = (time.perf_counter() - started) * 1000
+            if answer.status_code not in (200, 201):  # 200: an idempotent repeat
+                raise SystemExit(f"POST /charges: {answer.status_code} {answer.text[:300]}")
+            if position >= 20:  # the first ones warm connections and caches
+                found.append(elapsed)
+    return found
+
+
+def hop_latency(count: int) -> dict[str, list[float]]:
+    headers, body = charge_request()
+    with System.from_config(SHOP) as system:
+        url = system.seams.url("api", "payments")
+        seam = system.seam("api", "payments")
+        real = latencies(url, headers, body, count)
+        seam.use_replay()
+        replayed = latencies(url, headers, body, count)
+        # the replay stub server alone: what the seam's own hop adds is the difference
+        server = system.seams.replay_url("api", "payments")
+        alone = latencies(server, headers, body, count)
+    return {"real": real, "replay": replayed, "replay server alone": alone}
+
+
+def pct(values: list[float], q: float) -> float:
+    return sorted(values)[min(len(values) - 1, int(q * len(values)))]
+
+
+def report(times: dict[str, list[float]] | None, hop: dict[str, list[float]], count: int) -> str:
+    lines = [
+        f"Run {datetime.now(UTC):%Y-%m-%d} by `bench/strategies/bench.py`. Machine: "
+        f"{os.cpu_count()} cores, {platform.machine()}, Linux {platform.release()}; Python "
+        f"{platform.python_version()}. Shared with other jobs while it ran: figures are noisy.",
+        "",
+    ]
+    if times:
+        test, rec = statistics.median(times["test"]), statistics.median(times["record"])
+        step = statistics.median(times["step"])
+        lines += [
+            f"The shop's suite (`examples/shop`, {len(times['test'])} round(s), median):",
+            "",
+            "| | wall time |",
+            "|---|---|",
+            f"| `seamline test examples/shop` | {test:.1f} s |",
+            f"| `seamline record examples/shop` | {rec:.1f} s |",
+            "",
+            f"- Whole runs: record {(rec / test - 1) * 100:+.1f}% against test. On this shared "
+            "machine two runs of the same suite differ by more than the cost being measured.",
+            f"- What recording adds to a run: **{step:.2f} s** ({step / test * 100:.1f}% of the "
+            "plain run; goal < 10%) to turn the run's journal into mappings. The journal is "
+            "written in every run anyway, and the suite itself runs the same: every seam real.",
+            f"- All runs: test {', '.join(f'{t:.1f}' for t in times['test'])} s; record "
+            f"{', '.join(f'{t:.1f}' for t in times['record'])} s.",
+            "",
+        ]
+    lines += [
+        f"One hop, `api -> payments`, `POST /charges` ({count} sequential requests after 20 "
+        "warm-up, one connection, sent to the seam's address as the api would):",
+        "",
+        "| | p50 | p99 |",
+        "|---|---|---|",
+        f"| real payments (FastAPI, through the seam) | {pct(hop['real'], 0.5):.3f} ms | "
+        f"{pct(hop['real'], 0.99):.3f} ms |",
+        f"| replayed (seam -> replay stub server) | {pct(hop['replay'], 0.5):.3f} ms | "
+        f"{pct(hop['replay'], 0.99):.3f} ms |",
+        f"| the replay stub server alone | {pct(hop['replay server alone'], 0.5):.3f} ms | "
+        f"{pct(hop['replay server alone'], 0.99):.3f} ms |",
+        "",
+        f"Load average while it ran: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores.",
+    ]
+    return "\n".join(lines)
 
 
 def main() -> None:
-    rows = simulated_rows()
-    with tempfile.TemporaryDirectory() as folder:
-        root = write_project(Path(folder) / "hub16", leaves=N)
-        recorded = seamline("record", str(root), "--plain", "--report-dir", str(root / "r"))
-        assert recorded.returncode == 0, recorded.stdout[-2000:]
-        one = real_runs(root, "leaf11")
-        two = real_runs(root, "leaf3,leaf14")
-        report = ["--plain", "--report-dir", str(root / "r")]
-        steps = seamline("test", str(root), "--strategy", "incremental", *report)
-        assert steps.returncode == 0, steps.stdout[-2000:]
-        report = json.loads((root / "r" / "strategy.json").read_text())
-    overheads = [step["overhead_ms"] for step in report["steps"]]
-    text = "\n".join(
-        [
-            "`bench/strategies/bench.py`. Suite runs of `seamline bisect` (ddmin over the seams,",
-            "plus its 3 fixed runs: all-real, all-replayed, the culprits again) against naive",
-            "incremental (one more seam real per step, in dependency order, until a step fails).",
-            "Simulated: every seam (or pair of seams) broken in turn, an oracle failing when the",
-            "broken seams are all real.",
-            "",
-            "| graph, failure | bisect runs: ddmin + fixed, worst (mean) "
-            "| naive incremental: worst (mean) | goal 2·log2(N)+2 |",
-            "| --- | --- | --- | --- |",
-            *rows,
-            "",
-            f"Real processes: a hub with {N} leaves ({N} seams, {N + 1} processes), its 3-test "
-            "suite, recorded by `seamline record` first.",
-            "",
-            "| what | figure |",
-            "| --- | --- |",
-            f"| bisect, 1 broken seam (leaf11) | {one[0]} suite runs ({one[1]} by ddmin) |",
-            f"| bisect, 2 interacting broken seams (leaf3, leaf14) | {two[0]} suite runs "
-            f"({two[1]} by ddmin) |",
-            f"| `--strategy incremental`: overhead per step beyond the tests, median of "
-            f"{len(overheads)} steps | {statistics.median(overheads):.1f} ms (max "
-            f"{max(overheads):.1f} ms, the first step: replay servers load the recordings) "
-            "(goal < 50 ms) |",
-        ]
-    )
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--hop-only", action="store_true")
+    parser.add_argument("--rounds", type=int, default=1)
+    parser.add_argument("--requests", type=int, default=500)
+    args = parser.parse_args()
+    hop = hop_latency(args.requests)
+    times = None if args.hop_only else suite_cost(args.rounds)
+    text = report(times, hop, args.requests)
     print(text)
-    write_results("Strategies and bisect", text)
+    write_results("Recordings (`bench/strategies/bench.py`)", text)
 
 
 if __name__ == "__main__":

@@ -4,10 +4,16 @@ Playwright with `executable_path`, never a browser downloaded by the test tool.
     from seamline.browser import CHROMIUM_ARGS, find_chromium
 
     browser = playwright.chromium.launch(executable_path=find_chromium(), args=CHROMIUM_ARGS)
+
+In a test module, `require_chromium()` skips the module when Playwright or Chromium is
+missing, and fails it instead when the `CI` environment variable is set: a browser test
+that quietly skips in CI tests nothing.
 """
 
 from __future__ import annotations
 
+import importlib.util
+import os
 import shutil
 from pathlib import Path
 
@@ -25,9 +31,39 @@ CHROMIUM_ARGS = (
 
 
 def find_chromium() -> str | None:
-    """The installed Chromium's path (`chromium` on PATH, else /usr/bin/chromium), or None."""
+    """The installed Chromium's path, or None: `$SEAMLINE_CHROMIUM` when set, else `chromium`
+    on PATH, else /usr/bin/chromium."""
+    chosen = os.environ.get("SEAMLINE_CHROMIUM")
+    if chosen:
+        return chosen if Path(chosen).is_file() else None
     found = shutil.which("chromium") or shutil.which("chromium-browser")
     if found:
         return found
     default = Path("/usr/bin/chromium")
     return str(default) if default.exists() else None
+
+
+def require_chromium() -> str:
+    """Chromium's path for a browser test module; call it at module level.
+
+    Without Playwright or Chromium the module is skipped, saying what to install; when the
+    `CI` environment variable is set (as CI services set it) it fails instead.
+    """
+    import pytest
+
+    missing = []
+    if importlib.util.find_spec("playwright") is None:
+        missing.append("Playwright (pip install playwright)")
+    chromium = find_chromium()
+    if chromium is None:
+        where = os.environ.get("SEAMLINE_CHROMIUM") or "chromium on PATH or /usr/bin/chromium"
+        missing.append(f"Chromium (apt-get install chromium; looked for {where})")
+    if not missing:
+        assert chromium is not None
+        return chromium
+    reason = "this browser test needs " + " and ".join(missing)
+    if os.environ.get("CI", "").lower() not in ("", "0", "false"):
+        raise pytest.fail.Exception(
+            f"{reason}; CI is set, so it fails instead of skipping", pytrace=False
+        )
+    raise pytest.skip.Exception(reason, allow_module_level=True)

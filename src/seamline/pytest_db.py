@@ -3,8 +3,9 @@
 `seamline_databases` is autouse: for every test that uses the `system` fixture
 (directly or through another fixture) it attributes the databases' changes to
 the test and, after the test and after every other function-scoped fixture's
-teardown, records them and puts each database back to its starting data. Tests
-that never touch `system` cost nothing.
+teardown, records them and puts each database back to its starting data, empties
+Redis and puts mock services back to their file mappings. Tests that never touch
+`system` cost nothing.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from seamline.system.core import System
 
 @pytest.fixture(autouse=True)
 def seamline_databases(request: pytest.FixtureRequest) -> Iterator[None]:
-    """Per-test isolation and change attribution for every database of the system."""
+    """Per-test isolation and change attribution for every database of the system (and
+    Redis, and mock services: README "What is reset between tests")."""
     if "system" not in request.fixturenames:
         yield
         return
@@ -27,7 +29,10 @@ def seamline_databases(request: pytest.FixtureRequest) -> Iterator[None]:
     databases = system.databases
     databases.begin_test(system.current_test or request.node.nodeid)
     yield
-    databases.end_test()
+    try:
+        databases.end_test()
+    finally:
+        system.reset_services()  # Redis emptied, mock services' test stubs gone
 
 
 @pytest.fixture

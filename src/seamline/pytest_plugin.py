@@ -70,6 +70,11 @@ def pytest_configure(config: pytest.Config) -> None:
         "seams(payments=Fault(...)); "
         "or seams({'api -> payments': 'stub'}) for one seam. Reset to real afterwards.",
     )
+    config.addinivalue_line(
+        "markers",
+        "expect_violations: this test breaks a contract on purpose: its contract violations "
+        "do not fail it, and it fails if there is none (system.seams.violations() lists them).",
+    )
 
 
 def _report_options(config: pytest.Config) -> ReportOptions:
@@ -171,8 +176,8 @@ def _seamline_seams_per_test(request: pytest.FixtureRequest) -> Iterator[None]:
     if started is None:
         return
     try:
-        _check_contracts(started)
-        _check_replay(started)
+        _check_replay(started)  # first: a miss's 404 also breaks the contract, as a symptom
+        _check_contracts(started, expected=request.node.get_closest_marker(EXPECT) is not None)
     finally:
         started.reset_seams()
 
@@ -197,10 +202,21 @@ def _check_replay(started: System) -> None:
         pytest.fail("\n\n".join(misses), pytrace=False)
 
 
-def _check_contracts(started: System) -> None:
-    if started.config.spec.contracts == "off" or started._seams is None:
+EXPECT = "expect_violations"
+
+
+def _check_contracts(started: System, *, expected: bool) -> None:
+    if started.config.spec.contracts == "off":
         return
-    violations = started.seams.violations()
+    violations = started.seams.violations() if started._seams is not None else []
+    if expected:  # the marker form of `system.seams.expect_violations()`
+        if not violations:
+            pytest.fail(
+                f"expected a contract violation on the seams in this test "
+                f"(@pytest.mark.{EXPECT}), found none",
+                pytrace=False,
+            )
+        return
     if not violations:
         return
     lines = "\n  ".join(v.message for v in violations)

@@ -39,13 +39,32 @@ def add_record_arguments(parser: argparse.ArgumentParser) -> None:
 
 def add_drive_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--seam", action="append", default=[], metavar="CONSUMER->PROVIDER",
+        "--seam",
+        action="append",
+        default=[],
+        metavar="CONSUMER->PROVIDER",
         help="drive only this seam (repeatable); default: every recorded seam",
-    )  # fmt: skip
+    )
     parser.add_argument(
         "--json", metavar="FILE", help="where the drift goes (default: REPORT_DIR/drift.json)"
     )
     parser.add_argument("--report-dir", default="seamline-report", help="where drift.json goes")
+    parser.add_argument(
+        "--header",
+        action="append",
+        default=[],
+        metavar="'NAME: VALUE'",
+        help="a header for every driven request, e.g. a credential the recording masked "
+        '(repeatable): --header "Authorization: Bearer $TOKEN"',
+    )
+    parser.add_argument(
+        "--secret",
+        action="append",
+        default=[],
+        metavar="FIELD=VALUE",
+        help="the value of a JSON body field the recording masked (repeatable): "
+        "--secret card_number=4242424242424242",
+    )
 
 
 @dataclass
@@ -149,14 +168,16 @@ def run_drive(config: SystemConfig, args: argparse.Namespace) -> int:
             f"no recorded seam in {recordings_root(config)}: record the suite first with "
             f"`seamline record {config.base_dir}`"
         )
+    headers = [_header_arg(text) for text in args.header]
+    secrets = dict(_secret_arg(text) for text in args.secret)
     recordings = [load_recording(config, consumer, provider) for consumer, provider in wanted]
     providers = sorted({recording.provider for recording in recordings})
     drifts: list[SeamDrift] = []
     with System(only_providers(config, providers)) as system:
-        system.start()
         for recording in recordings:
             noise = provider_noise(config, recording.provider)
-            drifts.append(drive(recording, system.direct_url(recording.provider), noise))
+            url = system.direct_url(recording.provider)
+            drifts.append(drive(recording, url, noise, headers=headers, secrets=secrets))
     console = out.console()
     for drift in drifts:
         console.print("\n".join(drift.lines()), markup=False)
@@ -174,6 +195,20 @@ def _seam_arg(text: str) -> tuple[str, str]:
             f"--seam: expected CONSUMER->PROVIDER (e.g. 'api->payments'), found {text!r}"
         )
     return consumer.strip(), provider.strip()
+
+
+def _header_arg(text: str) -> tuple[str, str]:
+    name, sep, value = text.partition(":")
+    if not sep or not name.strip():
+        raise SeamlineError(f"--header: expected 'NAME: VALUE', found {text!r}")
+    return name.strip(), value.strip()
+
+
+def _secret_arg(text: str) -> tuple[str, str]:
+    name, sep, value = text.partition("=")
+    if not sep or not name.strip():
+        raise SeamlineError(f"--secret: expected FIELD=VALUE, found {text!r}")
+    return name.strip(), value
 
 
 def only_providers(config: SystemConfig, providers: list[str]) -> SystemConfig:

@@ -23,6 +23,7 @@ from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 TOKEN = "Bearer ledger-token-7f3a9c"
+CARD = "4000-1234"
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -65,13 +66,28 @@ class Handler(BaseHTTPRequestHandler):
             if self.headers.get("Authorization") != TOKEN:
                 self._send(401, {"error": "no token"})
                 return
+            if data.get("card") != CARD:
+                self._send(422, {"error": f"unknown card {data.get('card')!r}"})
+                return
             Handler.balance += int(data["amount"])  # type: ignore[call-overload]
             amount = str(data["amount"]) if os.environ.get("LEDGER_DRIFT") else data["amount"]
-            self._send(201, {"id": str(uuid.uuid4()), "amount": amount,
-                             "created_at": _now(), "balance": Handler.balance})  # fmt: skip
+            self._send(
+                201,
+                {
+                    "id": str(uuid.uuid4()),
+                    "amount": amount,
+                    "created_at": _now(),
+                    "balance": Handler.balance,
+                },
+            )
         elif self.role == "shop" and self.path == "/buy":
-            entry = {"amount": data["amount"], "ref": str(uuid.uuid4()), "at": _now(),
-                     "note": f"bought at {uuid.uuid4().hex[:6]}"}  # fmt: skip
+            entry = {
+                "amount": data["amount"],
+                "card": CARD,
+                "ref": str(uuid.uuid4()),
+                "at": _now(),
+                "note": f"bought at {uuid.uuid4().hex[:6]}",
+            }
             self._send(200, _call("POST", "/entries", entry))
         else:
             self._send(404, {"error": f"no {self.path}"})

@@ -262,10 +262,31 @@ def test_a_document_that_is_not_openapi_3_is_refused_with_the_reason(tmp_path: P
         Contract.load(tmp_path / "broken.yaml")
 
 
+SHOP_CHARGE = {
+    "id": "ch_" + "0" * 24,
+    "amount": 3998,
+    "currency": "USD",
+    "status": "succeeded",
+    "card_last4": "4242",
+    "description": None,
+    "idempotency_key": "k1",
+    "failure_code": None,
+    "failure_message": None,
+    "created": "2026-11-30T12:00:00Z",
+}
+
+
 def test_the_shop_payments_contract_loads_and_catches_amount_as_a_string():
     shop = Path(__file__).parents[2] / "examples" / "shop" / "contracts" / "payments.yaml"
     contract = Contract.load(shop)
     assert {op.label for op in contract.operations} >= {"POST /charges", "GET /charges/{charge_id}"}
+    request = {"amount": 3998, "currency": "USD", "card_number": "4242424242424242"}
+    assert contract.check(exchange(request=request, response=SHOP_CHARGE)) == []
+    as_a_string = exchange(request=request, response={**SHOP_CHARGE, "amount": "39.98"})
+    assert messages(contract, as_a_string) == [
+        "api -> payments: POST /charges response 201: body.amount: expected integer, "
+        "found string '39.98'"
+    ]
 
 
 def test_a_cors_preflight_is_not_an_operation_to_check(contract):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import threading
-import time
 
 import pytest
 import sqlalchemy as sa
@@ -13,6 +12,7 @@ from seamline.db import CaptureWarning, DatabaseError, NotATestDatabase, guard
 from seamline.db.backend_pg import PostgresBackend
 from seamline.db.backend_sqlite import SqliteBackend
 from seamline.records.lines import FORMAT_VERSION
+from seamline.seams import eventually
 from seamline.system.core import System
 from tests.db.conftest import Writer, one_test
 
@@ -87,11 +87,13 @@ def test_sqlite_orders_changes_by_commit_while_a_writer_waits_for_the_lock(syste
     a, b = Writer(system, "a"), Writer(system, "b")
     with one_test(system, "commit order") as db:
         a.open("INSERT INTO orders (customer_id, status) VALUES (1, 'a')")
+        insert = "INSERT INTO orders (customer_id, status) VALUES (2, 'b')"
         waiting = threading.Thread(
-            target=b.sql, args=("INSERT INTO orders (customer_id, status) VALUES (2, 'b')",)
+            target=b.client.post,
+            kwargs={"url": "/sql", "json": {"sql": insert}, "headers": {"X-Announce": "1"}},
         )
         waiting.start()  # blocks on a's write lock
-        time.sleep(0.2)
+        eventually(lambda: f"running: {insert}" in system.logs("b"))
         a.open("UPDATE orders SET status = 'a2' WHERE status = 'a'")
         a.commit()
         waiting.join()

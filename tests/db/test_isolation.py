@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import threading
-import time
 from collections import Counter
 
 import pytest
 
 from seamline.db import DatabaseError
+from seamline.seams import eventually
 from seamline.system.core import System
 from tests.db.conftest import STARTING_DATA, Writer, one_test
 
@@ -95,12 +95,17 @@ def test_a_service_reading_during_the_switch_never_sees_half_reset_data(systems,
     reader = threading.Thread(target=read_forever)
     reader.start()
     try:
+
+        def read_twice_more() -> None:
+            """Until a read began after now: each state lasts until the reader has seen it."""
+            mark = len(seen) + len(errors)
+            eventually(lambda: len(seen) + len(errors) >= mark + 2)
+
         for number in range(10):
             with one_test(system, f"switch {number}"):
-                # both states last a while, so the reader, however slow, sees each of them
-                time.sleep(0.02)
+                read_twice_more()
                 a.sql("INSERT INTO customers (email) VALUES ('x@example.com')")
-                time.sleep(0.02)
+                read_twice_more()
     finally:
         stop.set()
         reader.join()

@@ -125,12 +125,15 @@ def test_idle_connection_closed_by_the_upstream_is_retried(loop: LoopThread) -> 
     listener.listen()
     port = listener.getsockname()[1]
 
+    closed = [threading.Event(), threading.Event()]
+
     def serve_twice() -> None:
         for index in range(2):
             conn, _ = listener.accept()
             conn.recv(65536)
             conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\n" + str(index).encode())
             conn.close()
+            closed[index].set()
 
     thread = threading.Thread(target=serve_twice, daemon=True)
     thread.start()
@@ -138,9 +141,10 @@ def test_idle_connection_closed_by_the_upstream_is_retried(loop: LoopThread) -> 
     async def run() -> list[bytes]:
         client = HttpClient()
         out = []
-        for _ in range(2):
+        for index in range(2):
             out.append(await (await client.request("GET", f"http://127.0.0.1:{port}/")).read())
-            await asyncio.sleep(0.05)  # let the close arrive, so the pooled connection is stale
+            # the upstream has closed it: the pooled connection is stale when next used
+            assert await asyncio.to_thread(closed[index].wait, 5)
         await client.close()
         return out
 

@@ -16,18 +16,15 @@ from pathlib import Path
 
 import pytest
 
-from seamline.browser import CHROMIUM_ARGS, find_chromium
+from seamline.browser import CHROMIUM_ARGS, require_chromium
 from seamline.report import build
 from tests.report.shop_records import INJECTION, write_shop_run
 
-sync_api = pytest.importorskip("playwright.sync_api")
+CHROMIUM = require_chromium()  # skips here without one; fails in CI
 
-CHROMIUM = find_chromium() or "/usr/bin/chromium"
+from playwright import sync_api  # noqa: E402
+
 DOCS = Path(__file__).resolve().parents[2] / "docs"
-
-pytestmark = pytest.mark.skipif(
-    not Path(CHROMIUM).exists(), reason="needs Chromium (apt-get install chromium)"
-)
 
 
 @pytest.fixture(scope="module")

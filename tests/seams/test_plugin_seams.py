@@ -127,3 +127,32 @@ def test_stubbing_a_provider_without_stubs_says_how_to_add_them(project: pytest.
     result = project.runpytest_subprocess(*FAST, "-k", "test_stubbed")
     result.assert_outcomes(errors=1)
     result.stdout.fnmatch_lines(["*cannot stub 'payments': it has no stubs*stubs = *"])
+
+
+EXPECTING = """
+import pytest
+
+@pytest.mark.expect_violations
+def test_breaks_the_contract_on_purpose(system):
+    assert system.client("payments").get("/bad").status_code == 200
+    assert [v.pointer for v in system.seams.violations()] == ["/amount"]
+
+@pytest.mark.expect_violations
+def test_expected_one_but_kept_the_contract(system):
+    assert system.client("payments").get("/charge").status_code == 200
+"""
+
+
+def test_the_expect_violations_marker_passes_a_broken_contract_and_fails_a_kept_one(
+    project: pytest.Pytester,
+):
+    (project.path / "test_it.py").write_text(EXPECTING)
+    result = project.runpytest_subprocess(*FAST, "--strict-markers")
+    result.assert_outcomes(passed=2, errors=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*ERROR at teardown of test_expected_one_but_kept_the_contract*",
+            "*expected a contract violation on the seams in this test "
+            "(@pytest.mark.expect_violations), found none*",
+        ]
+    )

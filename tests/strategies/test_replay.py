@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from seamline.errors import SeamlineError
+from seamline.strategies.build import record_seams
 from seamline.strategies.errors import InvalidRecording, NoRecording, RecordingOutdated
 from seamline.strategies.replay import RECORD_MISSING_TEST
 from seamline.system.core import System
@@ -120,3 +122,63 @@ def test_a_hand_edited_invalid_mapping_names_the_file_and_the_problem(
     assert f"{broken}: $.request.metod: unknown request field 'metod'" in message
     assert "balance-cut.json: $: not valid JSON at line 1" in message
     assert "record the seam again" in message
+
+
+MARKED = """
+import pytest
+
+
+@pytest.mark.seams(ledger="replay")
+def test_replayed(system):
+    assert system.seam("shop", "ledger").mode == "replay"
+    assert system.client("shop").post("/buy", json={"amount": 7}).json()["status"] == 201
+
+
+@pytest.mark.seams(ledger="replay")
+def test_not_recorded(system):
+    system.client("shop").post("/buy", json={"amount": 99})
+
+
+def test_real_again(system):
+    assert system.seam("shop", "ledger").mode == "real"
+"""
+
+
+def test_the_seams_marker_replays_and_a_request_with_no_recording_fails_the_test(
+    recorded: Path, pytester: pytest.Pytester, run_root: Path, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setenv("SEAMLINE_RUN_ROOT", str(run_root))
+    shutil.copytree(recorded.parent, pytester.path, dirs_exist_ok=True)
+    (pytester.path / "test_marked.py").write_text(MARKED)
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=3, errors=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*ERROR at teardown of test_not_recorded*",
+            "*seam shop -> ledger (replay): no recorded answer for POST /entries; the closest "
+            "recorded requests: POST /entries (entries-*",
+        ]
+    )
+
+
+def test_a_replayed_test_starts_at_its_own_answers_of_a_scenario(
+    project: Path, start_system: Callable[..., System]
+):
+    system = start_system(project)
+    shop = system.client("shop")
+    system.begin_test("tests/t.py::test_a")
+    shop.post("/buy", json={"amount": 5})
+    assert shop.get("/total").json()["entry"] == {"balance": 5}
+    system.begin_test("tests/t.py::test_b")
+    assert shop.get("/total").json()["entry"] == {"balance": 5}
+    shop.post("/buy", json={"amount": 7})
+    assert shop.get("/total").json()["entry"] == {"balance": 12}
+    record_seams(system.config, system.seams.exchanges(all_tests=True))
+    system.stop()
+    again = start_system(project)
+    again.seam("shop", "ledger").use_replay()
+    again.stop_service("ledger")
+    # run alone (its id as pytest writes it from another directory), test_b gets its answers
+    again.begin_test("project/tests/t.py::test_b")
+    totals = [again.client("shop").get("/total").json()["entry"] for _ in range(2)]
+    assert totals == [{"balance": 5}, {"balance": 12}]

@@ -12,18 +12,17 @@ from collections.abc import Iterator
 import pytest
 from shop_client import CARD_OK, MUG
 
-from seamline.browser import CHROMIUM_ARGS, find_chromium
+from seamline.browser import CHROMIUM_ARGS, require_chromium
 
-playwright = pytest.importorskip("playwright.sync_api", reason="pip install playwright")
+CHROMIUM = require_chromium()  # skips here without one; fails in CI
+
+from playwright import sync_api as playwright  # noqa: E402
 
 
 @pytest.fixture
 def page() -> Iterator[playwright.Page]:
-    chromium = find_chromium()
-    if chromium is None:
-        pytest.skip("no chromium: apt-get install chromium")
     with playwright.sync_playwright() as driver:
-        browser = driver.chromium.launch(executable_path=chromium, args=list(CHROMIUM_ARGS))
+        browser = driver.chromium.launch(executable_path=CHROMIUM, args=list(CHROMIUM_ARGS))
         try:
             page = browser.new_page()
             page.set_default_timeout(10_000)

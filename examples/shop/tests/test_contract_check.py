@@ -1,62 +1,66 @@
-"""The README's "see a failure": payments answering `amount` as a string ("39.98") instead of
-integer cents, the user's "perfectly-tested microservice" that "expected a different response
-format". The api refuses the answer, and seamline's contract check on the `api -> payments`
-seam says which seam, which operation and which field broke `contracts/payments.yaml`.
+"""Negative contract tests, in the shop's own session: exchanges that break
+`contracts/payments.yaml` on purpose, with the violations expected instead of failing the test.
 
-A broken contract fails the test it happens in, so this runs the checkout test in a separate
-pytest process, with its own shop whose payments has `SHOP_PAYMENTS_AMOUNT_AS_STRING=1`, and
-checks that it fails, and how.
+- The function form, `with system.seams.expect_violations() as seen:`: the test sends payments
+  an invalid charge (amount as a decimal string) and checks that payments refuses it.
+- The marker form, `@pytest.mark.expect_violations`: payments (a stub on the `api -> payments`
+  seam) answers `amount` as a string ("39.98") instead of integer cents, the README's "see a
+  failure"; the api refuses the answer, and the contract check names the seam, the operation
+  and the field. (The real run of the README's story is tests/report/test_shop_report.py.)
 """
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-from pathlib import Path
+import pytest
+from shop_client import CARD_OK, ShopApi, error_of, new_key
 
-SHOP = Path(__file__).resolve().parents[1]
-CHECKOUT = SHOP / "tests" / "test_checkout.py"
+from seamline.mock import post
+
 VIOLATION = (
     "api -> payments: POST /charges response 201: body.amount: "
     "expected integer, found string '39.98'"
 )
+CHARGE_WITH_AMOUNT_AS_A_STRING = {
+    "id": "ch_" + "0" * 24,
+    "amount": "39.98",
+    "currency": "USD",
+    "status": "succeeded",
+    "card_last4": "4242",
+    "description": None,
+    "idempotency_key": "key-1",
+    "failure_code": None,
+    "failure_message": None,
+    "created": "2026-11-30T12:00:00Z",
+}
 
 
+def test_payments_refuses_a_charge_whose_amount_is_not_integer_cents(system):
+    payments = system.client("payments")
+    with system.seams.expect_violations() as seen:
+        refused = payments.post(
+            "/charges",
+            json={"amount": "39.98", "currency": "USD", "card_number": CARD_OK},
+            headers={"Idempotency-Key": new_key()},
+        )
+    assert refused.status_code == 422
+    assert refused.json()["error"]["param"] == "amount"
+    assert [(v.seam, v.where, v.pointer) for v in seen] == [
+        ("test -> payments", "request", "/amount")
+    ]
+    assert system.seams.violations() == []  # expected: they do not fail the test
+
+
+@pytest.mark.expect_violations
 def test_payments_answering_amount_as_a_string_fails_checkout_naming_seam_operation_and_field(
-    tmp_path: Path,
+    system, shop: ShopApi, db, mock
 ):
-    # A pytest of its own (not an xdist worker, not inside this test), on SQLite: the
-    # contract is the point here, not the database.
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
-    env.pop("SEAMLINE_PROFILE", None)
-    env["SHOP_PAYMENTS_AMOUNT_AS_STRING"] = "1"
-    env["SEAMLINE_RECORD_ROOT"] = str(tmp_path / "records")
+    mock.stub(post("/charges")).reply(201, json=CHARGE_WITH_AMOUNT_AS_A_STRING)
+    system.seam("api", "payments").use_stub(mock)
+    shopper = shop.shopper()
 
-    run = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            f"{CHECKOUT}::test_checkout_charges_the_cart_total_once_and_stores_the_paid_order",
-            f"--seamline-config={SHOP / 'seamline.toml'}",
-            f"--rootdir={SHOP}",
-            "-p",
-            "no:cacheprovider",
-        ],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    answer = shop.place_order(shopper.cart_id, key=new_key())
 
-    output = run.stdout + run.stderr
-    assert run.returncode == 1, output
-    # The stubbed run passes: the stub answers integer cents. The real one fails twice over,
-    # at the step where payments answered (the test's own check of the seam) and at teardown
-    # (seamline's contract check), both naming the seam, the operation and the field.
-    assert "1 failed, 1 passed, 1 error" in output, output
-    assert f"AssertionError: {VIOLATION}" in output, output
-    assert f"1 contract violation(s) on the seams in this test:\n  {VIOLATION}" in output, output
+    status, error, order = error_of(answer)
+    assert (status, error, order["status"]) == (502, "payments_bad_response", "payment_error")
+    assert db.one("orders", id=order["id"])["status"] == "payment_error"
+    assert [v.message for v in system.seams.violations()] == [VIOLATION]

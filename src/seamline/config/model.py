@@ -16,6 +16,8 @@ from seamline.config.probes import Probe, parse_probe
 
 # How a test database is put back to its starting data between tests (docs/db.md).
 Isolation = Literal["auto", "truncate", "template", "none"]
+# What a Redis service does between tests: `flush` empties it (FLUSHALL), `none` keeps it.
+RedisIsolation = Literal["flush", "none"]
 Kind = Literal["process", "sqlite", "postgres", "redis", "mock", "external"]
 KINDS: tuple[str, ...] = ("process", "sqlite", "postgres", "redis", "mock", "external")
 
@@ -89,6 +91,8 @@ class RedisSpec(_ServiceBase):
     kind: Literal["redis"]
     port: Annotated[int, Field(ge=0, le=65535)] = 0
     settings: dict[str, str | int] = Field(default_factory=dict)
+    # unset: "flush", or "none" when the system's `isolation` is "none"
+    isolation: RedisIsolation | None = None
 
 
 class MockSpec(_ServiceBase):

@@ -18,7 +18,7 @@ import asyncio
 import ssl
 import time
 from collections import defaultdict
-from collections.abc import AsyncIterable, AsyncIterator
+from collections.abc import AsyncIterable, AsyncIterator, Callable
 from functools import lru_cache
 from urllib.parse import urlsplit
 
@@ -109,6 +109,7 @@ class _ClientConnection(asyncio.Protocol):
     def connection_lost(self, exc: Exception | None) -> None:
         self.closed = True
         self.reusable = False
+        self._pool._lost(self)
         self._fail(UpstreamError("upstream closed the connection before the response ended"))
         if self._drain is not None and not self._drain.done():
             self._drain.set_exception(UpstreamError("upstream closed the connection"))
@@ -240,10 +241,14 @@ class HttpClient:
         connect_timeout: float = 10.0,
         keepalive_expiry: float = 4.0,
         tls: ssl.SSLContext | None = None,
+        on_idle_closed: Callable[[Origin], None] | None = None,
     ) -> None:
-        """`tls` verifies https:// upstreams (default: the system's trusted CAs)."""
+        """`tls` verifies https:// upstreams (default: the system's trusted CAs).
+        `on_idle_closed(origin)` is called when the upstream closes a pooled idle connection
+        (its keep-alive timeout, or the upstream going away)."""
         self._keepalive_expiry = keepalive_expiry
         self._tls = tls
+        self._on_idle_closed = on_idle_closed
         self._idle: defaultdict[Origin, list[_ClientConnection]] = defaultdict(list)
         self._max_idle = max_idle_per_host
         self._connect_timeout = connect_timeout
@@ -344,6 +349,13 @@ class HttpClient:
         except (OSError, TimeoutError) as exc:
             raise UpstreamError(f"cannot connect to {key[0]}:{key[1]}: {exc}") from exc
         return conn, False
+
+    def _lost(self, conn: _ClientConnection) -> None:
+        idle = self._idle.get(conn.key)
+        if idle is not None and conn in idle:  # idle and pooled: the upstream closed it
+            idle.remove(conn)
+            if self._on_idle_closed is not None:
+                self._on_idle_closed(conn.key)
 
     def release(self, conn: _ClientConnection) -> None:
         idle = self._idle[conn.key]

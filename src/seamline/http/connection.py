@@ -93,6 +93,11 @@ class HttpConnection(asyncio.Protocol):
         self._write_paused = False
         self._drain_waiters: list[asyncio.Future[None]] = []
 
+    @property
+    def idle(self) -> bool:
+        """Open, between requests: nothing queued, nothing being answered, nothing parsing."""
+        return not self._closed and self._task is None and not self._queue and self._parsing is None
+
     # -- asyncio.Protocol ---------------------------------------------------------
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:

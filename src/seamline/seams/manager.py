@@ -61,6 +61,7 @@ class Seams:
         # modes asked for a whole provider; seams into it created later get them too
         self._provider_modes: dict[str, Any] = {}
         self._expected: set[int] = set()  # exchanges whose violations a test expected
+        self._stopped: set[str] = set()  # providers the System stopped (and not started again)
 
     def proxy(self, consumer: str, provider: str) -> SeamProxy:
         """The proxy for `consumer -> provider`, started now if it is the first use."""
@@ -84,11 +85,13 @@ class Seams:
                 options=self._options,
             )
             self._loop.run(proxy.start())
+            if provider in self._stopped:
+                self._loop.run(proxy.check_provider())
             self._proxies[name] = proxy
             if provider in self._provider_modes:
                 SeamView(self, proxy).set_mode(self._provider_modes[provider])
             elif self._default_route(proxy).kind != "real":
-                proxy.switch(self._default_route(proxy), self._loop.loop)
+                self._loop.run(proxy.switch(self._default_route(proxy)))
             return proxy
 
     def url(self, consumer: str, provider: str) -> str:
@@ -186,7 +189,7 @@ class Seams:
         for proxy in list(self._proxies.values()):
             default = self._default_route(proxy)
             if proxy.route != default:
-                proxy.switch(default, self._loop.loop)
+                self._loop.run(proxy.switch(default))
 
     def _default_route(self, proxy: SeamProxy) -> Route:
         if self._default_mode == "real" or proxy.consumer in _EDGE_CONSUMERS:
@@ -222,6 +225,13 @@ class Seams:
             for proxy in [p for p in self._proxies.values() if p.provider == provider]:
                 SeamView(self, proxy).set_mode(mode)
             self._provider_modes[provider] = mode
+
+    def provider_stopped(self, provider: str, stopped: bool = True) -> None:
+        """The System stopped (or started) `provider`: from now on its seams refuse
+        connections if and only if it does, as its own port would."""
+        (self._stopped.add if stopped else self._stopped.discard)(provider)
+        for proxy in [p for p in list(self._proxies.values()) if p.provider == provider]:
+            self._loop.run(proxy.check_provider())
 
     def close(self) -> None:
         for proxy in list(self._proxies.values()):
@@ -343,7 +353,7 @@ class SeamView:
         return self.use_stub(mode)
 
     def _switch(self, route: Route) -> SeamView:
-        self._proxy.switch(route, self._seams._loop.loop)
+        self._seams._loop.run(self._proxy.switch(route))
         return self
 
     def __repr__(self) -> str:

@@ -38,6 +38,7 @@ from seamline.records.run import now_iso
 from seamline.seams.capture import Capture
 from seamline.seams.journal import Journal
 from seamline.seams.modes import Fault, Route
+from seamline.seams.outage import ProviderWatch
 
 HOP_BY_HOP = frozenset(
     {
@@ -83,18 +84,20 @@ class SeamProxy:
         self.contract = contract
         self.options = options or SeamOptions()
         self._current_test = current_test
-        self._client = HttpClient()
+        # a pooled connection the provider closes may mean it went away: check at once
+        self._client = HttpClient(on_idle_closed=lambda _: self._watch.check_soon())
         self._server = HttpServer(self.handle, limits=Limits(body_high_water=256 * 1024))
         self._rng = random.Random()
         self._held: set[asyncio.Future[None]] = set()
         self._inflight: dict[asyncio.Task[Any], float] = {}
         self._timed_out: set[asyncio.Task[Any]] = set()
         self._closed = False
+        self._watch = ProviderWatch(self._server, self._provider_address)
 
     # -- lifecycle and control (control methods are called from the test thread) --------
 
     async def start(self, port: int = 0) -> None:
-        await self._server.start("127.0.0.1", port)
+        await self._server.start("127.0.0.1", port, pausable=True)
         asyncio.get_running_loop().call_later(1.0, self._sweep)
 
     @property
@@ -108,13 +111,32 @@ class SeamProxy:
     async def close(self) -> None:
         self._closed = True
         self._release_held()
+        await self._watch.close()
         await self._server.close()
         await self._client.close()
 
-    def switch(self, route: Route, loop: asyncio.AbstractEventLoop) -> None:
-        """Send later requests along `route`; requests held by a timeout fault are let go."""
+    async def switch(self, route: Route) -> None:
+        """Send later requests along `route`; requests held by a timeout fault are let go.
+        Returns once the seam accepts connections if and only if the new route's provider does.
+        """
         self.route = route
-        loop.call_soon_threadsafe(self._release_held)
+        self._release_held()
+        await self._watch.check()
+
+    async def check_provider(self) -> None:
+        """Accept connections if and only if the provider does (it was stopped or started)."""
+        await self._watch.check()
+
+    def _provider_address(self) -> str | None:
+        """Where the seam connects now; None when the route's fault always answers itself."""
+        fault = self.route.fault
+        if (
+            fault is not None
+            and fault.rate >= 1.0
+            and (fault.status or fault.reset or fault.timeout)
+        ):
+            return None
+        return self.route.upstream
 
     def _release_held(self) -> None:
         for held in list(self._held):
@@ -128,6 +150,30 @@ class SeamProxy:
         route = self.route
         fault = route.fault if route.fault is not None and route.fault.applies(self._rng) else None
         record = _Record(self, request, route, fault)
+        try:
+            return await self._exchange(request, route, record)
+        except asyncio.CancelledError:  # the consumer hung up: that is the exchange's outcome
+            if record.body_read:
+                record.finish("timeout", error=self._gave_up(record))
+            else:
+                record.finish("error", error=_BODY_BROKE_OFF)
+            raise
+        except Exception as err:  # journaled, then answered as the HTTP engine answers it
+            record.finish("error", error=f"{_BODY_BROKE_OFF}: {err}")
+            raise
+
+    def _gave_up(self, record: _Record) -> str:
+        waited = (time.monotonic() - record.mono) * 1000
+        latency = record.fault.latency_ms if record.fault is not None else 0
+        where = (
+            f"while the seam held the request (injected latency of {latency:g} ms)"
+            if waited < latency
+            else f"before {self.provider} answered"
+        )
+        return f"the consumer gave up after {waited:.0f} ms, {where} (it closed the connection)"
+
+    async def _exchange(self, request: Request, route: Route, record: _Record) -> Reply:
+        fault = record.fault
         body = await self._request_body(request, record)
         if fault is not None:
             injected = await self._inject(fault, record, body)
@@ -149,21 +195,22 @@ class SeamProxy:
         if request.body_complete:
             data = request.body_now()
             record.request_body.add(data)
+            record.body_read = True
             return data
         length = wire.content_length(request.headers)
         if length is not None and length > self.options.stream_above:
-            return record.request_body.tee(request.stream())
+            return _read_through(record, record.request_body.tee(request.stream()))
         parts: list[bytes] = []
         size = 0
         stream = request.stream()
         async for chunk in stream:  # chunked, or arriving after the head: gather it
+            record.request_body.add(chunk)  # as it comes, so a hang-up keeps what came
             parts.append(chunk)
             size += len(chunk)
             if size > self.options.stream_above:
-                return record.request_body.tee(_chain(parts, stream))
-        data = b"".join(parts)
-        record.request_body.add(data)
-        return data
+                return _read_through(record, _chain(parts, record.request_body.tee(stream)))
+        record.body_read = True
+        return b"".join(parts)
 
     async def _forward(
         self, request: Request, route: Route, body: bytes | AsyncIterator[bytes], record: _Record
@@ -183,19 +230,15 @@ class SeamProxy:
                 else wire.content_length(request.headers),
             )
         except asyncio.CancelledError:
-            if task not in self._timed_out:  # the consumer hung up before the answer came
-                waited = (time.monotonic() - record.mono) * 1000
-                record.finish(
-                    "timeout",
-                    error=f"the consumer gave up after {waited:.0f} ms, "
-                    f"before {self.provider} answered (it closed the connection)",
-                )
+            if task not in self._timed_out:  # the consumer hung up: `handle` records it
                 raise
             self._timed_out.discard(task)
             record.finish(
                 "timeout", error=f"no answer from {self.provider} in {self.options.timeout:g} s"
             )
         except UpstreamError as err:
+            if isinstance(err.__cause__, ConnectionRefusedError):
+                self._watch.refused()  # refuse the consumer's next connections, as it would be
             refused = "cannot connect" in str(err)
             record.finish("refused" if refused else "reset", error=str(err))
         finally:
@@ -310,6 +353,9 @@ class SeamProxy:
         return RawReply(act)
 
 
+_BODY_BROKE_OFF = "the consumer closed the connection before its request body was complete"
+
+
 async def _reset(conn: RawConnection) -> None:
     conn.reset()
 
@@ -334,6 +380,13 @@ async def _relay(
         record.finish("fault" if record.fault else outcome, error=error)
 
 
+async def _read_through(record: _Record, body: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
+    """`body`, noting in `record` when it has all been read."""
+    async for chunk in body:
+        yield chunk
+    record.body_read = True
+
+
 async def _chain(first: list[bytes], rest: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
     for chunk in first:
         yield chunk
@@ -352,6 +405,7 @@ class _Record:
         self.started, self.mono = now_iso(), time.monotonic()
         self.request_body = Capture(proxy.options.body_cap)
         self._response: tuple[int, str, list[tuple[str, str]], Capture] | None = None
+        self.body_read = False  # the whole request body has arrived
         self._done = False
 
     def response(self, status: int, reason: str, headers: list[tuple[str, str]]) -> Capture:

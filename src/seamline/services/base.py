@@ -80,6 +80,10 @@ class Service(ABC):
     def stop(self) -> None:
         """Stop the service and release what it holds. Safe to call twice."""
 
+    def reset_after_test(self) -> None:
+        """Put back what a test changed in the service's state (README: "What is reset
+        between tests"). Nothing, unless the kind says otherwise; databases have their own."""
+
     def describe(self) -> str:
         """A short description for tables: what runs, which version."""
         return self.kind

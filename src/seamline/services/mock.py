@@ -8,14 +8,17 @@
 
 It runs on the run's shared event loop, inside the runner's process. Mappings that
 do not load are written to the service's log with file, JSON path and reason; the
-rest still serve. Tests reach the server as `service.server` (a `MockServer`).
+rest still serve. Tests reach the server as `system.mock(name)` (a `MockServer`: the
+`mock` fixture's API); after each test it is back to its file mappings, with no requests
+and every scenario in its first state.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime
 
-from seamline.errors import StartError
+from seamline.errors import SeamlineError, StartError
 from seamline.mock.server import MockServer
 from seamline.mock.tls import TlsFiles
 from seamline.runtime.ports import LOOPBACK, free_port
@@ -86,6 +89,11 @@ class MockService(Service):
         with path.open("a", encoding="utf-8") as log:
             log.writelines(f"{stamp} {line}\n" for line in lines)
 
+    def reset_after_test(self) -> None:
+        """Stubs a test added removed, file mappings kept, requests and scenarios cleared."""
+        if self.server is not None:
+            self.server.reset()
+
     def wait_ready(self, timeout: float) -> None:
         """The server listens once `start()` returns; nothing more to wait for."""
         if self.server is None:
@@ -105,3 +113,23 @@ class MockService(Service):
     def describe(self) -> str:
         count = len(self.server.mappings()) if self.server is not None else self._stub_count
         return f"mock (WireMock-compatible, {count} stubs)"
+
+
+_NO_MOCKS = 'none (declare one with kind = "mock")'
+
+
+def mock_server(services: Mapping[str, Service], name: str) -> MockServer:
+    """The running stub server of the `kind = "mock"` service `name`."""
+    service = services[name]
+    if not isinstance(service, MockService):
+        mocks = ", ".join(n for n, s in services.items() if isinstance(s, MockService))
+        raise SeamlineError(
+            f"system.mock({name!r}): {name!r} is a {service.kind} service, not a mock one; "
+            f"the mock services are: {mocks or _NO_MOCKS}"
+        )
+    if service.server is None:
+        raise SeamlineError(
+            f"system.mock({name!r}): the mock service is stopped; "
+            f"start it with system.start_service({name!r})"
+        )
+    return service.server

@@ -1,4 +1,8 @@
-"""`kind = "redis"`: a real redis-server on a free port, without persistence."""
+"""`kind = "redis"`: a real redis-server on a free port, without persistence.
+
+Emptied after each test (FLUSHALL on every logical database; ~0.1 ms for a few keys, see
+bench/RESULTS.md) unless its `isolation` (or the system's) is "none".
+"""
 
 from __future__ import annotations
 
@@ -12,7 +16,7 @@ import time
 from pathlib import Path
 
 from seamline.config.model import RedisSpec
-from seamline.errors import StartError
+from seamline.errors import SeamlineError, StartError
 from seamline.runtime.ports import LOOPBACK, free_port
 from seamline.runtime.procs import ManagedProcess
 from seamline.runtime.readiness import NotReady, backoff
@@ -56,6 +60,19 @@ def ping(port: int) -> bool:
             return sock.recv(16).startswith(b"+PONG")
     except OSError:
         return False
+
+
+def flush_all(port: int) -> None:
+    """FLUSHALL over one short connection (RESP by hand: one command needs no client)."""
+    with socket.create_connection((LOOPBACK, port), timeout=5.0) as sock:
+        sock.sendall(b"*1\r\n$8\r\nFLUSHALL\r\n")
+        answer = sock.recv(512)
+    if not answer.startswith(b"+OK"):
+        raise SeamlineError(
+            f"redis on port {port}: expected +OK to FLUSHALL (emptying it between tests), "
+            f"found {answer.decode(errors='replace').strip()!r}; if the command is renamed or "
+            'forbidden in `settings`, set isolation = "none" on the service'
+        )
 
 
 class RedisService(Service):
@@ -138,6 +155,19 @@ class RedisService(Service):
         if self.process is not None:
             self.process.stop(5.0)
             self.process = None
+
+    @property
+    def isolation(self) -> str:
+        if self.spec.isolation is not None:
+            return self.spec.isolation
+        return "none" if self.ctx.config.spec.isolation == "none" else "flush"
+
+    def reset_after_test(self) -> None:
+        """Empty every database (FLUSHALL), unless isolation is "none" or it is stopped."""
+        process = self.process
+        if self.isolation == "none" or process is None or process.exit_code() is not None:
+            return
+        flush_all(self.port)
 
     def version(self) -> str | None:
         if self.binary is None:

@@ -13,6 +13,7 @@ nor is a value the recording masked.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypedDict
 
@@ -65,9 +66,12 @@ class RequestDrift:
     def to_json(self) -> RequestDriftJson:
         status = list(self.status) if self.status else None
         return RequestDriftJson(
-            mapping=self.mapping, request=self.request, status=status, fields=self.fields,
+            mapping=self.mapping,
+            request=self.request,
+            status=status,
+            fields=self.fields,
             error=self.error,
-        )  # fmt: skip
+        )
 
 
 @dataclass
@@ -83,10 +87,13 @@ class SeamDrift:
 
     def to_json(self) -> DriftJson:
         return DriftJson(
-            seam=self.seam, provider_url=self.provider_url, sent=len(self.results),
-            drifted=len(self.drifted), skipped=self.skipped,
+            seam=self.seam,
+            provider_url=self.provider_url,
+            sent=len(self.results),
+            drifted=len(self.drifted),
+            skipped=self.skipped,
             requests=[result.to_json() for result in self.results],
-        )  # fmt: skip
+        )
 
     def lines(self) -> list[str]:
         """The drift as a person reads it: one line per difference."""
@@ -98,19 +105,34 @@ class SeamDrift:
             if result.error:
                 out.append(f"    error: {result.error}")
             if result.status:
-                out.append(f"    status: {result.status[0]} recorded, {result.status[1]} now")
+                hint = ""
+                if result.status[1] in (401, 403, 422):
+                    hint = (
+                        " (a credential or field the recording masked? give it: "
+                        "--header 'NAME: VALUE', --secret NAME=VALUE)"
+                    )
+                out.append(f"    status: {result.status[0]} recorded, {result.status[1]} now{hint}")
             for diff in result.fields:
-                out.append(
-                    f"    {diff['where']}: {diff['change']} (recorded {_shown(diff['recorded'])}, "
-                    f"now {_shown(diff['now'])})"
-                )
+                was, now = _shown(diff["recorded"]), _shown(diff["now"])
+                values = {"added": f"now {now}", "removed": f"recorded {was}"}
+                shown = values.get(diff["change"], f"recorded {was}, now {now}")
+                out.append(f"    {diff['where']}: {diff['change']} ({shown})")
         return out
 
 
 def drive(
-    recording: SeamRecording, provider_url: str, noise: Noise, timeout: float = 30.0
+    recording: SeamRecording,
+    provider_url: str,
+    noise: Noise,
+    *,
+    headers: Sequence[tuple[str, str]] = (),
+    secrets: Mapping[str, str] | None = None,
+    timeout: float = 30.0,
 ) -> SeamDrift:
-    """Send every recorded request of `recording` to `provider_url`; compare each answer."""
+    """Send every recorded request of `recording` to `provider_url`; compare each answer.
+    `headers` replace the recorded ones of the same name (a credential the recording masked);
+    `secrets` give the values of JSON body fields the recording masked, by field name."""
+    given = {name.lower() for name, _ in headers}
     result = SeamDrift(recording.seam, provider_url)
     with httpx.Client(base_url=provider_url, timeout=timeout) as client:
         for stub in recording.in_order():
@@ -128,8 +150,11 @@ def drive(
                 answer = client.request(
                     sample["method"],
                     sample["url"],
-                    headers=[(k, v) for k, v in sample["headers"] if v != MASK],
-                    content=(sample["body"] or "").encode(),
+                    headers=[
+                        *((k, v) for k, v in sample["headers"] if k.lower() not in given),
+                        *headers,
+                    ],
+                    content=_unmasked(sample["body"], secrets or {}).encode(),
                 )
             except httpx.HTTPError as err:
                 drift.error = f"no answer from {provider_url}: {err}"
@@ -173,11 +198,13 @@ def compare(
             continue
         now = answer.headers.get(name)
         if now is None:
-            drift.fields.append(FieldJson(where=f"header {name}", change="removed",
-                                          recorded=value, now=None))  # fmt: skip
+            drift.fields.append(
+                FieldJson(where=f"header {name}", change="removed", recorded=value, now=None)
+            )
         elif now != value:
-            drift.fields.append(FieldJson(where=f"header {name}", change="changed",
-                                          recorded=value, now=now))  # fmt: skip
+            drift.fields.append(
+                FieldJson(where=f"header {name}", change="changed", recorded=value, now=now)
+            )
     expected = _recorded_body(stub, recording)
     was, now = _parsed(expected), _parsed(answer.content)
     drift.fields += [
@@ -233,6 +260,25 @@ def _parsed(body: bytes) -> Any:
         return body.decode("utf-8", "replace")
 
 
+def _unmasked(body: str | None, secrets: Mapping[str, str]) -> str:
+    """The recorded body with each masked JSON field named in `secrets` given its value."""
+    if not body or not secrets or MASK not in body:
+        return body or ""
+    try:
+        document = json.loads(body)
+    except ValueError:
+        return body
+
+    def fill(value: Any, name: str = "") -> Any:
+        if isinstance(value, dict):
+            return {key: fill(item, key) for key, item in value.items()}
+        if isinstance(value, list):
+            return [fill(item, name) for item in value]
+        return secrets[name] if value == MASK and name in secrets else value
+
+    return json.dumps(fill(document), ensure_ascii=False)
+
+
 def _shown(value: Any) -> str:
-    text = json.dumps(value, ensure_ascii=False) if value is not None else "nothing"
+    text = json.dumps(value, ensure_ascii=False)
     return text if len(text) <= 60 else text[:57] + "..."

@@ -22,11 +22,27 @@ from typing import Any
 from seamline.masking import SecretNames
 
 # Headers that differ between two answers to the same request without meaning anything.
-DEFAULT_NOISE_HEADERS = frozenset({
-    "date", "x-request-id", "x-correlation-id", "traceparent", "tracestate", "server",
-    "content-length", "etag", "last-modified", "age", "expires", "set-cookie", "via",
-    "connection", "keep-alive", "transfer-encoding", "request-id",
-})  # fmt: skip
+DEFAULT_NOISE_HEADERS = frozenset(
+    {
+        "date",
+        "x-request-id",
+        "x-correlation-id",
+        "traceparent",
+        "tracestate",
+        "server",
+        "content-length",
+        "etag",
+        "last-modified",
+        "age",
+        "expires",
+        "set-cookie",
+        "via",
+        "connection",
+        "keep-alive",
+        "transfer-encoding",
+        "request-id",
+    }
+)
 VOLATILE_FORMATS = frozenset({"uuid", "date-time", "date"})
 ANY_VALUE = "${json-unit.ignore}"
 # A loopback address with a port is an ephemeral one (a callback URL the consumer passes on):

@@ -26,6 +26,7 @@ from seamline.runtime.procs import ProcessTracker
 from seamline.seams.journal import Journal
 from seamline.seams.manager import Seams, SeamView
 from seamline.services.base import Render, RunContext, Service
+from seamline.services.mock import mock_server
 from seamline.services.registry import create_service
 from seamline.system import lifecycle
 from seamline.system.documents import check_documents
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
     from seamline.db import Database
     from seamline.db.registry import Databases
     from seamline.http.loop import LoopThread
+    from seamline.mock.server import MockServer
 
 
 class System:
@@ -289,6 +291,8 @@ class System:
     def stop_service(self, name: str) -> None:
         """Stop one service while the rest runs on (a provider going down, mid-test)."""
         self.service(name).stop()
+        if self._seams is not None:  # its seams refuse connections now, as its port does
+            self._seams.provider_stopped(name)
 
     def start_service(self, name: str) -> None:
         """Start a service stopped with `stop_service` again: same port, same environment,
@@ -296,6 +300,8 @@ class System:
         service = self.service(name)
         service.start(self._renderer(name))
         service.wait_ready(self.config.spec.services[name].ready_timeout)
+        if self._seams is not None:  # its seams accept connections again, at once
+            self._seams.provider_stopped(name, stopped=False)
 
     def url(self, name: str) -> str:
         """The address the test uses for `name`: the `test -> name` seam for HTTP services."""
@@ -343,6 +349,18 @@ class System:
     def db(self, name: str | None = None) -> Database:
         """The database service `name` (default: the only one), for data assertions."""
         return self.databases.get(name)
+
+    def mock(self, name: str) -> MockServer:
+        """The stub server of the `kind = "mock"` service `name`, with the `mock` fixture's
+        API (`stub`, `verify`, `requests`, scenarios); reset after each test."""
+        self.service(name)  # an unknown name fails with the declared ones
+        return mock_server(self.services, name)
+
+    def reset_services(self) -> None:
+        """After a test: Redis emptied, mock services back to their file mappings (each
+        kind's `reset_after_test`; databases are reset by `databases.end_test()`)."""
+        for service in self.services.values():
+            service.reset_after_test()
 
     @property
     def databases(self) -> Databases:

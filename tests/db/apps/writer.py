@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -63,6 +64,8 @@ class Handler(BaseHTTPRequestHandler):
         body = json.loads(self.rfile.read(length) or b"{}")
         try:
             if self.path == "/sql":
+                if self.headers.get("X-Announce"):  # for a test waiting until it runs
+                    print(f"running: {body['sql']}", file=sys.stderr, flush=True)
                 with ENGINE.begin() as conn:
                     rows = run(conn, body)
                 self._send(200, {"rows": rows})  # answered once committed
