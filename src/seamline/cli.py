@@ -455,6 +455,7 @@ def cmd_strategy(args: argparse.Namespace, pytest_args: list[str]) -> int:
     from seamline import strategy_run
 
     config = _config(args)
+    strategy_run.check_pytest_args(pytest_args)
     plugin = strategy_run.strategy_plugin(config, args)
     code = cmd_test(args, pytest_args, plugin)
     return strategy_run.finish_strategy(config, args, plugin, code)
@@ -465,6 +466,7 @@ def cmd_bisect(args: argparse.Namespace, pytest_args: list[str]) -> int:
     from seamline import strategy_run
 
     config = _config(args)
+    strategy_run.check_pytest_args(pytest_args)
     plugin = strategy_run.bisect_plugin(config)
     cmd_test(args, pytest_args, plugin)
     return strategy_run.finish_bisect(config, args, plugin, pytest_args)

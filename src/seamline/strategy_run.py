@@ -57,6 +57,16 @@ def add_strategy_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def check_pytest_args(pytest_args: list[str]) -> None:
+    """Steps run again in one session: pytest-xdist's workers would each run the suite once."""
+    parallel = [arg for arg in pytest_args if arg.startswith(("-n", "--numprocesses", "--dist"))]
+    if parallel:
+        raise SeamlineError(
+            f"strategies and bisect run their steps in one pytest session: expected no "
+            f"pytest-xdist option, found {' '.join(parallel)}; drop it"
+        )
+
+
 def strategy_plugin(config: SystemConfig, args: argparse.Namespace) -> StrategyPlugin:
     """The plugin that runs the steps `args` ask for; every recording they need checked now."""
     layers = Layers.of(config)

@@ -125,3 +125,9 @@ def test_a_strategy_of_a_system_without_seams_says_so(tmp_path: Path) -> None:
     done = seamline("test", str(tmp_path), "--strategy", "top-down", "--plain")
     assert done.returncode == 1
     assert "expected seams between services to switch, found none" in done.stderr
+
+
+def test_a_strategy_refuses_pytest_xdist(hubs: Path) -> None:
+    done = run(hubs, "test", "--strategy", "incremental", "--", "-n", "2")
+    assert done.returncode == 1
+    assert "expected no pytest-xdist option, found -n" in done.stderr
