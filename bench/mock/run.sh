@@ -3,6 +3,8 @@
 # vs pytest-httpserver, on loopback with wrk. Installs the peers into bench/.peers/
 # (gitignored), then runs bench/mock/bench.py, which writes bench/RESULTS.md.
 #   usage: bench/mock/run.sh [--seconds 10]
+#          bench/mock/run.sh --journal [--requests 1000000 --max-seconds 40]
+#            (long load with the default journal, beside WireMock default and tuned)
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 PEERS="$ROOT/bench/.peers"
@@ -25,5 +27,9 @@ if [ ! -x "$PEERS/venv-httpserver/bin/python" ]; then
     "$PEERS/venv-httpserver/bin/pip" install -q pytest-httpserver
 fi
 PYTHON="${PYTHON:-$ROOT/.venv/bin/python}"
+if [ "${1:-}" = "--journal" ]; then
+    shift
+    exec "$PYTHON" "$ROOT/bench/mock/journal_bench.py" --jar "$JAR" "$@"
+fi
 exec "$PYTHON" "$ROOT/bench/mock/bench.py" --jar "$JAR" \
     --httpserver-python "$PEERS/venv-httpserver/bin/python" "$@"

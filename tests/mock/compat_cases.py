@@ -456,4 +456,14 @@ RESPONSE_CASES: list[tuple[str, dict[str, Any], int, dict[str, str], bytes]] = [
     ("default-status-is-200", {"body": "ok"}, 200, {}, b"ok"),
     ("server-error-status", {"status": 503, "body": "down"}, 503, {}, b"down"),
     ("utf8-body", {"body": "héllo ✓"}, 200, {}, "héllo ✓".encode()),
+    # WireMock reads numbers given as strings, and takes the first of several body fields
+    ("status-as-string", {"status": "201", "body": "s"}, 201, {}, b"s"),
+    ("delay-as-string", {"fixedDelayMilliseconds": "5", "body": "d"}, 200, {}, b"d"),
+    (
+        "json-body-wins-over-base64",
+        {"jsonBody": {"a": 1}, "base64Body": "eHl6"},
+        200,
+        {},
+        b'{"a":1}',
+    ),
 ]

@@ -130,8 +130,8 @@ def test_client_saves_mappings_into_the_root_dir(tmp_path: object) -> None:
             Mappings.persist_mappings()
         finally:
             Config.base_url = previous
-    saved = root / "mappings" / f"{created.id}.json"
-    assert saved.is_file()
+    [saved] = (root / "mappings").glob("*.json")
+    assert saved.name.endswith(f"-{created.id}.json")  # WireMock's name: <method-url>-<id>
     with MockServer(root_dir=root) as again:
         assert httpx.get(again.url + "/kept").text == "woof"
 
@@ -163,7 +163,7 @@ def test_remove_requests_by_pattern_and_by_id(mock: MockServer) -> None:
     httpx.get(mock.url + "/a")
     httpx.get(mock.url + "/b")
     removed = httpx.post(mock.url + "/__admin/requests/remove", json={"url": "/a"}).json()
-    assert [r["url"] for r in removed["requests"]] == ["/a"]
+    assert [e["request"]["url"] for e in removed["serveEvents"]] == ["/a"]  # as WireMock
     remaining = httpx.get(mock.url + "/__admin/requests").json()["requests"]
     assert [r["request"]["url"] for r in remaining] == ["/b"]
     httpx.delete(mock.url + f"/__admin/requests/{remaining[0]['id']}")
@@ -179,16 +179,22 @@ def test_health_and_reset(mock: MockServer) -> None:
     assert httpx.get(mock.url + "/__admin/requests").json()["meta"]["total"] == 0
 
 
+UNKNOWN_ID = "11111111-2222-3333-4444-555555555555"
+
+
 @pytest.mark.parametrize(
     ("method", "path", "body", "status", "says"),
     [
         ("POST", "/__admin/mappings", b"{not json", 422, "expected a JSON body"),
-        ("POST", "/__admin/mappings", b'{"response": {}}', 422, 'needs a "request"'),
-        ("POST", "/__admin/mappings", b'{"request": {"url": 5}}', 422, "expected a string"),
-        ("GET", "/__admin/mappings/1b2c", b"", 404, "no stub mapping with id"),
+        ("POST", "/__admin/mappings", b'{"request": {"bogus": 1}}', 422, "unknown request field"),
+        ("POST", "/__admin/mappings", b'{"request": {"url": [5]}}', 422, "expected a string"),
+        ("GET", "/__admin/mappings/1b2c", b"", 400, "1b2c is not a valid UUID"),
+        ("DELETE", "/__admin/mappings/1b2c", b"", 400, "1b2c is not a valid UUID"),
+        ("GET", f"/__admin/mappings/{UNKNOWN_ID}", b"", 404, "no stub mapping with id"),
         ("PATCH", "/__admin/mappings", b"", 405, "PATCH is not allowed"),
         ("GET", "/__admin/nothing-here", b"", 404, "no admin endpoint"),
-        ("GET", "/__admin/requests/zzz", b"", 404, "no request with id"),
+        ("GET", "/__admin/requests/zzz", b"", 400, "zzz is not a valid UUID"),
+        ("GET", f"/__admin/requests/{UNKNOWN_ID}", b"", 404, "no request with id"),
     ],
 )
 def test_admin_api_explains_bad_calls(

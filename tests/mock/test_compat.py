@@ -10,6 +10,8 @@ from typing import Any
 import httpx
 import pytest
 from compat_cases import MATCH_CASES, RESPONSE_CASES, Case, Send
+from compat_cases_edges import EDGE_CASES
+from compat_cases_matching import MATCHING_CASES
 
 from seamline.mock import MockServer
 
@@ -31,7 +33,10 @@ def send(mock: MockServer, what: Send) -> httpx.Response:
     )
 
 
-@pytest.mark.parametrize("case", MATCH_CASES, ids=[c.id for c in MATCH_CASES])
+ALL_MATCH_CASES = MATCH_CASES + MATCHING_CASES + EDGE_CASES
+
+
+@pytest.mark.parametrize("case", ALL_MATCH_CASES, ids=[c.id for c in ALL_MATCH_CASES])
 def test_request_matcher_matches_hits_and_refuses_misses(mock: MockServer, case: Case) -> None:
     create(mock, {"request": case.request, "response": {"status": 200, "body": "matched"}})
     for hit in case.hits:

@@ -85,7 +85,7 @@ def test_loading_a_file_from_python_raises_with_every_problem(
         tmp_path / "m.json",
         {
             "mappings": [
-                {"request": {"url": "/a"}, "response": {"status": "200"}},
+                {"request": {"url": "/a"}, "response": {"status": "OK"}},
                 {"request": {"url": "/b"}, "response": {"fault": "NOPE"}},
             ]
         },
@@ -106,17 +106,11 @@ def test_missing_root_dir_is_one_clear_problem(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("mapping", "path", "says"),
     [
-        ({"request": {"url": "/a", "urlPath": "/a"}}, "$.request", "at most one URL matcher"),
         ({"request": {"headers": {"A": "x"}}}, "$.request.headers.A", "expected a matcher object"),
         (
             {"request": {"headers": {"A": {"equalTo": 1}}}},
             "$.request.headers.A.equalTo",
             "expected a string",
-        ),
-        (
-            {"request": {}, "response": {"body": "a", "jsonBody": {}}},
-            "$.response",
-            "one body field",
         ),
         (
             {"request": {}, "response": {"delayDistribution": {"type": "poisson"}}},
@@ -129,16 +123,15 @@ def test_missing_root_dir_is_one_clear_problem(tmp_path: Path) -> None:
             "expected an absolute http:// URL",
         ),
         (
-            {"request": {"bodyPatterns": [{"equalToXml": "<a/>"}]}},
+            {"request": {"bodyPatterns": [{"equalToXml": "<a>"}]}},
             "$.request.bodyPatterns[0].equalToXml",
-            "not supported",
+            "expected an XML document",
         ),
         (
             {"request": {"bodyPatterns": [{"matchesJsonPath": "$.a[?(@.b =="}]}},
             "$.request.bodyPatterns[0].matchesJsonPath",
             "invalid JSONPath",
         ),
-        ({"request": {}, "requiredScenarioState": "x"}, "$", "scenarioName"),
         ({"id": "not-a-uuid", "request": {}}, "$.id", "expected a UUID"),
         ({"request": {}, "priority": "high"}, "$.priority", "expected an integer"),
         (

@@ -87,3 +87,34 @@ def test_port_in_use_is_reported(root: Path, capsys: pytest.CaptureFixture[str])
         port = sock.getsockname()[1]
         assert main(["--port", str(port), "--root-dir", str(root)]) == 1
     assert f"cannot listen on 127.0.0.1:{port}" in capsys.readouterr().err
+
+
+JOURNAL_OF_ONE = ["--max-request-journal-entries", "1"]
+
+
+def test_stub_cors_and_journal_flags_reach_the_server(root: Path) -> None:
+    proc = subprocess.Popen(
+        [*CMD, "--port", "0", "--root-dir", str(root), "--enable-stub-cors", *JOURNAL_OF_ONE],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        assert proc.stdout is not None
+        found = re.search(r"listening on (http://\S+)", proc.stdout.readline())
+        assert found
+        url = found.group(1)
+        preflight = httpx.options(
+            url + "/hello",
+            headers={"Origin": "http://app.test", "Access-Control-Request-Method": "GET"},
+        )
+        assert preflight.headers["Access-Control-Allow-Origin"] == "http://app.test"
+        httpx.get(url + "/hello")
+        httpx.get(url + "/hello")
+        listed = httpx.get(url + "/__admin/requests").json()
+        assert listed["meta"] == {"total": 1, "dropped": listed["meta"]["dropped"]}
+        assert listed["meta"]["dropped"]["count"] == 1
+    finally:
+        proc.kill()
+        proc.wait(10)

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import re
 import uuid
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import httpx
 import pytest
 
 from seamline.mock import InvalidMapping, MockServer
+from seamline.mock.loader import load_directory
 
 CASES = [
     ("path", "{{request.path}}", "/tpl/a/b?x=1", {}, None, "/tpl/a/b"),
@@ -22,7 +25,7 @@ CASES = [
     ("cookie", "{{request.cookies.session}}", "/tpl", {"Cookie": "session=s1"}, None, "s1"),
     ("method", "{{request.method}}", "/tpl", {}, b"x", "POST"),
     ("body", "{{{request.body}}}", "/tpl", {}, b'{"a":"<b>"}', '{"a":"<b>"}'),
-    ("body-html-escaped", "{{request.body}}", "/tpl", {}, b"<b>", "&lt;b&gt;"),
+    ("body-not-html-escaped", "{{request.body}}", "/tpl", {}, b'<b a="1">&', '<b a="1">&'),
     (
         "json-path",
         "{{jsonPath request.body '$.user.name'}}",
@@ -76,7 +79,7 @@ def test_random_values_uuid_and_now_follow_their_arguments(mock: MockServer) -> 
         "{{randomValue length=12 type='ALPHANUMERIC'}}|{{randomValue length=6 type='NUMERIC'}}|"
         "{{randomValue type='UUID'}}|{{uuid}}|{{now format='yyyy-MM-dd'}}|"
         "{{now offset='1 days' format='yyyy-MM-dd'}}|{{now format='epoch'}}|"
-        "{{randomInt lower=3 upper=3}}"
+        "{{randomInt lower=3 upper=4}}"
     )
     mock.add_mapping(
         {
@@ -149,6 +152,53 @@ def test_an_unclosed_block_is_a_mapping_error_naming_the_field(mock: MockServer)
         )
 
 
+def test_an_unknown_helper_is_refused_at_load_naming_the_stub_and_the_helper(
+    mock: MockServer,
+) -> None:
+    for template in ("{{frobnicate request.body}}", "x {{upper (frob 'a')}}"):
+        reply = httpx.post(
+            mock.url + "/__admin/mappings",
+            json={
+                "name": "greeting",
+                "request": {"url": "/x"},
+                "response": {"body": template, "transformers": ["response-template"]},
+            },
+        )
+        assert reply.status_code == 422
+        assert "greeting" in reply.text
+        assert re.search(r"unknown helper 'frob(nicate)?'", reply.text), reply.text
+    assert httpx.get(mock.url + "/__admin/mappings").json()["meta"]["total"] == 0
+
+
+def test_a_helper_error_renders_inline_as_wiremock_does(mock: MockServer) -> None:
+    mock.add_mapping(
+        {
+            "request": {"url": "/e"},
+            "response": {
+                "body": "{{math 1 '^' 2}}|{{jsonPath '{' '$.a'}}",
+                "transformers": ["response-template"],
+            },
+        }
+    )
+    assert httpx.get(mock.url + "/e").text == (
+        "[ERROR: ^ is not a valid mathematical operator]|[ERROR: { is not valid JSON]"
+    )
+
+
+def test_variables_set_by_helpers_are_seen_later_in_the_template(mock: MockServer) -> None:
+    mock.add_mapping(
+        {
+            "request": {"url": "/v"},
+            "response": {
+                "body": "{{#assign 'a'}}A{{/assign}}{{val 'B' assign='b'}}"
+                "{{regexExtract 'c-1' '(\\w)-(\\d)' 'c'}}{{a}}{{b}}{{c.0}}{{c.1}}",
+                "transformers": ["response-template"],
+            },
+        }
+    )
+    assert httpx.get(mock.url + "/v").text == "ABc1"
+
+
 def test_an_unknown_block_helper_is_refused_at_load(mock: MockServer) -> None:
     with pytest.raises(InvalidMapping, match=r"unknown block helper \{\{#loop\}\}"):
         mock.add_mapping(
@@ -170,5 +220,41 @@ def test_a_helper_refusing_its_arguments_is_a_500_that_says_why(mock: MockServer
     reply = httpx.get(mock.url + "/d")
     assert reply.status_code == 500
     assert "stub 'dated'" in reply.text
-    assert "offset like '3 days' expected, found 'soon'" in reply.text
+    assert "<amount> <unit> e.g. 8 seconds" in reply.text
+    assert "found 'soon'" in reply.text
     assert httpx.get(mock.url + "/d").status_code == 500, "the server keeps serving"
+
+
+def test_a_mapping_file_with_an_unknown_helper_is_a_load_problem_naming_both(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "mappings").mkdir()
+    good = {"request": {"url": "/ok"}, "response": {"body": "ok"}}
+    bad = {
+        "name": "echo id",
+        "request": {"url": "/bad"},
+        "response": {"body": "{{uppercase request.body}}", "transformers": ["response-template"]},
+    }
+    (tmp_path / "mappings" / "stubs.json").write_text(json.dumps({"mappings": [good, bad]}))
+    stubs, problems = load_directory(tmp_path)
+    assert [s.request.spec["url"] for s in stubs] == ["/ok"]
+    assert len(problems) == 1
+    assert problems[0].file.name == "stubs.json"
+    assert "stub 'echo id'" in problems[0].reason
+    assert "unknown helper 'uppercase'" in problems[0].reason
+
+
+def test_path_template_names_render_in_headers_and_json_body(mock: MockServer) -> None:
+    mock.add_mapping(
+        {
+            "request": {"method": "GET", "urlPathTemplate": "/users/{userId}/orders/{orderId}"},
+            "response": {
+                "headers": {"X-Order": "{{request.path.orderId}}"},
+                "jsonBody": {"user": "{{request.path.userId}}", "note": "{{request.query.n}}"},
+                "transformers": ["response-template"],
+            },
+        }
+    )
+    reply = httpx.get(mock.url + "/users/u1/orders/o9?n=%3Ca%20%26%20%22b%22%3E")
+    assert reply.headers["X-Order"] == "o9"
+    assert reply.text == '{"user":"u1","note":"<a & "b">"}', "as WireMock: not escaped"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -93,7 +94,11 @@ def _one(item: Any, loc: tuple[str, ...], data: dict[str, Any]) -> ConfigProblem
         return ConfigProblem(key + ".kind", "one of " + ", ".join(KINDS), repr(tag), fix)
     if kind == "literal_error":
         expected = str(item.get("ctx", {}).get("expected", "one of the allowed values"))
-        return ConfigProblem(key, expected, describe_value(value), _example_fix(last))
+        fix = _example_fix(last)
+        choices = re.findall(r"'([^']*)'", expected)
+        if not all(f'"{choice}"' in fix for choice in choices):  # the example is another kind's
+            fix = f"write {last} = " + " or ".join(f'"{choice}"' for choice in choices)
+        return ConfigProblem(key, expected, describe_value(value), fix)
     if kind == "value_error":
         message = str(item["msg"]).removeprefix("Value error, ")
         expected, _, rest = message.removeprefix("expected ").partition(" (")

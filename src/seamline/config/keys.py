@@ -21,6 +21,8 @@ KIND_MODELS: dict[str, type[BaseModel]] = {
     "sqlite": m.SqliteSpec,
     "postgres": m.PostgresSpec,
     "redis": m.RedisSpec,
+    "rabbitmq": m.RabbitMQSpec,
+    "nats": m.NatsSpec,
     "mock": m.MockSpec,
     "external": m.ExternalSpec,
 }

@@ -332,6 +332,17 @@ def _check_template(
                     f"add https = true to services.{target}",
                 )
             )
+        elif ref.attr == "management_url" and not getattr(
+            spec.services[target], "management", True
+        ):
+            problems.append(
+                ConfigProblem(
+                    key,
+                    f"'{target}' running the management plugin",
+                    f"{ref}, but services.{target} has management = false",
+                    f"remove management = false from services.{target}",
+                )
+            )
     return found, problems
 
 

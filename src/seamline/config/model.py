@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from seamline.config.probes import Probe, parse_probe
 
@@ -18,8 +18,19 @@ from seamline.config.probes import Probe, parse_probe
 Isolation = Literal["auto", "truncate", "template", "none"]
 # What a Redis service does between tests: `flush` empties it (FLUSHALL), `none` keeps it.
 RedisIsolation = Literal["flush", "none"]
-Kind = Literal["process", "sqlite", "postgres", "redis", "mock", "external"]
-KINDS: tuple[str, ...] = ("process", "sqlite", "postgres", "redis", "mock", "external")
+# What a broker does between tests: `purge` empties its queues or streams, `none` keeps them.
+BrokerIsolation = Literal["purge", "none"]
+Kind = Literal["process", "sqlite", "postgres", "redis", "rabbitmq", "nats", "mock", "external"]
+KINDS: tuple[str, ...] = (
+    "process",
+    "sqlite",
+    "postgres",
+    "redis",
+    "rabbitmq",
+    "nats",
+    "mock",
+    "external",
+)
 
 # What `{name.attr}` may name, per kind. `url` is the seam proxy's address for the
 # service that uses it; `direct_url` bypasses the seam; `browser_url` is the address
@@ -34,6 +45,8 @@ ATTRIBUTES: dict[str, frozenset[str]] = {
     "postgres": frozenset({"url", "dsn", "host", "port", "user", "password", "database", "name"}),
     "sqlite": frozenset({"url", "path", "name"}),
     "redis": frozenset({"url", "host", "port", "name"}),
+    "rabbitmq": frozenset({"url", "amqp_url", "management_url", "host", "port", "name"}),
+    "nats": frozenset({"url", "host", "port", "name"}),
 }
 # Kinds that speak HTTP and so get a seam proxy on every link into them.
 HTTP_KINDS = frozenset({"process", "mock", "external"})
@@ -95,6 +108,37 @@ class RedisSpec(_ServiceBase):
     isolation: RedisIsolation | None = None
 
 
+class RabbitMQSpec(_ServiceBase):
+    kind: Literal["rabbitmq"]
+    port: Annotated[int, Field(ge=0, le=65535)] = 0
+    # The management plugin serves `management_url` and lists the queues to purge.
+    management: bool = True
+    # rabbitmq.conf keys (https://www.rabbitmq.com/configure.html), such as
+    # "vm_memory_high_watermark.relative" = 0.2
+    settings: dict[str, str | int | float | bool] = Field(default_factory=dict)
+    # unset: "purge", or "none" when the system's `isolation` is "none"
+    isolation: BrokerIsolation | None = None
+    # A node boots in 3-4 s of CPU, 5-8 s on a busy 2-core machine.
+    ready_timeout: Annotated[float, Field(gt=0, le=600)] = 60.0
+
+    @model_validator(mode="after")
+    def _purge_needs_management(self) -> RabbitMQSpec:
+        if not self.management and self.isolation != "none":
+            raise ValueError(
+                'expected management = true, or isolation = "none" with management = false '
+                "(the management plugin lists the queues that are purged between tests)"
+            )
+        return self
+
+
+class NatsSpec(_ServiceBase):
+    kind: Literal["nats"]
+    port: Annotated[int, Field(ge=0, le=65535)] = 0
+    jetstream: bool = True
+    # unset: "purge", or "none" when the system's `isolation` is "none"
+    isolation: BrokerIsolation | None = None
+
+
 class MockSpec(_ServiceBase):
     kind: Literal["mock"]
     mappings: Path | None = None
@@ -111,7 +155,14 @@ class ExternalSpec(_ServiceBase):
 
 
 ServiceSpec = Annotated[
-    ProcessSpec | SqliteSpec | PostgresSpec | RedisSpec | MockSpec | ExternalSpec,
+    ProcessSpec
+    | SqliteSpec
+    | PostgresSpec
+    | RedisSpec
+    | RabbitMQSpec
+    | NatsSpec
+    | MockSpec
+    | ExternalSpec,
     Field(discriminator="kind"),
 ]
 

@@ -2,10 +2,14 @@
 
 * `MockServer` (server.py) and the fluent builders (dsl.py): the Python API.
 * `StubEngine` (engine.py): stubs, scenarios, journal, settings; answers requests.
-* `StubMapping` (mapping.py) = `RequestPattern` (request_pattern.py, patterns.py)
-  + `ResponseDefinition` (response_def.py, templating.py); WireMock's JSON format.
-* `AdminApi` (admin.py): `/__admin`, compatible with WireMock's clients.
-* loader.py: WireMock's directory layout; nearmiss.py: the 404 diff report.
+* `StubMapping` (mapping.py) = `RequestPattern` (request_pattern.py, request_check.py,
+  multipart_pattern.py) + `ResponseDefinition` (response_def.py, templating.py, cors.py);
+  WireMock's JSON format.
+* Value matchers: patterns.py (the table of names) over value_patterns.py (text),
+  patterns_json.py, patterns_xml.py, patterns_dates.py; java_regex.py (Java's dialect).
+* `AdminApi` (admin.py, admin_requests.py): `/__admin`, compatible with WireMock's clients.
+* journal.py: the bounded request journal; loader.py: WireMock's directory layout;
+  nearmiss.py: the 404 diff report.
 * proxying.py (proxy stubs), recordings.py (`/__admin/recordings`, `--record-mappings`) over
   recorder.py, recordspec.py, recordfiles.py (exchanges in, WireMock files out, secrets masked).
 * tls.py: HTTPS with a CA made at start or PEM files; webhooks.py: `serveEventListeners`.

@@ -15,10 +15,11 @@ from pathlib import Path
 from typing import Any, cast
 
 from seamline.http.message import Reply, Request, Response
+from seamline.mock import cors
 from seamline.mock.admin import AdminApi
 from seamline.mock.errors import InvalidMapping, LoadProblem
 from seamline.mock.incoming import ReceivedRequest
-from seamline.mock.journal import Journal
+from seamline.mock.journal import DEFAULT_MAX_BYTES, DEFAULT_MAX_ENTRIES, Journal, ServeEvent
 from seamline.mock.loader import files_dir, load_directory
 from seamline.mock.mapping import StubMapping
 from seamline.mock.nearmiss import not_found_body
@@ -39,16 +40,19 @@ class StubEngine:
         self,
         *,
         root_dir: Path | None = None,
-        journal_limit: int | None = None,
+        journal_limit: int | None = DEFAULT_MAX_ENTRIES,
+        journal_bytes: int | None = DEFAULT_MAX_BYTES,
         global_templating: bool = False,
         verbose: bool = False,
+        stub_cors: bool = False,
     ) -> None:
         self.root_dir = root_dir
         self.files = files_dir(root_dir) if root_dir is not None else None
         self.stubs = StubStore()
-        self.journal = Journal(journal_limit)
+        self.journal = Journal(journal_limit, journal_bytes)
         self.global_templating = global_templating
         self.verbose = verbose
+        self.stub_cors = stub_cors
         self.settings: dict[str, Any] = {}
         self.base_url = ""
         self.started_at = time.time()
@@ -112,17 +116,28 @@ class StubEngine:
         received = self.receive(request, request.body_now())
         if received.path.startswith("/__admin"):
             return self.admin.handle(received)
-        stub = self._match(received)
+        cors_on = self.stub_cors and "origin" in received.headers
+        if cors_on and cors.is_preflight(received):
+            return cors.preflight(received)
+        stub, event = self._match(received)
+        reply: Reply
         if stub is None:
-            return self._not_found(received)
-        cached = self._static.get(stub.id)
-        if cached is not None and not self.settings:
-            return cached
-        delay = self._delay_ms(stub)
-        if delay > 0 or stub.response.proxy is not None:
-            request.extras[_DECISION] = (received, stub, delay)
-            return None
-        return self._respond(received, stub)
+            reply = self._not_found(received)
+            if cors_on:
+                reply = cors.add_headers(reply, received, matched=False)
+        else:
+            cached = None if cors_on or self.settings else self._static.get(stub.id)
+            if cached is not None:
+                reply = cached
+            else:
+                delay = self._delay_ms(stub)
+                if delay > 0 or stub.response.proxy is not None:
+                    request.extras[_DECISION] = (received, stub, delay, event)
+                    return None
+                reply = self._reply(received, stub, cors_on)
+        if event is not None:
+            self.journal.answered(event, reply)
+        return reply
 
     async def handle(self, request: Request) -> Reply:
         decision = request.extras.get(_DECISION)
@@ -131,16 +146,24 @@ class StubEngine:
             if reply is not None:
                 return reply
             decision = request.extras[_DECISION]
-        received, stub, delay = cast(tuple[ReceivedRequest, StubMapping, float], decision)
+        received, stub, delay, event = cast(
+            tuple[ReceivedRequest, StubMapping, float, ServeEvent | None], decision
+        )
         if delay > 0:
             await asyncio.sleep(delay / 1000)
+        cors_on = self.stub_cors and "origin" in received.headers
         proxy = stub.response.proxy
         if proxy is None:
-            return self._respond(received, stub)
-        extra = stub.response.headers + stub.extra_headers
-        reply = await self.forwarder.forward(received, proxy, extra)
-        if stub.webhooks:
-            self.webhooks.fire(received, stub.webhooks)
+            reply = self._reply(received, stub, cors_on)
+        else:
+            extra = stub.response.headers + stub.extra_headers
+            reply = await self.forwarder.forward(received, proxy, extra)
+            if stub.webhooks:
+                self.webhooks.fire(received, stub.webhooks)
+            if cors_on:
+                reply = cors.add_headers(reply, received, matched=True)
+        if event is not None:
+            self.journal.answered(event, reply)
         return reply
 
     @staticmethod
@@ -158,27 +181,38 @@ class StubEngine:
         copy.extras = request.extras
         return copy
 
-    def _match(self, received: ReceivedRequest) -> StubMapping | None:
+    def _match(self, received: ReceivedRequest) -> tuple[StubMapping | None, ServeEvent | None]:
         stub = self.stubs.find(received)
-        self.journal.record(received, stub)
+        event = self.journal.record(received, stub)
         if self.verbose:
             outcome = f"matched {stub.label()}" if stub else "unmatched"
             log.warning("%s %s -> %s", received.method, received.url, outcome)
-        return stub
+        return stub, event
+
+    def _reply(self, received: ReceivedRequest, stub: StubMapping, cors_on: bool) -> Reply:
+        """The stub's reply; with `--enable-stub-cors` and an Origin, its CORS headers."""
+        reply = self._respond(received, stub)
+        return cors.add_headers(reply, received, matched=True) if cors_on else reply
 
     def _delay_ms(self, stub: StubMapping) -> float:
-        delay = stub.response.delay_ms()
-        if self.settings:
-            delay += float(self.settings.get("fixedDelay") or 0)
-            delay += sample_delay(self.settings.get("delayDistribution"))
-        return delay
+        """A stub's own delay wins over the global one (`/__admin/settings`), each part
+        (fixed, distribution) on its own, as WireMock decides."""
+        response = stub.response
+        if not self.settings:
+            return response.delay_ms()
+        fixed = response.fixed_delay or float(self.settings.get("fixedDelay") or 0)
+        distribution = response.distribution or self.settings.get("delayDistribution")
+        return fixed + sample_delay(distribution)
 
-    def _respond(self, received: ReceivedRequest, stub: StubMapping) -> Reply:
+    def _build(self, received: ReceivedRequest, stub: StubMapping) -> Reply:
         try:
-            reply = stub.response.build(received, stub.extra_headers, self.global_templating)
+            return stub.response.build(received, stub.extra_headers, self.global_templating)
         except InvalidMapping as exc:  # a template helper refused its arguments
             text = f"stub {stub.label()!r} ({stub.id}) could not render its response: {exc}\n"
             return Response(500, _TEXT, text.encode("utf-8"))
+
+    def _respond(self, received: ReceivedRequest, stub: StubMapping) -> Reply:
+        reply = self._build(received, stub)
         if stub.webhooks:
             self.webhooks.fire(received, stub.webhooks)
         elif stub.response.static and not self.global_templating and isinstance(reply, Response):

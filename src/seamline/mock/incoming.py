@@ -1,7 +1,9 @@
 """A received request as the matchers, the templates and the journal see it.
 
-Derived views (query, cookies, text, JSON, multipart parts) are computed once, on
-first use, so a request checked against 100 stubs parses its JSON body once.
+Derived views (query, cookies, form, text, JSON, multipart parts) are computed once,
+on first use, so a request checked against 100 stubs parses its JSON body once.
+A gzip- or deflate-encoded body is decoded on arrival, as WireMock does, so matchers,
+templates and the journal see the content that was sent.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import binascii
 import json
 import time
 import uuid
+import zlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cached_property
@@ -50,7 +53,7 @@ class ReceivedRequest:
         self.method = method
         self.url = url
         self.headers = headers
-        self.body = body
+        self.body = _decoded(headers, body) if body else body
         self.client_ip = client_ip
         self.base_url = base_url
         self.logged_at = time.time() if logged_at is None else logged_at
@@ -81,7 +84,21 @@ class ReceivedRequest:
             for pair in header.split(";"):
                 name, sep, value = pair.strip().partition("=")
                 if sep:
+                    # A quoted value counts without its quotes (RFC 6265), as WireMock reads it.
+                    if len(value) >= 2 and value[0] == value[-1] == '"':
+                        value = value[1:-1]
                     out.setdefault(name, []).append(value)
+        return out
+
+    @cached_property
+    def form(self) -> dict[str, list[str]]:
+        """The fields of an application/x-www-form-urlencoded body (`formParameters`)."""
+        out: dict[str, list[str]] = {}
+        content_type = (self.headers.get("content-type") or "").lower()
+        if not content_type.startswith("application/x-www-form-urlencoded"):
+            return out
+        for name, value in parse_qsl(self.text, keep_blank_values=True):
+            out.setdefault(name, []).append(value)
         return out
 
     @cached_property
@@ -157,6 +174,21 @@ class ReceivedRequest:
             body = str(data.get("body") or "").encode("utf-8")
         url = str(data.get("url") or "/")
         return cls(str(data.get("method") or "GET").upper(), url, Headers(headers), body)
+
+
+def _decoded(headers: Headers, body: bytes) -> bytes:
+    encoding = headers.get("content-encoding")
+    if encoding is None:
+        return body
+    encoding = encoding.strip().lower()
+    try:
+        if encoding in ("gzip", "x-gzip"):
+            return zlib.decompress(body, 16 + zlib.MAX_WBITS)
+        if encoding == "deflate":
+            return zlib.decompress(body)
+    except zlib.error:
+        return body  # not what it claims to be: match the bytes as sent
+    return body
 
 
 def _multi_dict(raw: list[tuple[str, str]]) -> dict[str, str | list[str]]:

@@ -10,8 +10,9 @@ allows extra object fields and extra trailing array items.
 
 from __future__ import annotations
 
-import re
 from typing import Any
+
+from seamline.mock.java_regex import compile_java
 
 _PREFIX = "${json-unit."
 _REGEX = "${json-unit.regex}"
@@ -31,7 +32,8 @@ def _placeholder(expected: str, actual: Any) -> bool | None:
     if expected == "${json-unit.any-boolean}":
         return isinstance(actual, bool)
     if expected.startswith(_REGEX):
-        return isinstance(actual, str) and re.fullmatch(expected[len(_REGEX) :], actual) is not None
+        regex = compile_java(expected[len(_REGEX) :])  # json-unit runs Java regexes
+        return isinstance(actual, str) and regex.fullmatch(actual) is not None
     return None
 
 

@@ -1,7 +1,8 @@
 """A small JSONPath evaluator in the Jayway dialect WireMock uses.
 
 Supported: `$`, `.name`, `['name']`, `.*`, `[*]`, `..name`, `[0]`, `[-1]`, `[0,2]`,
-`[1:3]`, filters `[?(@.price < 10 && @.tag == 'x')]` with `== != < <= > >= =~ /re/`,
+`[1:3]`, filters `[?(@.price < 10 && @.tag == 'x')]` with `== != < <= > >= =~ /re/`
+and Jayway's `in nin subsetof anyof noneof size empty` (`[?(@.tag in ['a','b'])]`),
 an existence filter `[?(@.isbn)]`, and a trailing `.length()` / `.size()`.
 """
 
@@ -12,6 +13,8 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from seamline.mock.java_regex import JavaRegexError, compile_java
+
 Step = Callable[[list[Any]], list[Any]]
 
 
@@ -19,14 +22,24 @@ class JsonPathError(ValueError):
     pass
 
 
+_INDEFINITE = re.compile(r"\.\.|\*|\[\s*\?|\[[^\]]*[:,][^\]]*\]")
+
+
 class CompiledPath:
     def __init__(self, expression: str, steps: list[Step]) -> None:
         self.expression = expression
         self._steps = steps
+        # Jayway answers a list for a path that can select several nodes, even one or none
+        self.definite = _INDEFINITE.search(expression) is None
 
-    def find(self, document: Any) -> list[Any]:
+    def find(self, document: Any, leaf_to_null: bool = False) -> list[Any]:
+        """The selected nodes. With `leaf_to_null`, an object lacking the last member
+        named gives a null, as Jayway's DEFAULT_PATH_LEAF_TO_NULL (WireMock's templates)."""
         nodes = [document]
-        for step in self._steps:
+        last = len(self._steps) - 1
+        for index, step in enumerate(self._steps):
+            if leaf_to_null and index == last and isinstance(step, _Member):
+                return [n.get(step.name) for n in nodes if isinstance(n, dict)]
             nodes = step(nodes)
             if not nodes:
                 break
@@ -88,6 +101,16 @@ def _descendants(nodes: list[Any]) -> list[Any]:
     return out
 
 
+class _Member:
+    """The `.name` step, a class so `find` can tell a leaf member from other steps."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __call__(self, nodes: list[Any]) -> list[Any]:
+        return _children(nodes, self.name)
+
+
 class _Parser:
     def __init__(self, text: str) -> None:
         self.text = text
@@ -125,7 +148,7 @@ class _Parser:
             return _all_children
         if name in ("length()", "size()"):
             return lambda nodes: [len(n) for n in nodes if isinstance(n, (list, dict, str))]
-        return lambda nodes: _children(nodes, name)
+        return _Member(name)
 
     def _bracket(self) -> Step:
         end = self._matching_bracket()
@@ -171,7 +194,8 @@ class _Parser:
 
 
 _TOKEN = re.compile(
-    r"\s*(?:(?P<op>==|!=|<=|>=|=~|<|>|&&|\|\|)|(?P<regex>/(?:\\.|[^/])*/[a-z]*)"
+    r"\s*(?:(?P<op>==|!=|<=|>=|=~|<|>|&&|\|\||(?:nin|in|subsetof|anyof|noneof|size|empty)\b)"
+    r"|(?P<regex>/(?:\\.|[^/])*/[a-z]*)|(?P<array>\[[^\]]*\])"
     r"|(?P<str>'(?:\\.|[^'])*'|\"(?:\\.|[^\"])*\")|(?P<num>-?\d+(?:\.\d+)?)"
     r"|(?P<word>true|false|null)|(?P<path>[@$][^\s=!<>&|)]*))"
 )
@@ -222,6 +246,8 @@ def _operand(token: tuple[str, str]) -> Callable[[Any], list[Any]]:
         literal = float(value) if "." in value else int(value)
     elif kind == "word":
         literal = json.loads(value)
+    elif kind == "array":
+        literal = _array_literal(value)
     else:
         literal = value
     return lambda node: [literal]
@@ -236,7 +262,10 @@ def _comparison(left: tuple[str, str], op: str, right: tuple[str, str]) -> Condi
     get_left = _operand(left)
     if op == "=~":
         body, _, flags = right[1][1:].rpartition("/")
-        regex = re.compile(body, re.IGNORECASE if "i" in flags else 0)
+        try:  # Jayway runs Java regexes
+            regex = compile_java(body, re.IGNORECASE if "i" in flags else 0)
+        except (re.error, JavaRegexError) as exc:
+            raise JsonPathError(f"invalid regular expression /{body}/: {exc}") from None
         return lambda node: any(isinstance(v, str) and regex.fullmatch(v) for v in get_left(node))
     get_right = _operand(right)
     compare = _COMPARE[op]
@@ -254,7 +283,37 @@ def _comparison(left: tuple[str, str], op: str, right: tuple[str, str]) -> Condi
     return condition
 
 
+def _array_literal(text: str) -> list[Any]:
+    """`['a', "b", 1, true]` in a filter."""
+    items: list[Any] = []
+    for match in _TOKEN.finditer(text[1:-1].replace(",", " ")):
+        kind = match.lastgroup or ""
+        if kind not in ("str", "num", "word"):
+            raise JsonPathError(f"cannot read the array {text!r}")
+        items.append(_operand((kind, match.group(kind)))(None)[0])
+    return items
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+def _contains(values: list[Any], item: Any) -> bool:
+    return any(_COMPARE["=="](item, v) for v in values)
+
+
+def _sized(a: Any) -> bool:
+    return isinstance(a, (str, list, dict))
+
+
 _COMPARE: dict[str, Callable[[Any, Any], bool]] = {
+    "in": lambda a, b: _contains(_as_list(b), a),
+    "nin": lambda a, b: not _contains(_as_list(b), a),
+    "subsetof": lambda a, b: isinstance(a, list) and all(_contains(_as_list(b), x) for x in a),
+    "anyof": lambda a, b: isinstance(a, list) and any(_contains(_as_list(b), x) for x in a),
+    "noneof": lambda a, b: isinstance(a, list) and not any(_contains(_as_list(b), x) for x in a),
+    "size": lambda a, b: _sized(a) and len(a) == b and not isinstance(b, bool),
+    "empty": lambda a, b: _sized(a) and (len(a) == 0) == b,
     "==": lambda a, b: a == b and isinstance(a, bool) == isinstance(b, bool),
     "!=": lambda a, b: a != b,
     "<": lambda a, b: a < b,

@@ -8,6 +8,7 @@ reported with its file, JSON path and reason; the others still load.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +42,9 @@ def load_file(path: Path, files: Path | None) -> tuple[list[StubMapping], list[L
         return [], [LoadProblem(path, exc.path, exc.reason)]
     for where, item in items:
         try:
-            stubs.append(StubMapping(item, where, files))
+            stub = StubMapping(item, where, files)
+            stub.source = path
+            stubs.append(stub)
         except InvalidMapping as exc:
             reason = exc.reason + (f" (fix: {exc.fix})" if exc.fix else "")
             problems.append(LoadProblem(path, exc.path, reason))
@@ -67,13 +70,38 @@ def load_directory(root: Path) -> tuple[list[StubMapping], list[LoadProblem]]:
 
 
 def save_mappings(root: Path, stubs: list[StubMapping]) -> list[Path]:
-    """Write each stub to `ROOT/mappings/<id>.json` (what `/__admin/mappings/save` does)."""
-    target = root / "mappings"
-    target.mkdir(parents=True, exist_ok=True)
+    """What `/__admin/mappings/save` does: every stub becomes persistent, and each one
+    not already in a file is written to `ROOT/mappings/` (no duplicate of a file)."""
     written = []
     for stub in stubs:
+        stub.persistent = True
         stub.spec["persistent"] = True
-        path = target / f"{stub.id}.json"
-        path.write_text(json.dumps(stub.to_json(), indent=2) + "\n", encoding="utf-8")
-        written.append(path)
+        if stub.source is None or not stub.source.exists():
+            written.append(persist(root, stub))
     return written
+
+
+def persist(root: Path, stub: StubMapping) -> Path:
+    """Write one stub to its file (the one it came from, or a new one named as WireMock
+    names it: `<name or method-url>-<id>.json`)."""
+    if stub.source is None:
+        base = str(stub.name) if stub.name else f"{stub.request.method}-{_url(stub)}"
+        safe = re.sub(r"[^a-z0-9]+", "-", base.lower()).strip("-")[:150]
+        stub.source = root / "mappings" / f"{safe}-{stub.id}.json"
+    stub.source.parent.mkdir(parents=True, exist_ok=True)
+    stub.source.write_text(json.dumps(stub.to_json(), indent=2) + "\n", encoding="utf-8")
+    return stub.source
+
+
+def forget(stub: StubMapping) -> None:
+    """Remove a persistent stub's file (a stub not marked persistent keeps its file)."""
+    if stub.persistent and stub.source is not None:
+        stub.source.unlink(missing_ok=True)
+
+
+def _url(stub: StubMapping) -> str:
+    spec = stub.request.spec
+    for key in ("url", "urlPath", "urlPattern", "urlPathPattern", "urlPathTemplate"):
+        if isinstance(spec.get(key), str):
+            return str(spec[key])
+    return ""

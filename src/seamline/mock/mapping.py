@@ -11,6 +11,7 @@ from typing import Any
 from seamline.mock.errors import InvalidMapping
 from seamline.mock.request_pattern import RequestPattern
 from seamline.mock.response_def import ResponseDefinition
+from seamline.mock.templating import TemplateSyntaxError
 from seamline.mock.webhooks import parse_webhooks
 
 MAPPING_KEYS = frozenset({
@@ -32,10 +33,11 @@ class StubMapping:
                 f"{where}.{unknown[0]}", f"unknown mapping field {unknown[0]!r}",
                 f"use one of: {', '.join(sorted(MAPPING_KEYS))}",
             )  # fmt: skip
-        if "request" not in spec:
-            raise InvalidMapping(
-                where, 'a mapping needs a "request" object', 'add "request": {...}'
-            )
+        spec = {**spec, "request": spec.get("request") or {}}  # WireMock: no request = any
+        for key in ("scenarioName", "requiredScenarioState", "newScenarioState", "name"):
+            if isinstance(spec.get(key), (int, float)):  # Jackson reads 5 as "5"
+                value = spec[key]
+                spec[key] = str(value).lower() if isinstance(value, bool) else str(value)
         self.spec = copy.deepcopy(spec)
         self.id = str(spec.get("id") or spec.get("uuid") or uuid.uuid4())
         try:
@@ -45,13 +47,26 @@ class StubMapping:
         self.spec["id"] = self.spec["uuid"] = self.id
         self.name = spec.get("name")
         priority = spec.get("priority")
+        if isinstance(priority, str) and priority.strip().lstrip("-").isdigit():
+            priority = int(priority)  # WireMock (Jackson) reads "3" as 3
+            self.spec["priority"] = priority
         if priority is not None and (isinstance(priority, bool) or not isinstance(priority, int)):
             raise InvalidMapping(
                 f"{where}.priority", f"expected an integer, found {json.dumps(priority)}"
             )
         self.priority = DEFAULT_PRIORITY if priority is None else priority
         self.request = RequestPattern(spec["request"], f"{where}.request")
-        self.response = ResponseDefinition(spec.get("response", {}), f"{where}.response", files)
+        try:
+            self.response = ResponseDefinition(
+                spec.get("response", {}),
+                f"{where}.response",
+                files,
+                path_template=spec["request"].get("urlPathTemplate"),
+            )
+        except TemplateSyntaxError as exc:  # say which stub: admin posts have no file name
+            raise TemplateSyntaxError(
+                exc.path, f"stub {self.label()!r}: {exc.reason}", exc.fix
+            ) from None
         self.scenario = spec.get("scenarioName")
         self.required_state = spec.get("requiredScenarioState")
         self.new_state = spec.get("newScenarioState")
@@ -60,9 +75,10 @@ class StubMapping:
                 raise InvalidMapping(
                     f"{where}.{key}", f"expected a string, found {json.dumps(spec[key])}"
                 )
-        if (self.required_state or self.new_state) and not self.scenario:
-            raise InvalidMapping(where, 'scenario states need a "scenarioName"', "add scenarioName")
+        if not self.scenario:  # WireMock ignores states without a scenario: the stub always serves
+            self.required_state = self.new_state = None
         self.persistent = bool(spec.get("persistent", False))
+        self.source: Path | None = None  # the file it was loaded from or saved to
         self.metadata = spec.get("metadata") or {}
         if not isinstance(self.metadata, dict):
             raise InvalidMapping(f"{where}.metadata", "expected an object")

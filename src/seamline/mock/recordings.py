@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from seamline.errors import SeamlineError
 from seamline.http.message import Response
-from seamline.mock.admin import AdminError, json_response
+from seamline.mock.admin_support import AdminError, json_response
 from seamline.mock.incoming import ReceivedRequest
 from seamline.mock.mapping import StubMapping
 from seamline.mock.proxying import ProxiedResponse

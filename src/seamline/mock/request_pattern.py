@@ -11,11 +11,11 @@ import base64
 import json
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from seamline.mock.errors import InvalidMapping
-from seamline.mock.incoming import NOT_JSON, Part, ReceivedRequest
+from seamline.mock.incoming import NOT_JSON, ReceivedRequest
+from seamline.mock.multipart_pattern import multipart_check
 from seamline.mock.patterns import (
     EqualTo,
     EqualToJson,
@@ -24,78 +24,17 @@ from seamline.mock.patterns import (
     ValuePattern,
     parse_pattern,
 )
+from seamline.mock.request_check import Check, list_of, mapping_of, values_check
+from seamline.mock.value_patterns import BinaryEqualTo, Logical, Not
 
 REQUEST_KEYS = frozenset({
-    "method", "url", "urlPattern", "urlPath", "urlPathPattern", "urlPathTemplate",
-    "pathParameters", "queryParameters", "headers", "cookies", "basicAuthCredentials",
+    "method", "scheme", "host", "port", "clientIp", "url", "urlPattern", "urlPath",
+    "urlPathPattern", "urlPathTemplate", "basicAuth",
+    "pathParameters", "queryParameters", "formParameters", "headers", "cookies",
+    "basicAuthCredentials",
     "bodyPatterns", "multipartPatterns", "customMatcher",
 })  # fmt: skip
 _URL_KEYS = ("url", "urlPattern", "urlPath", "urlPathPattern", "urlPathTemplate")
-
-
-@dataclass(frozen=True)
-class Check:
-    label: str
-    expected: str
-    weight: float
-    matches: Callable[[ReceivedRequest], bool]
-    distance: Callable[[ReceivedRequest], float]
-    actual: Callable[[ReceivedRequest], str]
-
-
-class MultiValue:
-    """`hasExactly` / `includes`: patterns over all values of a header or parameter."""
-
-    def __init__(self, key: str, patterns: list[ValuePattern]) -> None:
-        self.key = key
-        self.patterns = patterns
-
-    def matches_values(self, values: list[str]) -> bool:
-        found = all(any(p.matches(v) for v in values) for p in self.patterns)
-        if self.key == "includes":
-            return found
-        return found and len(values) == len(self.patterns)
-
-    def describe(self) -> str:
-        return f"[{self.key}] " + json.dumps([p.to_json() for p in self.patterns])
-
-
-def _single(pattern: ValuePattern, values: list[str]) -> bool:
-    if not values:
-        return pattern.matches(None)
-    return any(pattern.matches(v) for v in values)
-
-
-def _single_distance(pattern: ValuePattern, values: list[str]) -> float:
-    if not values:
-        return pattern.distance(None)
-    return min(pattern.distance(v) for v in values)
-
-
-def _values_check(
-    label: str, spec: Any, where: str, values: Callable[[ReceivedRequest], list[str]]
-) -> Check:
-    if isinstance(spec, dict) and len(spec) == 1 and next(iter(spec)) in ("hasExactly", "includes"):
-        key = next(iter(spec))
-        items = spec[key]
-        if not isinstance(items, list):
-            raise InvalidMapping(f"{where}.{key}", f"expected a list of matchers, found {items!r}")
-        multi = MultiValue(
-            key, [parse_pattern(p, f"{where}.{key}[{i}]") for i, p in enumerate(items)]
-        )
-        return Check(
-            label, multi.describe(), 1.0,
-            lambda r: multi.matches_values(values(r)),
-            lambda r: 0.0 if multi.matches_values(values(r)) else 1.0,
-            lambda r: ", ".join(values(r)) or "(absent)",
-        )  # fmt: skip
-    pattern = parse_pattern(spec, where)
-    return Check(
-        label, pattern.describe(), 1.0,
-        lambda r: _single(pattern, values(r)),
-        lambda r: _single_distance(pattern, values(r)),
-        lambda r: ", ".join(values(r)) or "(absent)",
-    )  # fmt: skip
 
 
 def _body_check(pattern: ValuePattern, label: str = "Body") -> Check:
@@ -114,6 +53,10 @@ def _body_check(pattern: ValuePattern, label: str = "Body") -> Check:
         def matches(r: ReceivedRequest) -> bool:
             parsed = r.json
             return parsed is not NOT_JSON and json_pattern.matches_parsed(parsed)
+    elif isinstance(pattern, (BinaryEqualTo, Logical, Not)):
+
+        def matches(r: ReceivedRequest) -> bool:  # binaryEqualTo inside sees the bytes
+            return pattern.matches_bytes(r.body if r.body else None)
     else:
 
         def matches(r: ReceivedRequest) -> bool:
@@ -127,6 +70,8 @@ def _body_check(pattern: ValuePattern, label: str = "Body") -> Check:
 
 
 def _url_check(key: str, value: Any, spec: dict[str, Any], where: str) -> Check:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        value = str(value)  # WireMock (Jackson) reads 5 as "5"
     if not isinstance(value, str):
         raise InvalidMapping(f"{where}.{key}", f"expected a string, found {json.dumps(value)}")
     whole = key in ("url", "urlPattern")
@@ -184,37 +129,43 @@ class RequestPattern:
                 lambda r: 0.0 if r.method == method else 1.0,
                 lambda r: r.method,
             ))  # fmt: skip
-        url_keys = [k for k in _URL_KEYS if k in spec]
-        if len(url_keys) > 1:
-            raise InvalidMapping(where, f"expected at most one URL matcher, found {url_keys}")
-        for key in url_keys:
-            checks.append(_url_check(key, spec[key], spec, where))
+        # WireMock takes the first of url, urlPattern, urlPath, urlPathPattern and
+        # urlPathTemplate that is given, and ignores the others.
+        url_keys = [k for k in _URL_KEYS if spec.get(k) is not None]
+        if url_keys:
+            checks.append(_url_check(url_keys[0], spec[url_keys[0]], spec, where))
         checks += self._path_parameters(spec, where)
-        for name, sub in _mapping(spec, "queryParameters", where).items():
-            checks.append(_values_check(
+        for name, sub in mapping_of(spec, "queryParameters", where).items():
+            checks.append(values_check(
                 f"Query: {name}", sub, f"{where}.queryParameters.{name}",
                 _query_values(name),
             ))  # fmt: skip
-        for name, sub in _mapping(spec, "headers", where).items():
-            checks.append(_values_check(
+        for name, sub in mapping_of(spec, "formParameters", where).items():
+            label, path = f"Form: {name}", f"{where}.formParameters.{name}"
+            checks.append(values_check(label, sub, path, _form_values(name)))
+        for name, sub in mapping_of(spec, "headers", where).items():
+            checks.append(values_check(
                 f"Header: {name}", sub, f"{where}.headers.{name}",
                 _header_values(name),
             ))  # fmt: skip
-        for name, sub in _mapping(spec, "cookies", where).items():
-            checks.append(_values_check(
+        for name, sub in mapping_of(spec, "cookies", where).items():
+            checks.append(values_check(
                 f"Cookie: {name}", sub, f"{where}.cookies.{name}",
                 _cookie_values(name),
             ))  # fmt: skip
-        if "basicAuthCredentials" in spec:
-            checks.append(self._basic_auth(spec["basicAuthCredentials"], where))
-        for index, body in enumerate(_list(spec, "bodyPatterns", where)):
+        checks += _origin_checks(spec, where)
+        for key in ("basicAuthCredentials", "basicAuth"):  # WireMock reads both names
+            if key in spec:
+                checks.append(self._basic_auth(spec[key], where))
+                break
+        for index, body in enumerate(list_of(spec, "bodyPatterns", where)):
             checks.append(_body_check(parse_pattern(body, f"{where}.bodyPatterns[{index}]")))
-        for index, multi in enumerate(_list(spec, "multipartPatterns", where)):
-            checks.append(_multipart_check(multi, f"{where}.multipartPatterns[{index}]"))
+        for index, multi in enumerate(list_of(spec, "multipartPatterns", where)):
+            checks.append(multipart_check(multi, f"{where}.multipartPatterns[{index}]"))
         return checks
 
     def _path_parameters(self, spec: dict[str, Any], where: str) -> list[Check]:
-        params = _mapping(spec, "pathParameters", where)
+        params = mapping_of(spec, "pathParameters", where)
         template = spec.get("urlPathTemplate")
         if params and not isinstance(template, str):
             raise InvalidMapping(f"{where}.pathParameters", "pathParameters need a urlPathTemplate")
@@ -239,7 +190,7 @@ class RequestPattern:
                 return [found.group(n)] if found else []
 
             checks.append(
-                _values_check(
+                values_check(
                     f"Path parameter: {name}", sub, f"{where}.pathParameters.{name}", value
                 )
             )
@@ -276,8 +227,55 @@ class RequestPattern:
         return self.spec
 
 
+def _host_and_port(r: ReceivedRequest) -> tuple[str, str]:
+    """The Host header's host and port (the server's own port when none is given)."""
+    host = r.headers.get("host") or ""
+    name, _, port = host.rpartition(":") if not host.endswith("]") else (host, "", "")
+    if not name:
+        name, port = host, ""
+    return name, port or r.base_url.rpartition(":")[2]
+
+
+def _origin_checks(spec: dict[str, Any], where: str) -> list[Check]:
+    """`scheme`, `host`, `port` and `clientIp`: where the request came from and went to."""
+    checks: list[Check] = []
+    if spec.get("scheme") is not None:
+        checks.append(
+            values_check(
+                "Scheme",
+                {"equalTo": str(spec["scheme"])},
+                f"{where}.scheme",
+                lambda r: [r.base_url.partition(":")[0] or "http"],
+            )
+        )
+    if spec.get("host") is not None:
+        checks.append(
+            values_check("Host", spec["host"], f"{where}.host", lambda r: [_host_and_port(r)[0]])
+        )
+    if spec.get("port") is not None:
+        checks.append(
+            values_check(
+                "Port",
+                {"equalTo": str(spec["port"])},
+                f"{where}.port",
+                lambda r: [_host_and_port(r)[1]],
+            )
+        )
+    if spec.get("clientIp") is not None:
+        checks.append(
+            values_check(
+                "Client IP", spec["clientIp"], f"{where}.clientIp", lambda r: [r.client_ip]
+            )
+        )
+    return checks
+
+
 def _query_values(name: str) -> Callable[[ReceivedRequest], list[str]]:
     return lambda r: r.query.get(name, [])
+
+
+def _form_values(name: str) -> Callable[[ReceivedRequest], list[str]]:
+    return lambda r: r.form.get(name, [])
 
 
 def _header_values(name: str) -> Callable[[ReceivedRequest], list[str]]:
@@ -286,54 +284,3 @@ def _header_values(name: str) -> Callable[[ReceivedRequest], list[str]]:
 
 def _cookie_values(name: str) -> Callable[[ReceivedRequest], list[str]]:
     return lambda r: r.cookies.get(name, [])
-
-
-def _mapping(spec: dict[str, Any], key: str, where: str) -> dict[str, Any]:
-    value = spec.get(key, {})
-    if not isinstance(value, dict):
-        raise InvalidMapping(
-            f"{where}.{key}", f"expected an object of name -> matcher, found {json.dumps(value)}"
-        )
-    return value
-
-
-def _list(spec: dict[str, Any], key: str, where: str) -> list[Any]:
-    value = spec.get(key, [])
-    if not isinstance(value, list):
-        raise InvalidMapping(
-            f"{where}.{key}", f"expected a list of matchers, found {json.dumps(value)}"
-        )
-    return value
-
-
-def _multipart_check(spec: Any, where: str) -> Check:
-    if not isinstance(spec, dict):
-        raise InvalidMapping(where, f"expected an object, found {json.dumps(spec)}")
-    matching = str(spec.get("matchingType", "ANY")).upper()
-    if matching not in ("ANY", "ALL"):
-        raise InvalidMapping(f"{where}.matchingType", f"expected ANY or ALL, found {matching!r}")
-    header_checks = [
-        (name, parse_pattern(sub, f"{where}.headers.{name}"))
-        for name, sub in _mapping(spec, "headers", where).items()
-    ]
-    body_checks = [
-        parse_pattern(body, f"{where}.bodyPatterns[{i}]")
-        for i, body in enumerate(_list(spec, "bodyPatterns", where))
-    ]
-
-    def part_matches(part: Part) -> bool:
-        return all(_single(p, part.headers.get_all(n)) for n, p in header_checks) and all(
-            p.matches(part.text) for p in body_checks
-        )
-
-    def matches(r: ReceivedRequest) -> bool:
-        parts = r.parts
-        if not parts:
-            return False
-        return any(map(part_matches, parts)) if matching == "ANY" else all(map(part_matches, parts))
-
-    return Check(
-        "Multipart", json.dumps(spec), 1.0, matches,
-        lambda r: 0.0 if matches(r) else 1.0,
-        lambda r: f"{len(r.parts)} part(s)",
-    )  # fmt: skip

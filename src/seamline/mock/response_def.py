@@ -2,6 +2,10 @@
 
 A response that needs no templating, file, delay or fault is built once and
 reused for every request (the fast path); the others are built per request.
+Several body fields may be given, as WireMock allows: `body` wins, then `jsonBody`,
+`base64Body`, `bodyFileName`. A `bodyFileName` that cannot be read answers 500, as
+WireMock's does; the transformer parameter `disableBodyFileTemplating` serves the
+file as it is while the rest of the response is still templated.
 """
 
 from __future__ import annotations
@@ -68,7 +72,13 @@ def check_delay_distribution(spec: Any, where: str) -> None:
 
 
 class ResponseDefinition:
-    def __init__(self, spec: Any, where: str = "response", files: Path | None = None) -> None:
+    def __init__(
+        self,
+        spec: Any,
+        where: str = "response",
+        files: Path | None = None,
+        path_template: str | None = None,
+    ) -> None:
         if not isinstance(spec, dict):
             raise InvalidMapping(where, f"expected an object, found {json.dumps(spec)}")
         unknown = sorted(set(spec) - RESPONSE_KEYS)
@@ -80,11 +90,12 @@ class ResponseDefinition:
         self.spec = spec
         self.where = where
         self.files = files
+        self.path_template = path_template  # names {{request.path.<name>}} in templates
         self.status = _int(spec.get("status", 200), f"{where}.status", 100, 999)
         self.status_message = spec.get("statusMessage")
         self.headers = _headers(spec.get("headers", {}), f"{where}.headers")
         self.body = self._body(spec, where)
-        self.body_file = spec.get("bodyFileName")
+        self.body_file = spec.get("bodyFileName") if self.body is None else None
         self.fixed_delay = float(
             _int(spec.get("fixedDelayMilliseconds", 0), f"{where}.fixedDelayMilliseconds", 0)
         )
@@ -107,6 +118,8 @@ class ResponseDefinition:
             )
         self.templated = "response-template" in transformers
         self.parameters = spec.get("transformerParameters") or {}
+        # a transformer parameter in WireMock, not a response field
+        self.file_templating = not self.parameters.get("disableBodyFileTemplating")
         if self.templated:  # compile now, so a broken template is a load error, not a 500
             for text in [
                 self._body_text() or "",
@@ -117,20 +130,15 @@ class ResponseDefinition:
 
     @staticmethod
     def _body(spec: dict[str, Any], where: str) -> bytes | None:
-        given = [k for k in ("body", "jsonBody", "base64Body", "bodyFileName") if k in spec]
-        if len(given) > 1:
-            raise InvalidMapping(
-                where, f"expected one body field, found {given}", "keep only one of them"
-            )
-        if "body" in spec:
+        if spec.get("body") is not None:
             if not isinstance(spec["body"], str):
                 raise InvalidMapping(
                     f"{where}.body", "expected a string (use jsonBody for JSON values)"
                 )
             return spec["body"].encode("utf-8")
-        if "jsonBody" in spec:
+        if spec.get("jsonBody") is not None:
             return json.dumps(spec["jsonBody"], separators=(",", ":"), ensure_ascii=False).encode()
-        if "base64Body" in spec:
+        if spec.get("base64Body") is not None:
             try:
                 return base64.b64decode(spec["base64Body"], validate=True)
             except (binascii.Error, TypeError) as exc:
@@ -166,7 +174,7 @@ class ResponseDefinition:
         if self.fault is not None:
             return RawReply(_FAULT_ACTIONS[self.fault])
         templated = templating or self.templated
-        context = request_context(request, self.parameters) if templated else {}
+        context = request_context(request, self.parameters, self.path_template) if templated else {}
 
         def render(text: str) -> str:
             return compile_template(text, self.where).render(context) if templated else text
@@ -174,8 +182,13 @@ class ResponseDefinition:
         headers = [(name, render(value)) for name, value in self.headers] + extra
         body = self.body or b""
         if self.body_file:
-            body = self._read_file(render(str(self.body_file)))
-            if templated:
+            found = self._read_file(render(str(self.body_file)))
+            if isinstance(found, str):
+                return Response(
+                    500, [("Content-Type", "text/plain; charset=utf-8")], found.encode()
+                )
+            body = found
+            if templated and self.file_templating:
                 body = render(body.decode("utf-8", "replace")).encode()
         elif templated and self.body:
             body = render(self.body.decode("utf-8", "replace")).encode()
@@ -184,15 +197,16 @@ class ResponseDefinition:
             response.body = _dribble(body, *self.dribble)
         return response
 
-    def _read_file(self, name: str) -> bytes:
+    def _read_file(self, name: str) -> bytes | str:
+        """The file's bytes, or why it cannot be served (then the answer is a 500)."""
         root = self.files or Path("__files")
         path = (root / name).resolve()
         if not path.is_relative_to(root.resolve()):
-            return f"bodyFileName {name!r} points outside {root}".encode()
+            return f"bodyFileName {name!r} points outside {root}\n"
         try:
             return path.read_bytes()
         except OSError as exc:
-            return f"bodyFileName {name!r} cannot be read from {root}: {exc.strerror}".encode()
+            return f"bodyFileName {name!r} cannot be read from {root}: {exc.strerror}\n"
 
     def reason(self) -> str | None:
         return self.status_message if self.status_message else REASONS.get(self.status)
@@ -235,6 +249,8 @@ _FAULT_ACTIONS = {
 
 
 def _int(value: Any, where: str, low: int, high: int | None = None) -> int:
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value)  # WireMock (Jackson) reads "201" as 201
     if (
         isinstance(value, bool)
         or not isinstance(value, int)

@@ -25,6 +25,7 @@ from seamline.mock.dsl import RequestBuilder, response_json
 from seamline.mock.engine import StubEngine
 from seamline.mock.errors import LoadProblem, VerificationError
 from seamline.mock.incoming import ReceivedRequest
+from seamline.mock.journal import DEFAULT_MAX_BYTES, DEFAULT_MAX_ENTRIES
 from seamline.mock.loader import load_directory, load_file
 from seamline.mock.mapping import StubMapping
 from seamline.mock.nearmiss import closest_requests, diff_report
@@ -43,13 +44,15 @@ class MockServer:
         port: int = 0,
         root_dir: Path | str | None = None,
         loop: LoopThread | None = None,
-        journal_limit: int | None = None,
+        journal_limit: int | None = DEFAULT_MAX_ENTRIES,
+        journal_bytes: int | None = DEFAULT_MAX_BYTES,
         global_templating: bool = False,
         verbose: bool = False,
         limits: Limits | None = None,
         https_port: int | None = None,
         tls: TlsFiles | None = None,
         upstream_tls: ssl.SSLContext | None = None,
+        stub_cors: bool = False,
     ) -> None:
         """`https_port` (0: a free port) adds an HTTPS listener, with the certificate in
         `tls` or, without it, one made at start by a CA of its own (see `ca_path`).
@@ -58,8 +61,10 @@ class MockServer:
         self.engine = StubEngine(
             root_dir=Path(root_dir) if root_dir is not None else None,
             journal_limit=journal_limit,
+            journal_bytes=journal_bytes,
             global_templating=global_templating,
             verbose=verbose,
+            stub_cors=stub_cors,
         )
         self.engine.forwarder.tls = self.engine.webhooks.tls = upstream_tls
         self._http = HttpServer(self.engine.handle, fast=self.engine.fast, limits=limits)
@@ -272,7 +277,10 @@ class MockServer:
         )  # fmt: skip
         lines = [f"expected {wanted} request(s) matching {request.to_json()}, found {count}."]
         events = self._on_loop(self.engine.journal.events)
-        lines.append(f"The server received {len(events)} request(s):")
+        dropped = self.engine.journal.dropped
+        if dropped.count:
+            lines.append(f"Note: {dropped.describe()}; the count above may miss them.")
+        lines.append(f"The journal holds {len(events)} request(s):")
         lines += [f"  {e.request.method} {e.request.url}" for e in events[-20:]]
         if events and count == 0:
             stub = StubMapping({"request": request.to_json()})

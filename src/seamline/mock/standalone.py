@@ -17,6 +17,7 @@ from pathlib import Path
 
 from seamline.errors import SeamlineError
 from seamline.http.loop import new_event_loop
+from seamline.mock.journal import DEFAULT_MAX_BYTES, DEFAULT_MAX_ENTRIES
 from seamline.mock.recordings import add_record_arguments, start_cli_recording, stop_cli_recording
 from seamline.mock.server import MockServer
 from seamline.mock.tls import TlsFiles
@@ -28,7 +29,6 @@ _ACCEPTED_NO_OPS = (
     "--no-request-journal-gzip",
     "--disable-gzip",
     "--local-response-templating",
-    "--enable-stub-cors",
     "--disable-request-logging",
 )
 
@@ -50,8 +50,26 @@ def parser() -> argparse.ArgumentParser:
         action="store_true",
         help="render every response as a template (not only those with the transformer)",
     )
-    p.add_argument("--max-request-journal-entries", type=int, default=None, metavar="N")
-    p.add_argument("--no-request-journal", action="store_true")
+    p.add_argument(
+        "--enable-stub-cors",
+        action="store_true",
+        help="answer CORS preflights and add Access-Control-* headers to stub replies",
+    )
+    p.add_argument(
+        "--max-request-journal-entries",
+        type=int,
+        default=DEFAULT_MAX_ENTRIES,
+        metavar="N",
+        help=f"keep the newest N requests (default {DEFAULT_MAX_ENTRIES}; -1: no bound)",
+    )
+    p.add_argument(
+        "--max-request-journal-bytes",
+        type=int,
+        default=DEFAULT_MAX_BYTES,
+        metavar="N",
+        help=f"keep requests holding at most ~N bytes (default {DEFAULT_MAX_BYTES}; -1: no bound)",
+    )
+    p.add_argument("--no-request-journal", action="store_true", help="keep no requests")
     p.add_argument(
         "--https-port",
         type=int,
@@ -101,7 +119,7 @@ def main(argv: list[str]) -> int:
             file=sys.stderr,
         )
         return 2
-    limit = 0 if args.no_request_journal else args.max_request_journal_entries
+    limit = 0 if args.no_request_journal else _bound(args.max_request_journal_entries)
     try:
         tls = _tls_files(args)
         server = MockServer(
@@ -109,8 +127,10 @@ def main(argv: list[str]) -> int:
             port=args.port,
             root_dir=args.root_dir,
             journal_limit=limit,
+            journal_bytes=_bound(args.max_request_journal_bytes),
             global_templating=args.global_response_templating,
             verbose=args.verbose,
+            stub_cors=args.enable_stub_cors,
             https_port=args.https_port,
             tls=tls,
             upstream_tls=_trust_all() if args.trust_all_proxy_targets else None,
@@ -130,6 +150,10 @@ def main(argv: list[str]) -> int:
         return 1
     finally:
         loop.close()
+
+
+def _bound(value: int) -> int | None:
+    return None if value < 0 else value
 
 
 async def _serve(server: MockServer) -> int:

@@ -46,6 +46,14 @@ class Scenarios:
             ]
         }
 
+    def possible(self, stubs: Iterable[StubMapping], name: str) -> list[str]:
+        """The states scenario `name` can be in, from its stubs."""
+        states = [STARTED]
+        for stub in stubs:
+            if stub.scenario == name:
+                states += [s for s in (stub.required_state, stub.new_state) if s]
+        return states
+
     def known(self, stubs: Iterable[StubMapping]) -> set[str]:
         return {s.scenario for s in stubs if s.scenario}
 

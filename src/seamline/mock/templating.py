@@ -1,31 +1,41 @@
-"""Response templating: the Handlebars subset WireMock's `response-template` offers.
+"""Response templating: the Handlebars dialect of WireMock's `response-template`.
 
-    {{request.path}} {{request.path.[0]}} {{request.query.q}} {{request.headers.X-Id}}
-    {{request.cookies.session}} {{request.body}} {{request.method}} {{request.url}}
-    {{jsonPath request.body '$.name'}} {{now offset='3 days' format='yyyy-MM-dd'}}
-    {{randomValue length=8 type='ALPHANUMERIC' uppercase=true}} {{randomInt lower=1 upper=9}}
-    {{uuid}} {{#if (eq request.method 'POST')}}...{{else}}...{{/if}} {{#each ...}}{{this}}{{/each}}
+    {{request.path.id}} {{request.query.q.first}} {{jsonPath request.body '$.user'}}
+    {{#if a}}..{{else if b}}..{{else}}..{{/if}} {{#each list as |item|}}{{@index}}{{/each}}
+    {{#assign 'v'}}..{{/assign}} {{now offset='1 months' timezone='GMT'}}
 
-`{{x}}` HTML-escapes its output as Handlebars does; `{{{x}}}` does not.
-Helpers live in `template_helpers.py`.
+Output is not HTML-escaped: WireMock 3 turns Handlebars' escaping off, so `{{x}}` and
+`{{{x}}}` are the same. A helper name the engine does not know is refused when the
+stub is loaded. The request model is in `template_model.py`, helpers in
+`template_helpers.py` and its family modules.
 """
 
 from __future__ import annotations
 
-import html
+import functools
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from seamline.mock.errors import InvalidMapping
-from seamline.mock.incoming import ReceivedRequest
-from seamline.mock.template_helpers import BLOCK_HELPERS, HELPERS, ListValue, PathValue, truthy
+from seamline.mock.template_helpers import HELPERS
+from seamline.mock.template_logic import BUILT_IN_BLOCKS
+from seamline.mock.template_model import (
+    Call,
+    PathValue,
+    request_context,
+    to_text,
+)
 
-_TAG = re.compile(r"\{\{(\{?)(~?)\s*(.*?)\s*(~?)\}?\}\}", re.DOTALL)
+__all__ = ["Template", "TemplateSyntaxError", "compile_template", "request_context"]
+
+_TAG_END = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|\}\}\}?")
 _ARG = re.compile(
     r"\s*(?:(?P<key>[\w-]+)=)?(?:(?P<sq>'(?:[^'\\]|\\.)*')|(?P<dq>\"(?:[^\"\\]|\\.)*\")"
     r"|(?P<sub>\()|(?P<num>-?\d+(?:\.\d+)?(?=[\s)]|$))|(?P<path>[^\s()=]+))"
 )
+_BLOCK_PARAMS = re.compile(r"\s+as\s+\|([^|]*)\|\s*$")
 
 
 @dataclass
@@ -33,7 +43,6 @@ class _Expr:
     name: str
     args: list[Any]
     hash: dict[str, Any]
-    escape: bool = True
 
 
 @dataclass
@@ -41,6 +50,7 @@ class _Block:
     name: str
     args: list[Any]
     hash: dict[str, Any]
+    params: list[str] = field(default_factory=list)
     body: list[Any] = field(default_factory=list)
     inverse: list[Any] = field(default_factory=list)
 
@@ -55,14 +65,22 @@ class _Sub:
     expr: _Expr
 
 
+class TemplateSyntaxError(InvalidMapping):
+    """A template that cannot be read, or names a helper that does not exist."""
+
+
+class _Frame(dict[str, Any]):
+    """The @index/@key/@first/@last of one #each step and its `as |x|` names."""
+
+
 class Template:
     def __init__(self, source: str, where: str = "response") -> None:
         self.source = source
-        self.nodes = _parse(source, where)
+        self.nodes = _Parser(where).parse(source)
 
     def render(self, context: dict[str, Any]) -> str:
         out: list[str] = []
-        _render(self.nodes, [context], out)
+        _render(self.nodes, _Scope([context], {}), out)
         return "".join(out)
 
 
@@ -78,222 +96,274 @@ def compile_template(source: str, where: str = "response") -> Template:
     return template
 
 
-def request_context(
-    request: ReceivedRequest, parameters: dict[str, Any] | None = None
-) -> dict[str, Any]:
-    headers = {}
-    for name in request.headers.names():
-        headers[name.lower()] = ListValue(request.headers.get_all(name))
-    return {
-        "request": {
-            "url": request.url,
-            "path": PathValue(request.path, request.path_segments),
-            "pathSegments": ListValue(request.path_segments),
-            "query": {k: ListValue(v) for k, v in request.query.items()},
-            "headers": headers,
-            "cookies": {k: ListValue(v) for k, v in request.cookies.items()},
-            "body": request.text,
-            "bodyAsBase64": __import__("base64").b64encode(request.body).decode(),
-            "method": request.method,
-            "baseUrl": request.base_url,
-            "clientIp": request.client_ip,
-            "id": request.id,
-        },
-        "parameters": parameters or {},
-    }
-
-
 # -- parsing ---------------------------------------------------------------------------
 
 
-def _parse(source: str, where: str) -> list[Any]:
-    root: list[Any] = []
-    stack: list[tuple[_Block, list[Any]]] = []
-    current = root
-    pos = 0
-    for match in _TAG.finditer(source):
-        if match.start() > pos:
-            current.append(source[pos : match.start()])
-        pos = match.end()
-        raw, inner = match.group(1) == "{", match.group(3)
-        if inner.startswith("!"):
-            continue
-        if inner.startswith("#"):
-            name, args, hash_ = _parse_call(inner[1:], where)
-            if name not in ("each", "with") and name not in BLOCK_HELPERS and name not in HELPERS:
-                raise InvalidMapping(where, f"template: unknown block helper {{{{#{name}}}}}")
-            block = _Block(name, args, hash_)
-            current.append(block)
-            stack.append((block, current))
-            current = block.body
-        elif inner.startswith("/"):
-            if not stack or stack[-1][0].name != inner[1:].strip():
-                raise InvalidMapping(
-                    where, f"template: unexpected {{{{{inner}}}}}", "close blocks in order"
-                )
-            current = stack.pop()[1]
-        elif inner in ("else", "^") and stack:
-            current = stack[-1][0].inverse
+def _tags(source: str) -> list[tuple[int, int, str]]:
+    """Each `{{...}}` as (start, end, inner text); a `}}` inside a quoted string does not
+    end a tag, so JSON literals can be helper arguments."""
+    tags: list[tuple[int, int, str]] = []
+    start = source.find("{{")
+    while start != -1:
+        if source.startswith("{{!--", start):
+            end = source.find("--}}", start)
+            end = len(source) if end == -1 else end + 4
+            tags.append((start, end, "!"))
         else:
-            name, args, hash_ = _parse_call(inner, where)
-            current.append(_Expr(name, args, hash_, escape=not raw))
-    if stack:
-        raise InvalidMapping(where, f"template: {{{{#{stack[-1][0].name}}}}} is never closed")
-    if pos < len(source):
-        current.append(source[pos:])
-    return root
+            body = start + (3 if source.startswith("{{{", start) else 2)
+            pos, end = body, -1
+            while (match := _TAG_END.search(source, pos)) is not None:
+                if match.group(0).startswith("}"):
+                    end = match.end()
+                    break
+                pos = match.end()
+            if end == -1:
+                break  # an unclosed `{{` is text, as Handlebars leaves it
+            inner = source[body : match.start()] if match else ""
+            tags.append((start, end, inner.strip().strip("~").strip()))
+        start = source.find("{{", end)
+    return tags
 
 
-def _parse_call(text: str, where: str) -> tuple[str, list[Any], dict[str, Any]]:
-    items, rest = _parse_args(text, where)
-    if rest.strip():
-        raise InvalidMapping(where, f"template: cannot read {text!r} near {rest!r}")
-    if not items or items[0][0] is not None or not isinstance(items[0][1], _Path):
-        raise InvalidMapping(where, f"template: expected a helper or a path in {{{{{text}}}}}")
-    name = items[0][1].text
-    args = [v for k, v in items[1:] if k is None]
-    return name, args, {k: v for k, v in items[1:] if k is not None}
+class _Parser:
+    def __init__(self, where: str) -> None:
+        self.where = where
 
+    def fail(self, message: str, fix: str = "") -> InvalidMapping:
+        return TemplateSyntaxError(self.where, f"template: {message}", fix)
 
-def _parse_args(text: str, where: str) -> tuple[list[tuple[str | None, Any]], str]:
-    items: list[tuple[str | None, Any]] = []
-    pos = 0
-    while pos < len(text):
-        if text[pos:].strip() == "" or text[pos:].lstrip().startswith(")"):
-            break
-        match = _ARG.match(text, pos)
-        if match is None:
-            raise InvalidMapping(where, f"template: cannot read {text!r} at {pos}")
-        key, pos = match.group("key"), match.end()
-        value: Any
-        if match.group("sub"):
-            inner, tail = _parse_args(text[pos:], where)
-            if not tail.lstrip().startswith(")") or not inner:
-                raise InvalidMapping(where, f"template: unclosed ( in {text!r}")
-            consumed = len(text) - pos - len(tail.lstrip()) + 1
-            pos += consumed
-            name = inner[0][1].text if isinstance(inner[0][1], _Path) else str(inner[0][1])
-            sub_args = [v for k, v in inner[1:] if k is None]
-            value = _Sub(_Expr(name, sub_args, {k: v for k, v in inner[1:] if k is not None}))
-        elif match.group("sq") or match.group("dq"):
-            value = (match.group("sq") or match.group("dq"))[1:-1]
-        elif match.group("num"):
-            number = match.group("num")
-            value = float(number) if "." in number else int(number)
-        else:
-            path = match.group("path")
-            value = {"true": True, "false": False, "null": None}.get(path, _Path(path))
-        items.append((key, value))
-    return items, text[pos:]
+    def parse(self, source: str) -> list[Any]:
+        root: list[Any] = []
+        # (block, the list it sits in, True when it is an `{{else if}}` link of a chain)
+        stack: list[tuple[_Block, list[Any], bool]] = []
+        current, pos = root, 0
+        for start, end, inner in _tags(source):
+            if start > pos:
+                current.append(source[pos:start])
+            pos = end
+            if inner.startswith("!"):
+                continue
+            if inner.startswith("#"):
+                block = self._block(inner[1:])
+                current.append(block)
+                stack.append((block, current, False))
+                current = block.body
+            elif inner.startswith("/"):
+                current = self._close(inner[1:].strip(), stack)
+            elif inner in ("else", "^"):
+                if not stack:
+                    raise self.fail("{{else}} outside a block")
+                current = stack[-1][0].inverse
+            elif inner.startswith("else "):
+                if not stack:
+                    raise self.fail(f"{{{{{inner}}}}} outside a block")
+                link = self._block(inner[5:].strip())
+                stack[-1][0].inverse = [link]
+                stack.append((link, stack[-1][0].inverse, True))
+                current = link.body
+            else:
+                current.append(self._expr(inner.lstrip("&")))
+        if stack:
+            raise self.fail(f"{{{{#{stack[-1][0].name}}}}} is never closed", "add its {{/...}}")
+        if pos < len(source):
+            current.append(source[pos:])
+        return root
+
+    def _close(self, name: str, stack: list[tuple[_Block, list[Any], bool]]) -> list[Any]:
+        while stack and stack[-1][2]:
+            stack.pop()
+        if not stack or stack[-1][0].name != name:
+            raise self.fail(f"unexpected {{{{/{name}}}}}", "close blocks in the order they open")
+        return stack.pop()[1]
+
+    def _block(self, text: str) -> _Block:
+        params: list[str] = []
+        found = _BLOCK_PARAMS.search(text)
+        if found:
+            params, text = found.group(1).split(), text[: found.start()]
+        expr = self._expr(text, block=True)
+        if expr.name not in HELPERS and expr.name not in BUILT_IN_BLOCKS:
+            raise self.fail(
+                f"unknown block helper {{{{#{expr.name}}}}}",
+                "use one of WireMock's helpers (docs/mock.md lists them)",
+            )
+        return _Block(expr.name, expr.args, expr.hash, params)
+
+    def _expr(self, text: str, block: bool = False) -> _Expr:
+        items, rest = self._args(text)
+        if rest.strip():
+            raise self.fail(f"cannot read {text!r} near {rest!r}")
+        if not items or items[0][0] is not None or not isinstance(items[0][1], _Path):
+            raise self.fail(f"expected a helper or a path in {{{{{text}}}}}")
+        return self._call(items, block)
+
+    def _call(self, items: list[tuple[str | None, Any]], block: bool = False) -> _Expr:
+        name = items[0][1].text if isinstance(items[0][1], _Path) else str(items[0][1])
+        args = [v for k, v in items[1:] if k is None]
+        hash_ = {k: v for k, v in items[1:] if k is not None}
+        if (args or hash_) and name not in HELPERS and not (block and name in BUILT_IN_BLOCKS):
+            raise self.fail(
+                f"unknown helper {name!r}",
+                "use one of WireMock's helpers (docs/mock.md lists them)",
+            )
+        return _Expr(name, args, hash_)
+
+    def _args(self, text: str) -> tuple[list[tuple[str | None, Any]], str]:
+        items: list[tuple[str | None, Any]] = []
+        pos = 0
+        while pos < len(text):
+            if text[pos:].strip() == "" or text[pos:].lstrip().startswith(")"):
+                break
+            match = _ARG.match(text, pos)
+            if match is None:
+                raise self.fail(f"cannot read {text!r} at {pos}")
+            key, pos = match.group("key"), match.end()
+            value: Any
+            if match.group("sub"):
+                inner, tail = self._args(text[pos:])
+                if not tail.lstrip().startswith(")") or not inner:
+                    raise self.fail(f"unclosed ( in {text!r}")
+                pos += len(text) - pos - len(tail.lstrip()) + 1
+                value = _Sub(self._call(inner))
+            elif match.group("sq"):
+                value = match.group("sq")[1:-1].replace("\\'", "'")
+            elif match.group("dq"):
+                value = match.group("dq")[1:-1].replace('\\"', '"')
+            elif match.group("num"):
+                number = match.group("num")
+                value = float(number) if "." in number else int(number)
+            else:
+                path = match.group("path")
+                value = {"true": True, "false": False, "null": None}.get(path, _Path(path))
+            items.append((key, value))
+        return items, text[pos:]
 
 
 # -- rendering ---------------------------------------------------------------------------
 
 
-def _lookup(path: str, scopes: list[Any]) -> Any:
-    if path in ("this", "."):
-        return scopes[-1]
-    if path.startswith("@"):
-        return scopes[-1].get(path) if isinstance(scopes[-1], dict) else None
-    parts = [p[1:-1] if p.startswith("[") else p for p in re.findall(r"\[[^\]]*\]|[^.]+", path)]
-    if parts and parts[0] == "this":
-        parts, scope_list = parts[1:], [scopes[-1]]
-    else:
-        scope_list = list(reversed(scopes))
-    for scope in scope_list:
-        found, value = _walk(scope, parts)
-        if found:
-            return value
-    return None
+@dataclass
+class _Scope:
+    contexts: list[Any]  # innermost last; _Frame entries carry @data and block params
+    variables: dict[str, Any]  # set by assign, regexExtract, formData, parseJson, val
+
+    def push(self, *contexts: Any) -> _Scope:
+        return _Scope([*self.contexts, *contexts], self.variables)
+
+    def lookup(self, path: str) -> Any:
+        if path in ("this", "."):
+            return self._innermost()
+        if path.startswith("@"):
+            body, up = path[1:], 0
+            while body.startswith("../"):  # `@../index`: the enclosing #each's data
+                body, up = body[3:], up + 1
+            name, _, rest = body.partition(".")
+            if name == "root":
+                return _walk(self.contexts[0], _split(rest))[1]
+            frames = [c for c in reversed(self.contexts) if isinstance(c, _Frame) and c]
+            return frames[up].get("@" + name) if up < len(frames) else None
+        if path.startswith("../"):  # the context around the innermost #each / #with
+            outer = [c for c in self.contexts if not isinstance(c, _Frame)][:-1] or self.contexts
+            return _Scope(outer, self.variables).lookup(path[3:])
+        parts = _split(path)
+        if not parts:
+            return None
+        if parts[0] in ("this", "."):
+            return _walk(self._innermost(), parts[1:])[1]
+        for context in reversed(self.contexts):
+            found, value = _walk(context, parts)
+            if found:
+                return value
+        found, value = _walk(self.variables, parts)
+        return value if found else None
+
+    def _innermost(self) -> Any:
+        return next((c for c in reversed(self.contexts) if not isinstance(c, _Frame)), None)
 
 
-def _walk(value: Any, parts: list[str]) -> tuple[bool, Any]:
+@functools.lru_cache(maxsize=4096)
+def _split(path: str) -> tuple[str, ...]:
+    parts = re.findall(r"\[[^\]]*\]|[^./]+", path)
+    return tuple(p[1:-1] if p.startswith("[") else p for p in parts)
+
+
+def _walk(value: Any, parts: Sequence[str]) -> tuple[bool, Any]:
     for part in parts:
-        if isinstance(value, PathValue) and part.lstrip("-").isdigit():
-            value = value.segments
-        if isinstance(value, dict):
+        if isinstance(value, dict):  # the common case first: templates render per request
             if part in value:
                 value = value[part]
             elif part.lower() in value:
                 value = value[part.lower()]
             else:
                 return False, None
-        elif isinstance(value, list) and part.lstrip("-").isdigit():
-            index = int(part)
-            if not -len(value) <= index < len(value):
+            continue
+        member = getattr(type(value), "member", None)
+        found, picked = member(value, part) if member is not None else (False, None)
+        if found:
+            value = picked
+        elif isinstance(value, PathValue) and part in value.parameters:
+            value = value.parameters[part]
+        elif isinstance(value, PathValue):
+            found, value = _index(value.segments, part)
+            if not found:
                 return False, None
-            value = value[index]
+        elif isinstance(value, list):
+            found, value = _index(value, part)
+            if not found:
+                return False, None
         else:
             return False, None
     return True, value
 
 
-def _value(arg: Any, scopes: list[Any]) -> Any:
+def _index(items: list[Any], part: str) -> tuple[bool, Any]:
+    if not part.lstrip("-").isdigit():
+        return False, None
+    index = int(part)
+    return (True, items[index]) if -len(items) <= index < len(items) else (False, None)
+
+
+def _value(arg: Any, scope: _Scope) -> Any:
     if isinstance(arg, _Path):
-        return _lookup(arg.text, scopes)
+        return scope.lookup(arg.text)
     if isinstance(arg, _Sub):
-        return _call(arg.expr, scopes)
+        return _call(arg.expr, scope)
     return arg
 
 
-def _call(expr: _Expr, scopes: list[Any]) -> Any:
-    args = [_value(a, scopes) for a in expr.args]
-    hash_ = {k: _value(v, scopes) for k, v in expr.hash.items()}
+def _call(expr: _Expr, scope: _Scope) -> Any:
     helper = HELPERS.get(expr.name)
-    if helper is not None:
-        return helper(args, hash_)
-    return _lookup(expr.name, scopes)
+    if helper is None:
+        return scope.lookup(expr.name)
+    args = [_value(a, scope) for a in expr.args]
+    return helper(Call(args, {k: _value(v, scope) for k, v in expr.hash.items()}, scope.variables))
 
 
-def _render(nodes: list[Any], scopes: list[Any], out: list[str]) -> None:
+def _render(nodes: list[Any], scope: _Scope, out: list[str]) -> None:
     for node in nodes:
         if isinstance(node, str):
             out.append(node)
         elif isinstance(node, _Expr):
-            value = _call(node, scopes)
-            text = "" if value is None else _text(value)
-            out.append(html.escape(text).replace("&#x27;", "&#x27;") if node.escape else text)
+            out.append(to_text(_call(node, scope)))
         else:
-            _render_block(node, scopes, out)
+            out.append(to_text(_render_block(node, scope)))
 
 
-def _render_block(block: _Block, scopes: list[Any], out: list[str]) -> None:
-    args = [_value(a, scopes) for a in block.args]
-    if block.name == "each":
-        items = args[0] if args else None
-        entries = list(items.items()) if isinstance(items, dict) else list(enumerate(items or []))
-        if not entries:
-            _render(block.inverse, scopes, out)
-        for index, (key, item) in enumerate(entries):
-            frame = {
-                "@index": index,
-                "@key": key,
-                "@first": index == 0,
-                "@last": index == len(entries) - 1,
-            }
-            _render(block.body, [*scopes, frame, item], out)
-        return
-    if block.name == "with":
-        _render(block.body, [*scopes, args[0] if args else None], out)
-        return
-    condition = BLOCK_HELPERS.get(block.name)
-    if condition is None:
-        helper = HELPERS.get(block.name)
-        if helper is None:
-            raise InvalidMapping("template", f"unknown block helper #{block.name}")
-        verdict = truthy(helper(args, {k: _value(v, scopes) for k, v in block.hash.items()}))
-    else:
-        verdict = condition(args)
-    _render(block.body if verdict else block.inverse, scopes, out)
+def _render_block(block: _Block, scope: _Scope) -> Any:
+    args = [_value(a, scope) for a in block.args]
+    hash_ = {k: _value(v, scope) for k, v in block.hash.items()}
 
+    def fn(context: Any = scope, frame: dict[str, Any] | None = None) -> str:
+        inner = scope if context is scope else scope.push(_Frame(frame or {}), context)
+        out: list[str] = []
+        _render(block.body, inner, out)
+        return "".join(out)
 
-def _text(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, (dict, list)) and not isinstance(value, ListValue):
-        import json
+    def inverse() -> str:
+        out: list[str] = []
+        _render(block.inverse, scope, out)
+        return "".join(out)
 
-        return json.dumps(value, separators=(",", ":"))
-    return str(value)
+    call = Call(args, hash_, scope.variables, fn, inverse, block.params)
+    built_in = BUILT_IN_BLOCKS.get(block.name)
+    return built_in(call) if built_in is not None else HELPERS[block.name](call)

@@ -12,6 +12,8 @@ KINDS = {
     "sqlite": "seamline.services.sqlite:SqliteService",
     "postgres": "seamline.services.postgres:PostgresService",
     "redis": "seamline.services.redis:RedisService",
+    "rabbitmq": "seamline.services.rabbitmq:RabbitMQService",
+    "nats": "seamline.services.nats:NatsService",
     "mock": "seamline.services.mock:MockService",
     "external": "seamline.services.external:ExternalService",
 }
