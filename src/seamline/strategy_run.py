@@ -18,7 +18,7 @@ from seamline.records.exchange import Exchange
 from seamline.strategies.build import provider_noise
 from seamline.strategies.drive import field_differences, request_of
 from seamline.strategies.errors import NoSeams
-from seamline.strategies.matrix import matrix_lines, strategy_json
+from seamline.strategies.matrix import matrix_lines
 from seamline.strategies.noise import Noise
 from seamline.strategies.plans import Layers, Mode, Step, plan_steps
 from seamline.strategies.recordings import (
@@ -28,7 +28,7 @@ from seamline.strategies.recordings import (
     recordings_root,
     seam_dir,
 )
-from seamline.strategy_steps import BisectPlugin, StrategyPlugin
+from seamline.strategy_steps import BisectPlugin, StrategyLabel, StrategyPlugin
 
 STRATEGIES = ("big-bang", "top-down", "bottom-up", "sandwich", "incremental")
 STRATEGY_FILE = "strategy.json"
@@ -83,7 +83,8 @@ def strategy_plugin(config: SystemConfig, args: argparse.Namespace) -> StrategyP
     tests = {seam: _tests_of(config, seam) for seam in layers.names}
     for seam in sorted(needed):
         _recording(config, seam)  # NoRecording / RecordingOutdated / InvalidRecording now
-    return StrategyPlugin(steps, tests)
+    label = StrategyLabel(args.strategy or "plan", args.target, layers.names)
+    return StrategyPlugin(steps, tests, label)
 
 
 def _only_real_step(layers: Layers, wanted: list[str]) -> Step:
@@ -104,12 +105,11 @@ def finish_strategy(
     """Print the matrix and write strategy.json beside the report; pytest's code stands."""
     if not plugin.results:
         return code
-    seams = Layers.of(config).names
     console = out.console()
-    console.print(f"\nstrategy {args.strategy or 'plan'} on {config.name}:", markup=False)
-    for line in matrix_lines(plugin.results, seams):
+    console.print(f"\nstrategy {plugin.label.strategy} on {config.name}:", markup=False)
+    for line in matrix_lines(plugin.results, plugin.label.seams):
         console.print(line, markup=False)
-    report = strategy_json(args.strategy or "plan", args.target, seams, plugin.results)
+    report = plugin.summary()
     target = Path(args.report_dir) / STRATEGY_FILE
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")

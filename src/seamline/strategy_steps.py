@@ -9,19 +9,22 @@ test because the per-test fixture resets the seams after it.
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 
 from seamline.errors import SeamlineError
+from seamline.records.layout import STRATEGY
 from seamline.strategies.build import provider_noise
 from seamline.strategies.ddmin import DdminResult, ddmin
 from seamline.strategies.drive import drive
 from seamline.strategies.errors import FlakyStep, NotBisectable
-from seamline.strategies.matrix import StepResult
+from seamline.strategies.matrix import StepResult, StrategyJson, strategy_json
 from seamline.strategies.plans import Mode, Step
 from seamline.strategies.recordings import load_recording
 
@@ -112,13 +115,27 @@ class _StepRunner:
         return dict(self._outcomes), time.perf_counter() - started, self._test_seconds
 
 
+@dataclass(frozen=True)
+class StrategyLabel:
+    """What the steps are called in the output: the strategy, its target, the seams' order."""
+
+    strategy: str
+    target: str | None
+    seams: list[str]
+
+
 class StrategyPlugin(_StepRunner):
     """Runs a strategy's steps; `results` holds what each gave."""
 
-    def __init__(self, steps: list[Step], tests_by_seam: Mapping[str, set[str]]) -> None:
+    def __init__(
+        self, steps: list[Step], tests_by_seam: Mapping[str, set[str]], label: StrategyLabel
+    ) -> None:
         super().__init__()
-        self.steps, self.tests_by_seam = steps, tests_by_seam
+        self.steps, self.tests_by_seam, self.label = steps, tests_by_seam, label
         self.results: list[StepResult] = []
+
+    def summary(self) -> StrategyJson:
+        return strategy_json(self.label.strategy, self.label.target, self.label.seams, self.results)
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtestloop(self, session: pytest.Session) -> bool:
@@ -141,6 +158,9 @@ class StrategyPlugin(_StepRunner):
                     overhead_ms=max(wall - inside, 0.0) * 1000,
                 )
             )
+        # into the run's records, before the session's end writes the report: its strategy section
+        text = json.dumps(self.summary(), indent=2) + "\n"
+        (system.record_dir / STRATEGY).write_text(text, encoding="utf-8")
         return True
 
     def items_of(self, step: Step, items: list[pytest.Item]) -> list[pytest.Item]:

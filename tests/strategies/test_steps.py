@@ -42,6 +42,11 @@ def test_incremental_makes_one_leaf_real_per_step_and_runs_only_the_tests_that_c
     crossing = ["tests/test_hub.py::test_flaky_when_asked", "tests/test_hub.py::test_sum"]
     assert all(step["passed"] == crossing for step in steps[1:])
     assert "every step passed (5 step(s))" in done.stdout
+    page = (hubs / "report" / "index.html").read_text()  # the report's strategy section
+    assert "Strategy: incremental" in page and "leaf4 real" in page
+    assert json.loads((hubs / "report" / "report.json").read_text())["strategy"]["steps"][4][
+        "plan"
+    ] == dict.fromkeys(SEAMS, "real")
 
 
 def test_the_first_failing_step_names_the_seam_it_made_real(hubs: Path) -> None:
