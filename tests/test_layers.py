@@ -20,7 +20,7 @@ LAYERS: list[set[str]] = [
     {"cli", "pytest_plugin"},
     {"strategy_cli", "strategy_run"},
     {"live", "pytest_db", "strategy_steps"},
-    {"console", "progress"},
+    {"console", "progress", "init"},
     {"system"},
     {"db", "seams", "report", "strategies"},
     {"contracts", "services"},

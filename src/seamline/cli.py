@@ -24,6 +24,7 @@ from rich.markup import escape
 from seamline import console as out
 from seamline.config import SystemConfig, find_config, load_config
 from seamline.errors import ConfigError, SeamlineError
+from seamline.runtime.signals import exit_code_of
 from seamline.system.core import System
 from seamline.system.detached import (
     SeamRow,
@@ -94,6 +95,10 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser(
         "mock", help="a stand-alone WireMock-compatible stub server", add_help=False
     )
+    init = commands.add_parser("init", help="write a first seamline.toml (docs: README, init)")
+    init.add_argument("dir", nargs="?", default=".", help="the project's directory (default: .)")
+    init.add_argument("--from-compose", metavar="FILE", help="convert a docker-compose file")
+    init.add_argument("--force", action="store_true", help="overwrite existing files")
     return parser
 
 
@@ -116,6 +121,7 @@ def main(argv: list[str] | None = None) -> int:
         "record": cmd_record,
         "drive": cmd_drive,
         "bisect": cmd_bisect,
+        "init": cmd_init,
     }
     if args.command == "test" and (args.strategy or args.only_real):
         handlers["test"] = cmd_strategy
@@ -127,8 +133,8 @@ def main(argv: list[str] | None = None) -> int:
     except SeamlineError as err:
         out.error(str(err))
         return EXIT_FAILED
-    except KeyboardInterrupt:
-        return EXIT_INTERRUPTED
+    except KeyboardInterrupt as interrupt:  # 130 for Ctrl-C, 143 for SIGTERM
+        return exit_code_of(interrupt)
 
 
 def _config(args: argparse.Namespace) -> SystemConfig:
@@ -175,9 +181,6 @@ def cmd_up(args: argparse.Namespace, _: list[str]) -> int:
         return EXIT_FAILED
     if args.detach:
         return _up_detached(config, args.profile)
-    stop = threading.Event()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(sig, lambda *_: stop.set())
     state_file = Path(args.state_file) if args.state_file else None
     state = UpState.for_this_process(config.path, args.profile)
     console = out.console()
@@ -189,6 +192,11 @@ def cmd_up(args: argparse.Namespace, _: list[str]) -> int:
             state.status, state.error = "failed", str(err)
             write_state(state_file, state)
         raise
+    # Once up, Ctrl-C and SIGTERM end the wait below; while starting they interrupt the
+    # start itself (which cleans up), so neither waits out a ready_timeout.
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
     try:
         state.status, state.services, state.seams = "ready", _rows(system), _seam_rows(system)
         state.run_id, state.record_dir = system.record_dir.name, str(system.record_dir)
@@ -506,4 +514,27 @@ def cmd_report(args: argparse.Namespace, _: list[str]) -> int:
             raise SeamlineError(str(err)) from None
     paths = build(records, Path(args.report_dir))
     out.console().print(f"report of {len(records)} record dir(s): {paths.html}")
+    return EXIT_OK
+
+
+def cmd_init(args: argparse.Namespace, _: list[str]) -> int:
+    """Write a starter config (and test), or convert a compose file; print what is left."""
+    from seamline.init import write_from_compose, write_starter
+
+    directory = Path(args.dir)
+    if args.from_compose:
+        out_dir = directory if args.dir != "." else None
+        written = write_from_compose(Path(args.from_compose), out_dir, force=args.force)
+    else:
+        written = write_starter(directory, force=args.force)
+    for problem in written.problems:
+        out.error(problem.render())
+    out.console().print(f"found {escape(written.found)}")
+    for path in written.files:
+        out.console().print(f"wrote {escape(str(path))}")
+    if written.todos:
+        out.console().print(f"[yellow]left to fill in[/] ({len(written.todos)}):")
+        for todo in written.todos:
+            out.console().print(f"  TODO {escape(todo)}")
+    out.console().print("next: seamline check " + escape(str(written.files[0])))
     return EXIT_OK

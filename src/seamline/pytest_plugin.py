@@ -9,15 +9,17 @@ it has no asserts of its own to rewrite.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import warnings
 from collections.abc import Generator, Iterator
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 
 from seamline.config import find_config, load_config
-from seamline.errors import ConfigError
+from seamline.errors import ConfigError, SeamlineError
 from seamline.mock.pytest_fixtures import _mock_session_server, mock, mock_loop, mock_shared
 from seamline.progress import PROGRESS_PLUGIN
 from seamline.pytest_db import db, seamline_databases
@@ -143,7 +145,10 @@ def session_system(pytestconfig: pytest.Config) -> System:
         progress.system_starting(
             system_.config.name, [name for wave in system_.config.waves for name in wave]
         )
-    started = system_.start(on_ready=progress.service_ready if progress is not None else None)
+    try:
+        started = system_.start(on_ready=progress.service_ready if progress is not None else None)
+    except SeamlineError as err:
+        _failed_start(pytestconfig, system_, err)
     # Stopped in pytest_sessionfinish, after the last test's teardown report,
     # so that report is recorded too.
     pytestconfig.stash[SYSTEM_KEY] = started
@@ -154,6 +159,23 @@ def session_system(pytestconfig: pytest.Config) -> System:
     if current is not None:
         started.begin_test(current)
     return started
+
+
+def _failed_start(pytestconfig: pytest.Config, system_: System, err: SeamlineError) -> NoReturn:
+    """Show the cause once, at the first test that uses the system, without a traceback;
+    every later one gets one line pointing at it. The report is still written, with the
+    failed service's log."""
+    headline = str(err).splitlines()[0]
+    pytestconfig.stash[FAILED_START_KEY] = (
+        f"seamline: {system_.config.name} did not start ({headline}); "
+        "the cause is shown once, at the first test that used the system, and in the report"
+    )
+    report = pytestconfig.pluginmanager.get_plugin(REPORT_PLUGIN)
+    with contextlib.suppress(SeamlineError):  # it failed before its record dir was made
+        if report is not None:
+            report.add_record_dir(system_.record_dir)
+    cause = f"seamline: {system_.config.name} did not start: {err}"
+    raise pytest.fail.Exception(cause, pytrace=False) from None
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
@@ -171,6 +193,8 @@ def _seamline_seams_per_test(request: pytest.FixtureRequest) -> Iterator[None]:
     if marker is not None:
         started = started or request.getfixturevalue("system")
         _apply_seams_marker(started, marker)
+    if started is not None and "system" in request.fixturenames:
+        _fail_if_a_service_died(started, at_setup=True)
     yield
     started = request.config.stash.get(SYSTEM_KEY, None)
     if started is None:
@@ -180,6 +204,20 @@ def _seamline_seams_per_test(request: pytest.FixtureRequest) -> Iterator[None]:
         _check_contracts(started, expected=request.node.get_closest_marker(EXPECT) is not None)
     finally:
         started.reset_seams()
+    _fail_if_a_service_died(started, at_setup=False)
+
+
+def _fail_if_a_service_died(started: System, at_setup: bool) -> None:
+    """A service that died fails the test it died in (with its log's tail); every later
+    test errors at setup with one line saying it is down, until it is started again."""
+    down = started.services_down()
+    fresh = [death for death in down if not death.reported]
+    for death in fresh:
+        death.reported = True
+    if fresh:
+        pytest.fail("\n".join(death.during() for death in fresh), pytrace=False)
+    if at_setup and down:
+        pytest.fail("\n".join(death.later() for death in down), pytrace=False)
 
 
 def _apply_seams_marker(started: System, marker: pytest.Mark) -> None:
@@ -231,6 +269,7 @@ def _check_contracts(started: System, *, expected: bool) -> None:
 
 SYSTEM_KEY = pytest.StashKey[System]()
 CURRENT_KEY = pytest.StashKey[str]()
+FAILED_START_KEY = pytest.StashKey[str]()  # the one line every test after the first gets
 REPORTS_KEY = pytest.StashKey[dict[str, pytest.TestReport]]()
 
 
@@ -238,10 +277,17 @@ REPORTS_KEY = pytest.StashKey[dict[str, pytest.TestReport]]()
 def pytest_runtest_setup(item: pytest.Item) -> Iterator[None]:
     item.config.stash[CURRENT_KEY] = item.nodeid
     item.stash[REPORTS_KEY] = {}
+    # the system failed to start at an earlier test: this one gets a line, not the cause again
+    failed_start = item.config.stash.get(FAILED_START_KEY, None)
     started = item.config.stash.get(SYSTEM_KEY, None)
     if started is not None:
         started.begin_test(item.nodeid)
-    return (yield)
+    try:
+        return (yield)
+    except pytest.fail.Exception:
+        if failed_start is not None and "system" in getattr(item, "fixturenames", ()):
+            raise pytest.fail.Exception(failed_start, pytrace=False) from None
+        raise
 
 
 @pytest.hookimpl(wrapper=True)

@@ -1,7 +1,10 @@
 """A small real HTTP service for seamline's own tests (stdlib only).
 
     python app.py --port 8000 [--slow-start 0.5] [--exit-at-start 3] [--say "line"]
-                  [--child] [--escaped-child] [--ignore-term]
+                  [--child] [--escaped-child] [--ignore-term] [--stranger-listens]
+
+--stranger-listens: start a stranger (own session, no seamline markers) listening on
+    --port, print its pid, and do not listen ourselves (exit with --exit-at-start, if given).
 
 GET /health -> 200 "ok"; GET /env -> the environment as JSON; GET /pid -> pids;
 GET /call?url=U -> fetches U (forwarding X-Request-ID) and returns its status and body;
@@ -17,6 +20,7 @@ import hashlib
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -149,6 +153,26 @@ class Handler(BaseHTTPRequestHandler):
         self._send(200, json.dumps({"status": status, "body": body.decode()}).encode())
 
 
+def stranger_listens(port: int, exit_code: int | None) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SEAMLINE_")}
+    stranger = subprocess.Popen(
+        [sys.executable, __file__, "--port", str(port)],
+        env=env,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+    )
+    while True:  # until the stranger listens
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            break
+        except OSError:
+            time.sleep(0.01)
+    print(f"stranger {stranger.pid} listens on {port}", flush=True)
+    if exit_code is not None:
+        sys.exit(exit_code)
+    time.sleep(600)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int, required=True)
@@ -158,7 +182,10 @@ def main() -> None:
     parser.add_argument("--child", action="store_true", help="start a child in our group")
     parser.add_argument("--escaped-child", action="store_true", help="a child in its own session")
     parser.add_argument("--ignore-term", action="store_true")
+    parser.add_argument("--stranger-listens", action="store_true")
     args = parser.parse_args()
+    if args.stranger_listens:
+        stranger_listens(args.port, args.exit_at_start)
     for line in args.say:
         print(line, flush=True)
     if args.exit_at_start is not None:

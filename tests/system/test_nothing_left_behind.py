@@ -39,12 +39,15 @@ def wait_until(condition, timeout: float = 15.0) -> bool:
     return condition()
 
 
-def launch_runner(config: Path, run_root: Path) -> subprocess.Popen[str]:
+def launch_runner(
+    config: Path, run_root: Path, env: dict[str, str] | None = None
+) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [sys.executable, str(APPS / "runner.py"), str(config), str(run_root)],
         stdout=subprocess.PIPE,
         text=True,
         cwd=Path(__file__).parents[2],
+        env={**os.environ, **(env or {})},
     )
 
 
@@ -72,6 +75,39 @@ def test_sigkill_of_the_runner_leaves_no_process_and_no_run_dir(write_config, ru
         runner.send_signal(signal.SIGKILL)
         runner.wait()
     assert wait_until(lambda: not marked_pids(run_id)), f"left behind: {marked_pids(run_id)}"
+    assert wait_until(lambda: not any(run_root.iterdir())), list(run_root.iterdir())
+
+
+def tracked_labels(run_root: Path) -> set[str]:
+    return {line.split()[0] for p in run_root.glob("*/pids") for line in p.read_text().splitlines()}
+
+
+@pytest.mark.parametrize("step", ["db.initdb", "db.build"])
+def test_sigkill_during_the_first_ever_postgres_setup_leaves_no_build_dir(
+    write_config, run_root, tmp_path, step
+):
+    """A cold cache: initdb, then the schema layer built on a server of its own."""
+    cache = tmp_path / "cache"
+    config = write_config('[services.db]\nkind = "postgres"\n')
+    runner = launch_runner(config, run_root, {"SEAMLINE_CACHE_DIR": str(cache)})
+    try:
+        run_id = run_id_in(run_root)
+        assert wait_until(lambda: step in tracked_labels(run_root), 60), tracked_labels(run_root)
+        assert runner.poll() is None
+    finally:
+        runner.send_signal(signal.SIGKILL)
+        runner.wait()
+    assert wait_until(lambda: not marked_pids(run_id)), f"left behind: {marked_pids(run_id)}"
+    assert wait_until(lambda: not any(run_root.iterdir())), list(run_root.iterdir())
+    assert not list(cache.glob("postgres/*.tmp-*"))
+    # the next run starts clean and finishes the cache
+    again = launch_runner(config, run_root, {"SEAMLINE_CACHE_DIR": str(cache)})
+    try:
+        assert again.stdout is not None
+        assert wait_until(lambda: again.stdout.readline().startswith("up"), 60)
+    finally:
+        again.send_signal(signal.SIGTERM)
+        again.wait()
     assert wait_until(lambda: not any(run_root.iterdir())), list(run_root.iterdir())
 
 

@@ -12,7 +12,7 @@ import subprocess
 import threading
 import time
 from collections import deque
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,6 +21,11 @@ from pathlib import Path
 # processes that left their group (daemons that call setsid) by PID.
 RUN_MARKER = "SEAMLINE_RUN_ID"
 SERVICE_MARKER = "SEAMLINE_SERVICE"
+
+
+def describe_exit(code: int) -> str:
+    """`exited (signal 9)` / `exited (exit code 3)`, from a Popen return code."""
+    return f"exited (signal {-code})" if code < 0 else f"exited (exit code {code})"
 
 
 def proc_start_time(pid: int) -> int | None:
@@ -40,6 +45,23 @@ def alive(pid: int, start_time: int | None = None) -> bool:
     return state != "Z" and (start_time is None or now == start_time)
 
 
+def belongs_to(pid: int, leader: int, run_id: str, service: str) -> bool:
+    """Whether `pid` is the service's process `leader` or one of its descendants: in the
+    leader's process group, or carrying the run's and the service's markers."""
+    if pid == leader:
+        return True
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+        with open(f"/proc/{pid}/environ", "rb") as f:
+            environ = b"\0" + f.read() + b"\0"
+    except OSError:
+        return False
+    if int(stat[stat.rindex(")") + 2 :].split()[2]) == leader:
+        return True
+    needles = (f"\0{RUN_MARKER}={run_id}\0", f"\0{SERVICE_MARKER}={service}\0")
+    return all(needle.encode() in environ for needle in needles)
+
+
 @dataclass(frozen=True)
 class Tracked:
     service: str
@@ -54,6 +76,8 @@ class ProcessTracker:
         self.path = run_dir / "pids"
         self.run_id = run_id
         self._lock = threading.Lock()
+        # told (service, exit code) when a process ends on its own, not by stop()
+        self.on_exit: Callable[[str, int], None] | None = None
 
     def add(self, service: str, pid: int) -> None:
         start = proc_start_time(pid) or 0
@@ -96,6 +120,46 @@ def marked_pids(run_id: str, service: str | None = None) -> list[int]:
         if all(needle in environ for needle in needles):
             found.append(int(entry.name))
     return found
+
+
+def run_tracked(
+    label: str,
+    argv: Sequence[str],
+    tracker: ProcessTracker,
+    *,
+    env: Mapping[str, str] | None = None,
+    cwd: Path | None = None,
+    user: int | None = None,
+    group: int | None = None,
+) -> subprocess.CompletedProcess[str]:
+    """Run a helper command (initdb, a copy) to its end, tracked like a service.
+
+    It carries the run's marker and is recorded in the pids file, so if the
+    runner is killed while it runs, the watchdog or the janitor stops it before
+    removing the files it writes into.
+    """
+    marked = {**(os.environ if env is None else env), RUN_MARKER: tracker.run_id}
+    popen = subprocess.Popen(
+        list(argv),
+        env={**marked, SERVICE_MARKER: label},
+        cwd=cwd,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+        user=user,
+        group=group,
+        extra_groups=[] if user is not None else None,
+    )
+    tracker.add(label, popen.pid)
+    try:
+        stdout, stderr = popen.communicate()
+    except BaseException:  # Ctrl-C or SIGTERM of the runner: the helper goes with it
+        _signal_group(popen.pid, signal.SIGKILL)
+        popen.wait()
+        raise
+    return subprocess.CompletedProcess(popen.args, popen.returncode, stdout, stderr)
 
 
 def kill_run(run_id: str, tracked: Sequence[Tracked], grace: float = 3.0) -> None:
@@ -222,6 +286,24 @@ class ManagedProcess:
         )
         tracker.add(service, self.popen.pid)
         self.log.follow(self.popen.stdout)
+        self._stopping = False
+        self._watcher = threading.Thread(
+            target=self._watch, args=(tracker,), daemon=True, name=f"seamline-watch-{service}"
+        )
+        self._watcher.start()
+
+    def _watch(self, tracker: ProcessTracker) -> None:
+        """Wait for the process to end; one that ends on its own is told to the tracker
+        (and noted in its log) so the run can name the death and the test it happened in."""
+        code = self.popen.wait()
+        if self._stopping:
+            return
+        self.log.join(1.0)
+        with contextlib.suppress(OSError), self.log.path.open("a", encoding="utf-8") as out:
+            stamp = datetime.now(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
+            out.write(f"{stamp} [seamline] {self.service} {describe_exit(code)}\n")
+        if tracker.on_exit is not None:
+            tracker.on_exit(self.service, code)
 
     @property
     def pid(self) -> int:
@@ -230,8 +312,20 @@ class ManagedProcess:
     def exit_code(self) -> int | None:
         return self.popen.poll()
 
+    def ended(self) -> int | None:
+        """The exit code once the process has died (seen in /proc at once, before the
+        watcher reaps it); None while it runs."""
+        if self.popen.returncode is not None:
+            return self.popen.returncode
+        if alive(self.popen.pid):
+            return None
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            return self.popen.wait(1.0)
+        return None
+
     def stop(self, grace: float, term: signal.Signals = signal.SIGTERM) -> int | None:
         """`term` (SIGTERM) to the group, SIGKILL after `grace` seconds; returns the exit code."""
+        self._stopping = True
         if self.popen.poll() is None:
             _signal_group(self.popen.pid, term)
             with contextlib.suppress(subprocess.TimeoutExpired):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import socket
 import subprocess
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -29,18 +30,35 @@ class NotReady(Exception):
     """Raised by a probe that cannot succeed any more (the process exited)."""
 
 
-def backoff(deadline: float, check: Callable[[], bool], alive: Callable[[], bool]) -> bool:
-    """Call `check` until it is true, the deadline passes, or `alive` turns false."""
+class Cancelled(Exception):
+    """The start was abandoned (Ctrl-C, SIGTERM, another service failed): stop waiting."""
+
+
+def backoff(
+    deadline: float,
+    check: Callable[[], bool],
+    alive: Callable[[], bool],
+    cancelled: threading.Event | None = None,
+) -> bool:
+    """Call `check` until it is true, the deadline passes, or `alive` turns false.
+
+    Between checks it waits on `cancelled`, so an abandoned start ends at once."""
     delay = 0.002
+    stop = cancelled or threading.Event()
     while True:
+        if stop.is_set():
+            raise Cancelled()
         if check():
-            return True
+            if alive():
+                return True
+            # a process that exited is never ready, whatever answered the probe
+            raise NotReady("the process exited")
         if not alive():
             raise NotReady("the process exited")
         left = deadline - time.monotonic()
         if left <= 0:
             return False
-        time.sleep(min(delay, left))
+        stop.wait(min(delay, left))
         delay = min(delay * 2, 0.1)
 
 

@@ -4,6 +4,9 @@
   clusters, sockets, files) under the run root in the temp dir. Always removed:
   at stop, by the watchdog if the runner is killed, or by the janitor at the
   next start if even the watchdog was killed.
+  Scratch space the run needs elsewhere (a cache entry being built) is
+  claimed in the run dir first and removed with it, so whether a leftover
+  is stale is decided by its owner's pid and start time, never by its name.
 * the record dir: what a person needs afterwards (service logs, the seam
   journal, test events) under `.seamline/runs/` next to the config. Kept so a
   failed or killed run can still be read and reported; old ones are pruned.
@@ -83,7 +86,26 @@ def create_run(run_root: Path, record_root: Path, worker: str | None = None) -> 
     return RunDirs(run_id, run_dir, record_dir)
 
 
+CLAIMS = "claims"
+
+
+def claim(run_dir: Path, path: Path) -> None:
+    """Record that this run owns `path` outside its run dir (a cache entry being
+    built), before creating it: whoever removes the run dir removes it too."""
+    with (run_dir / CLAIMS).open("a", encoding="utf-8") as out:
+        out.write(f"{path}\n")
+        out.flush()
+
+
 def remove_run_dir(run_dir: Path) -> None:
+    """Remove a run dir and every path the run claimed outside it."""
+    try:
+        claimed = (run_dir / CLAIMS).read_text(encoding="utf-8").splitlines()
+    except OSError:
+        claimed = []
+    for path in claimed:
+        if path:
+            shutil.rmtree(path, ignore_errors=True)
     shutil.rmtree(run_dir, ignore_errors=True)
 
 

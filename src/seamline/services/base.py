@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -11,7 +12,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from seamline.config import SystemConfig
-from seamline.runtime.procs import ProcessTracker
+from seamline.errors import StartError
+from seamline.runtime.listeners import listeners
+from seamline.runtime.procs import ManagedProcess, ProcessTracker
 from seamline.runtime.rundir import RunDirs
 
 if TYPE_CHECKING:
@@ -38,6 +41,19 @@ def loopback_http_attributes(name: str, port: int) -> dict[str, str]:
     return {"url": url, "direct_url": url, "host": "127.0.0.1", "port": str(port), "name": name}
 
 
+def ensure_port_free(service: str, port: int) -> None:
+    """A fixed `port` must be free before the service starts: otherwise it fails to bind
+    and its readiness probe would talk to whatever holds the port."""
+    holders = listeners(port)
+    if holders:
+        raise StartError(
+            service,
+            f"port {port} (services.{service}.port) is already in use by "
+            f"{holders[0].describe()}. Stop that program, or remove `port` from "
+            f"[services.{service}] so seamline picks a free one",
+        )
+
+
 @dataclass
 class RunContext:
     """What a service needs from the run it belongs to."""
@@ -47,6 +63,9 @@ class RunContext:
     tracker: ProcessTracker
     loop: Callable[[], LoopThread]  # the run's shared asyncio loop thread, started on first use
     base_env: dict[str, str] = field(default_factory=service_base_env)
+    # set when the start is abandoned (Ctrl-C, SIGTERM, another service failed):
+    # every readiness wait ends at once instead of waiting out its ready_timeout
+    cancelled: threading.Event = field(default_factory=threading.Event)
 
     def log_path(self, service: str) -> Path:
         return self.dirs.logs / f"{service}.log"
@@ -56,6 +75,7 @@ class Service(ABC):
     """One component of the system. Lifecycle: allocate -> start -> wait_ready -> stop."""
 
     kind: ClassVar[str]
+    process: ManagedProcess | None = None  # the service's own process, for kinds that run one
 
     def __init__(self, name: str, spec: Any, ctx: RunContext) -> None:
         self.name = name
@@ -83,6 +103,11 @@ class Service(ABC):
     def reset_after_test(self) -> None:
         """Put back what a test changed in the service's state (README: "What is reset
         between tests"). Nothing, unless the kind says otherwise; databases have their own."""
+
+    def ended(self) -> int | None:
+        """The exit code of the service's process if it died on its own; None while it runs,
+        after stop(), and for kinds that run no process of their own."""
+        return self.process.ended() if self.process is not None else None
 
     def describe(self) -> str:
         """A short description for tables: what runs, which version."""

@@ -49,7 +49,7 @@ class ExternalService(Service):
         )
         seen = LastSeen()
         check = make_check(probe, target, lambda pattern, timeout: False, seen)
-        if not backoff(time.monotonic() + timeout, check, lambda: True):
+        if not backoff(time.monotonic() + timeout, check, lambda: True, self.ctx.cancelled):
             raise StartError(
                 self.name,
                 f"{self.spec.url} is not ready ({probe.describe()}; last seen: {seen.text})",

@@ -21,8 +21,9 @@ from seamline.config.model import PostgresSpec
 from seamline.errors import StartError
 from seamline.runtime.ports import LOOPBACK, free_port
 from seamline.runtime.procs import ManagedProcess
-from seamline.services import pgcluster
-from seamline.services.base import Render, RunContext, Service
+from seamline.runtime.readiness import Cancelled
+from seamline.services import buildcache, pgcluster
+from seamline.services.base import Render, RunContext, Service, ensure_port_free
 from seamline.services.pgbin import PgInstall, RunAs, find_postgres, run_as, unreachable_parent
 from seamline.services.seeding import is_callable_seed, run_callable_seed, sql_error_location
 
@@ -72,6 +73,8 @@ class PostgresService(Service):
         )
 
     def start(self, render: Render) -> None:
+        if self.spec.port:
+            ensure_port_free(self.name, self.port)
         self.install = find_postgres(self.spec.bindir, self.spec.version, self.name)
         runas = run_as()
         data = self.ctx.dirs.service_dir(self.name) / "data"
@@ -85,7 +88,8 @@ class PostgresService(Service):
                 "traverse, such as /dev/shm/seamline or /tmp/seamline",
             )
         if not data.exists():  # a restart (start_service) keeps the data it had
-            pgcluster.copy_tree(self._cached_cluster(self.install, runas), data)
+            cluster = self._cached_cluster(self.install, runas)
+            buildcache.copy_tree(cluster, data, self.ctx.tracker)
         self.process = self._launch(data, self.port, self.name)
 
     def wait_ready(self, timeout: float) -> None:
@@ -148,6 +152,8 @@ class PostgresService(Service):
         deadline = time.monotonic() + timeout
         ready = re.compile(READY_LINE)
         while not process.log.wait_for(ready, min(0.2, max(0.0, deadline - time.monotonic()))):
+            if self.ctx.cancelled.is_set():
+                raise Cancelled()
             if process.exit_code() is not None or time.monotonic() >= deadline:
                 process.log.join(1.0)
                 reason = (
@@ -169,11 +175,12 @@ class PostgresService(Service):
         return f"postgresql://{self.spec.user}@{LOOPBACK}:{port}/{database}"
 
     def _cached_cluster(self, install: PgInstall, runas: RunAs) -> Path:
-        scratch = self.ctx.dirs.run_dir.parent
+        run, tracker = self.ctx.dirs, self.ctx.tracker
         base = pgcluster.cached(
             pgcluster.base_key(install, runas, self.spec.user),
-            scratch,
-            lambda data: pgcluster.initdb(install, runas, self.spec.user, data, self.name),
+            run,
+            tracker,
+            lambda data: pgcluster.initdb(install, runas, self.spec.user, data, self.name, tracker),
         )
         schema = self.ctx.config.resolve(self.spec.schema_) if self.spec.schema_ else None
         seed = self._seed_file()
@@ -184,7 +191,7 @@ class PostgresService(Service):
             pgcluster.file_digest(seed),
         )
         return pgcluster.cached(
-            key, scratch, lambda data: self._build_layer(base, data, schema, seed)
+            key, run, tracker, lambda data: self._build_layer(base, data, schema, seed)
         )
 
     def _seed_file(self) -> Path | None:
@@ -194,7 +201,7 @@ class PostgresService(Service):
         return self.ctx.config.resolve(seed)
 
     def _build_layer(self, base: Path, data: Path, schema: Path | None, seed: Path | None) -> None:
-        pgcluster.copy_tree(base, data)
+        buildcache.copy_tree(base, data, self.ctx.tracker)
         port = free_port()
         server = self._launch(data, port, f"{self.name}.build")
         try:

@@ -4,16 +4,24 @@ from __future__ import annotations
 
 import shlex
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from seamline.config.model import ProcessSpec
 from seamline.config.probes import Probe
 from seamline.config.templates import refs
 from seamline.errors import StartError
+from seamline.runtime.listeners import Listener, listeners
 from seamline.runtime.ports import LOOPBACK, free_port
-from seamline.runtime.procs import ManagedProcess
+from seamline.runtime.procs import ManagedProcess, belongs_to
 from seamline.runtime.readiness import LastSeen, NotReady, ProbeTarget, backoff, make_check
-from seamline.services.base import Render, RunContext, Service, loopback_http_attributes
+from seamline.services.base import (
+    Render,
+    RunContext,
+    Service,
+    ensure_port_free,
+    loopback_http_attributes,
+)
 
 
 class ProcessService(Service):
@@ -27,6 +35,7 @@ class ProcessService(Service):
         self._env: dict[str, str] = {}
         self._argv: list[str] = []
         self._render: Render = lambda template: template
+        self._foreign: Listener | None = None  # what answered the tcp probe, if not ours
 
     def allocate(self) -> None:
         self.port = self.spec.port or free_port()
@@ -56,6 +65,8 @@ class ProcessService(Service):
         return Probe(kind="tcp" if uses_port or self.spec.port else "none")
 
     def start(self, render: Render) -> None:
+        if self.spec.port:
+            ensure_port_free(self.name, self.port)
         command = self.spec.command
         argv = (
             shlex.split(render(command))
@@ -93,9 +104,11 @@ class ProcessService(Service):
         )
         seen = LastSeen()
         check = make_check(probe, target, process.log.wait_for, seen)
+        if probe.kind == "tcp":
+            check = self._own_listener_check(check, process)
         deadline = time.monotonic() + timeout
         try:
-            ok = backoff(deadline, check, lambda: process.exit_code() is None)
+            ok = backoff(deadline, check, lambda: process.exit_code() is None, self.ctx.cancelled)
         except NotReady:
             process.log.join(1.0)
             raise StartError(
@@ -106,13 +119,41 @@ class ProcessService(Service):
                 log_tail=process.log.tail(30),
             ) from None
         if not ok:
+            foreign = (
+                f"; port {self.port} answers, but the listener is {self._foreign.describe()}, "
+                f"not {self.name} or its children"
+                if self._foreign is not None
+                else ""
+            )
             raise StartError(
                 self.name,
-                f"not ready after {timeout:g} s ({probe.describe()}; last seen: {seen.text}); "
+                f"not ready after {timeout:g} s ({probe.describe()}; last seen: {seen.text})"
+                f"{foreign}; "
                 "raise ready_timeout or check the probe",
                 log_path=process.log.path,
                 log_tail=process.log.tail(30),
             )
+
+    def _own_listener_check(
+        self, connects: Callable[[], bool], process: ManagedProcess
+    ) -> Callable[[], bool]:
+        """A tcp probe passes only when the listener is this service's process (or one of its
+        descendants): a port that answers for another program is not this service ready."""
+
+        def check() -> bool:
+            if not connects():
+                return False
+            found = listeners(self.port)
+            ours = [
+                one
+                for one in found
+                if one.pid is not None
+                and belongs_to(one.pid, process.pid, process.run_id, self.name)
+            ]
+            self._foreign = None if ours or not found else found[0]
+            return bool(ours)
+
+        return check
 
     def stop(self) -> None:
         if self.process is not None:

@@ -29,7 +29,7 @@ from seamline.runtime.readiness import NotReady, backoff
 from seamline.services import rabbitnode
 from seamline.services.amqp import AmqpConnection, AmqpError
 from seamline.services.base import Render, RunContext, Service
-from seamline.services.pgcluster import copy_tree
+from seamline.services.buildcache import cached, copy_tree
 from seamline.services.rabbitnode import NodePorts, RabbitInstall
 
 BUILD_TIMEOUT = 120.0  # a cold boot on a loaded 2-core machine took up to 8 s; be generous
@@ -92,7 +92,7 @@ class RabbitMQService(Service):
         self.epmd = self._launch(rabbitnode.epmd_argv(self.install, self.ports.epmd), "epmd", {})
         mnesia = self.base / "mnesia"
         if not mnesia.exists():  # a restart (start_service) keeps the data it had
-            copy_tree(self._prepared_mnesia(self.install), mnesia)
+            copy_tree(self._prepared_mnesia(self.install), mnesia, self.ctx.tracker)
         self.process = self._launch_node(
             self.base, self.ports, mnesia, self.name, self.spec.settings
         )
@@ -130,7 +130,7 @@ class RabbitMQService(Service):
 
     def _prepared_mnesia(self, install: RabbitInstall) -> Path:
         key = rabbitnode.cache_key(install, rabbitnode.build_settings(self.spec.settings))
-        return rabbitnode.cached_mnesia(key, self.ctx.dirs.run_dir, self._build_mnesia)
+        return cached("rabbitmq", key, self.ctx.dirs, self.ctx.tracker, self._build_mnesia)
 
     def _build_mnesia(self, mnesia: Path) -> None:
         """Boot a node once on `mnesia` (on the run's epmd, under other ports, without the

@@ -16,21 +16,17 @@ under xdist can share the node name, so one cached data dir serves every worker.
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import json
-import os
 import re
 import secrets
 import shutil
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from seamline.errors import StartError
 from seamline.runtime.ports import LOOPBACK
-from seamline.services.pgcluster import cache_root, copy_tree
 
 NODE_NAME = "seamline@localhost"  # @localhost: no dependence on the host name resolving
 CACHE_FORMAT = 2  # 2: prepared without the management plugin
@@ -164,47 +160,6 @@ def cache_key(install: RabbitInstall, settings: Mapping[str, object]) -> str:
         default=str,
     )
     return hashlib.sha256(text.encode()).hexdigest()[:16]
-
-
-@contextmanager
-def _locked(lock_path: Path) -> Iterator[None]:
-    with lock_path.open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
-
-
-def cached_mnesia(key: str, scratch: Path, build: Callable[[Path], None]) -> Path:
-    """The prepared mnesia dir `key`, built by `build(dir)` in `scratch` the first time.
-
-    The build runs in the run dir (so a killed build's files go with the run dir, and its
-    node is a tracked process), then is copied next to the entry and renamed into place
-    under a lock. A copy left half-done by a killed runner is removed by the next build of
-    the same key, which holds the lock, so nobody else can be writing it.
-    """
-    root = cache_root() / "rabbitmq"
-    root.mkdir(parents=True, exist_ok=True)
-    entry = root / key
-    if entry.is_dir():
-        return entry
-    with _locked(root / f"{key}.lock"):
-        if entry.is_dir():
-            return entry
-        for stale in root.glob(f"{key}.tmp-*"):
-            shutil.rmtree(stale, ignore_errors=True)
-        work = scratch / f"build-{key}"
-        shutil.rmtree(work, ignore_errors=True)
-        work.mkdir(parents=True)
-        try:
-            build(work / "mnesia")
-            tmp = root / f"{key}.tmp-{os.getpid()}"
-            copy_tree(work / "mnesia", tmp)
-            tmp.rename(entry)
-        finally:
-            shutil.rmtree(work, ignore_errors=True)
-    return entry
 
 
 READY_LINE = re.compile(r"Server startup complete|Time to start RabbitMQ")

@@ -20,7 +20,7 @@ from seamline.errors import SeamlineError, StartError
 from seamline.runtime.ports import LOOPBACK, free_port
 from seamline.runtime.procs import ManagedProcess
 from seamline.runtime.readiness import NotReady, backoff
-from seamline.services.base import Render, RunContext, Service
+from seamline.services.base import Render, RunContext, Service, ensure_port_free
 
 
 def find_redis_server(service: str) -> tuple[Path, str]:
@@ -97,6 +97,8 @@ class RedisService(Service):
         }
 
     def start(self, render: Render) -> None:
+        if self.spec.port:
+            ensure_port_free(self.name, self.port)
         self.binary = find_redis_server(self.name)
         directory = self.ctx.dirs.service_dir(self.name)
         argv = [
@@ -138,6 +140,7 @@ class RedisService(Service):
                 time.monotonic() + timeout,
                 lambda: ping(self.port),
                 lambda: process.exit_code() is None,
+                self.ctx.cancelled,
             )
         except NotReady:
             ok = False

@@ -21,8 +21,8 @@ from seamline.errors import SeamlineError, StartError, check_argument
 from seamline.records.layout import JOURNAL
 from seamline.records.lines import RunInfo
 from seamline.records.run import TestLog, now_iso, write_run_json
-from seamline.runtime import rundir
-from seamline.runtime.procs import ProcessTracker
+from seamline.runtime import rundir, signals
+from seamline.runtime.procs import ProcessTracker, kill_run
 from seamline.seams.journal import Journal
 from seamline.seams.manager import Seams, SeamView
 from seamline.services.base import Render, RunContext, Service
@@ -30,6 +30,7 @@ from seamline.services.mock import mock_server
 from seamline.services.registry import create_service
 from seamline.system import lifecycle
 from seamline.system.documents import check_documents
+from seamline.system.watch import Death, ServiceWatch
 from seamline.system.wiring import ServiceValues, StubServers, http_upstreams, make_seams
 from seamline.version import __version__
 
@@ -64,6 +65,7 @@ class System:
         self._record_dir: Path | None = None
         self._started: list[str] = []
         self._watchdog: subprocess.Popen[bytes] | None = None
+        self._holds_sigterm = False
         self._loop: LoopThread | None = None
         self._loop_lock = threading.RLock()
         self._clients: dict[str, httpx.Client] = {}
@@ -74,6 +76,7 @@ class System:
         self._stubs = StubServers(config, self.loop, lambda: self.current_test)
         self._started_at = ""
         self._needs = {name: config.needs(name) for name in config.spec.services}
+        self._watch = ServiceWatch({}, lambda: None)
         self._databases: Databases | None = None
 
     @classmethod
@@ -96,14 +99,17 @@ class System:
         self.journal = Journal(self.dirs.record_dir / JOURNAL, config_in_memory(self.config))
         self._started_at = now_iso()
         atexit.register(self.stop)
-        ctx = RunContext(
-            self.config, self.dirs, ProcessTracker(self.dirs.run_dir, self.dirs.run_id), self.loop
-        )
+        # SIGTERM now cleans up as Ctrl-C does (stop() gives the default back)
+        self._holds_sigterm = signals.hold_sigterm()
+        tracker = ProcessTracker(self.dirs.run_dir, self.dirs.run_id)
+        ctx = RunContext(self.config, self.dirs, tracker, self.loop)
         try:
             self.services = {
                 name: create_service(name, spec, ctx)
                 for name, spec in self.config.spec.services.items()
             }
+            self._watch = ServiceWatch(self.services, lambda: self.current_test)
+            tracker.on_exit = self._watch.exited
             for service in self.services.values():
                 service.allocate()
             topo = [name for wave in self.config.waves for name in wave]
@@ -113,6 +119,9 @@ class System:
                 topo,
                 self._renderer,
                 lambda name: self.config.spec.services[name].ready_timeout,
+                ctx.cancelled,
+                # helpers (initdb, copies) and half-started services go at once
+                lambda: kill_run(tracker.run_id, tracker.entries(), grace=1.0),
                 on_ready,
             )
         except lifecycle.StartFailed as failed:
@@ -159,6 +168,9 @@ class System:
             self.tests.close()
         rundir.prune_records(self.record_root, self.config.spec.keep_runs)
         self.dirs = None
+        if self._holds_sigterm:
+            signals.release_sigterm()
+            self._holds_sigterm = False
         if errors and not failed:
             raise SeamlineError("errors while stopping: " + "; ".join(map(str, errors)))
 
@@ -293,15 +305,29 @@ class System:
         self.service(name).stop()
         if self._seams is not None:  # its seams refuse connections now, as its port does
             self._seams.provider_stopped(name)
+        self._watch.forget(name)
 
     def start_service(self, name: str) -> None:
         """Start a service stopped with `stop_service` again: same port, same environment,
         same data; returns once it is ready."""
         service = self.service(name)
+        self._watch.forget(name)
         service.start(self._renderer(name))
         service.wait_ready(self.config.spec.services[name].ready_timeout)
         if self._seams is not None:  # its seams accept connections again, at once
             self._seams.provider_stopped(name, stopped=False)
+
+    def restart_service(self, name: str) -> None:
+        """Stop `name` and start it again (same port, environment and data), whether it was
+        running or had died; returns once it is ready. For chaos-style tests:
+        `os.kill(pid, SIGKILL)` then `system.restart_service("inventory")`."""
+        self.stop_service(name)
+        self.start_service(name)
+
+    def services_down(self) -> list[Death]:
+        """Services whose process died on its own and was not started again: each with how
+        it ended (`exited (signal 9)`), the test it died in and the last lines of its log."""
+        return self._watch.down()
 
     def url(self, name: str) -> str:
         """The address the test uses for `name`: the `test -> name` seam for HTTP services."""

@@ -9,6 +9,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
 from seamline.errors import SeamlineError, StartError
+from seamline.runtime.readiness import Cancelled
 from seamline.services.base import Render, Service
 
 
@@ -28,13 +29,18 @@ def start_all(
     topo_order: Sequence[str],
     render_for: Callable[[str], Render],
     timeout_of: Callable[[str], float],
+    cancelled: threading.Event,
+    abort: Callable[[], None],
     on_ready: Callable[[str], None] | None = None,
 ) -> tuple[list[str], dict[str, Timing]]:
     """Start every service once its dependencies are ready, independent ones in parallel.
 
     Returns the names in the order they became ready, and their timings. On the
-    first failure the remaining starts are abandoned and the first StartError is
-    raised; the caller stops what did start (`started` holds them, in order).
+    first failure the remaining starts are abandoned (`cancelled` is set, so the
+    other waits end) and the first StartError is raised; the caller stops what
+    did start (`started` holds them, in order). Interrupted while waiting
+    (KeyboardInterrupt), it calls `abort` to stop the run's helper processes
+    before it waits for the threads.
     """
     timings = {name: Timing() for name in services}
     order: list[str] = []
@@ -56,17 +62,26 @@ def start_all(
             service.wait_ready(timeout_of(name))
         except BaseException:
             failed.set()
+            cancelled.set()  # the others stop waiting: the start has failed already
             raise
         timings[name].ready = time.monotonic()
         if on_ready is not None:
             on_ready(name)
 
-    with ThreadPoolExecutor(
+    pool = ThreadPoolExecutor(
         max_workers=max(1, len(services)), thread_name_prefix="seamline-start"
-    ) as pool:
+    )
+    try:
         for name in topo_order:  # dependencies first, so their futures exist
             futures[name] = pool.submit(run, name)
         errors = [f.exception() for f in futures.values()]
+    except BaseException:  # Ctrl-C or SIGTERM in the main thread: end every wait now
+        failed.set()
+        cancelled.set()
+        abort()
+        raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
     first = _first_real_error(errors)
     if first is not None:
         raise StartFailed(first, list(order))
@@ -83,7 +98,7 @@ class StartFailed(SeamlineError):
 
 
 def _first_real_error(errors: Sequence[BaseException | None]) -> BaseException | None:
-    real = [e for e in errors if e is not None and not isinstance(e, Skipped)]
+    real = [e for e in errors if e is not None and not isinstance(e, Skipped | Cancelled)]
     starts = [e for e in real if isinstance(e, StartError)]
     return (starts or real or [None])[0]
 

@@ -1,0 +1,139 @@
+"""A service that dies mid-session is named; a system that fails to start says why once.
+
+Both run the plugin in real pytest subprocesses (pytester)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import APP
+
+CONFIG = f"""
+name = "shop"
+[services.inventory]
+command = "{APP} --port {{self.port}} --say stocking-shelves"
+ready = "http GET /health"
+"""
+
+DEATHS = """
+import os, signal
+from pathlib import Path
+
+def kill(system, name):
+    pid = system.service(name).process.pid
+    os.kill(pid, signal.SIGKILL)
+    while True:  # until the kernel has it dead (a zombie, or reaped already)
+        try:
+            if Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z":
+                break
+        except OSError:
+            break
+
+def test_a_chaos_test_restarts_what_it_kills(system):
+    kill(system, "inventory")
+    system.restart_service("inventory")
+    assert system.client("inventory").get("/health").text == "ok"
+
+def test_b_inventory_dies(system):
+    kill(system, "inventory")
+
+def test_c_later(system):
+    pass
+
+def test_d_without_the_system():
+    pass
+"""
+
+FAST = ("-p", "no:hypothesispytest", "-p", "no:cacheprovider")
+
+
+@pytest.fixture
+def project(pytester: pytest.Pytester, run_root, monkeypatch):
+    monkeypatch.setenv("SEAMLINE_RUN_ROOT", str(run_root))
+    (pytester.path / "seamline.toml").write_text(CONFIG)
+    return pytester
+
+
+def records(project: pytest.Pytester) -> Path:
+    return next((project.path / ".seamline" / "runs").iterdir())
+
+
+def test_a_service_that_dies_fails_the_test_it_died_in_and_later_tests_say_it_is_down(
+    project: pytest.Pytester, run_root
+):
+    (project.path / "test_deaths.py").write_text(DEATHS)
+    result = project.runpytest_subprocess("--seamline-report=report", *FAST)
+    # b passes its call and errors at teardown; c errors at setup; a and d pass
+    result.assert_outcomes(passed=3, errors=2)
+    result.stdout.fnmatch_lines(
+        [
+            "*ERROR at teardown of test_b_inventory_dies*",
+            "*inventory exited (signal 9) during test_deaths.py::test_b_inventory_dies",
+            "*last lines of its log:",
+            "*stocking-shelves",
+            "*ERROR at setup of test_c_later*",
+            "*inventory is down: it exited (signal 9) during test_deaths.py::test_b_inventory_dies;"
+            " start it again with system.restart_service('inventory')",
+        ]
+    )
+    ends = [
+        line
+        for line in map(json.loads, (records(project) / "tests.jsonl").read_text().splitlines())
+        if line["event"] == "end"
+    ]
+    outcomes = {line["test"].split("::")[1]: line["outcome"] for line in ends}
+    assert outcomes == {
+        "test_a_chaos_test_restarts_what_it_kills": "passed",
+        "test_b_inventory_dies": "error",
+        "test_c_later": "error",
+        "test_d_without_the_system": "passed",
+    }
+    log = (records(project) / "logs" / "inventory.log").read_text()
+    assert log.count("[seamline] inventory exited (signal 9)") == 2  # both kills, on its timeline
+    html = (project.path / "report" / "index.html").read_text()
+    assert "inventory exited (signal 9) during" in html
+    assert list(run_root.iterdir()) == []
+
+
+FAILING = """
+def test_one(system):
+    pass
+
+def test_two(system):
+    pass
+
+def test_three(system):
+    pass
+
+def test_without_the_system():
+    pass
+"""
+
+
+def test_a_failed_start_shows_the_cause_once_and_one_line_per_test_and_writes_the_report(
+    project: pytest.Pytester, run_root
+):
+    (project.path / "seamline.toml").write_text(
+        CONFIG.replace("--say stocking-shelves", "--say out-of-stock --exit-at-start 7")
+    )
+    (project.path / "test_failing.py").write_text(FAILING)
+    result = project.runpytest_subprocess("--seamline-report=report", "-p", "no:randomly", *FAST)
+    result.assert_outcomes(passed=1, errors=3)
+    out = result.stdout.str()
+    assert out.count("failing on purpose") == 1  # the log tail: once
+    assert out.count("out-of-stock") == 1
+    assert "Traceback" not in out and "seamline/system/core.py" not in out
+    one_line = (
+        "seamline: shop did not start (service 'inventory' failed to start: it exited before it"
+        " was ready (http GET /health -> 2xx) (exit code 7)); the cause is shown once, at the first"
+        " test that used the system, and in the report"
+    )
+    assert out.count(one_line) == 2
+    errors = out[out.index("= ERRORS =") : out.index("short test summary")]
+    assert len(errors.splitlines()) < 30, errors
+    html = (project.path / "report" / "index.html").read_text()
+    assert "out-of-stock" in html and "failing on purpose" in html
+    assert list(run_root.iterdir()) == []
