@@ -18,8 +18,8 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "seamline"
 LAYERS: list[set[str]] = [
     {"__main__"},
     {"cli", "pytest_plugin"},
-    {"strategy_cli"},
-    {"live", "pytest_db", "control"},
+    {"strategy_cli", "strategy_run"},
+    {"live", "pytest_db", "control", "strategy_steps"},
     {"console", "progress", "init"},
     {"system"},
     {"db", "seams", "report", "strategies"},

@@ -14,7 +14,7 @@ import signal
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -94,6 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_config_args(run)
     run.add_argument("--report-dir", default="seamline-report", help="where reports go")
     run.add_argument("--junit", help="the JUnit XML file the command writes (for the report)")
+    _add_step_commands(test, commands)
     report = commands.add_parser("report", help="re-render a run's report from its records")
     report.add_argument(
         "run_dirs",
@@ -119,9 +120,9 @@ def main(argv: list[str] | None = None) -> int:
         return int(standalone.main(argv[1:]))
     parser = build_parser()
     args, extra = parser.parse_known_args(argv)
-    if extra and args.command not in ("test", "record", "run"):
+    if extra and args.command not in ("test", "record", "run", "bisect"):
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
-    handlers = {
+    handlers: dict[str, Callable[[argparse.Namespace, list[str]], int]] = {
         "check": cmd_check,
         "up": cmd_up,
         "status": cmd_status,
@@ -130,9 +131,12 @@ def main(argv: list[str] | None = None) -> int:
         "report": cmd_report,
         "record": cmd_record,
         "drive": cmd_drive,
+        "bisect": cmd_bisect,
         "init": cmd_init,
         "run": cmd_run,
     }
+    if args.command == "test" and (args.strategy or args.only_real):
+        handlers["test"] = cmd_strategy
     try:
         return handlers[args.command](args, extra)
     except ConfigError as err:
@@ -297,7 +301,7 @@ def cmd_down(args: argparse.Namespace, _: list[str]) -> int:
     return EXIT_OK
 
 
-def cmd_test(args: argparse.Namespace, pytest_args: list[str]) -> int:
+def cmd_test(args: argparse.Namespace, pytest_args: list[str], steps: object | None = None) -> int:
     """Start the system, run its tests, write the report; exit 1 if anything failed.
 
     pytest runs in the system's directory, as `cd DIR && pytest ARGS` would: its own
@@ -329,7 +333,10 @@ def cmd_test(args: argparse.Namespace, pytest_args: list[str]) -> int:
         argv.append(f"--seamline-profile={args.profile}")
     progress = _progress(plain=args.plain)
     with _in_directory(config.base_dir), _signals_interrupt() as received:
-        code = int(pytest.main(argv, plugins=[_Named(progress, PROGRESS_PLUGIN)]))
+        plugins = [_Named(progress, PROGRESS_PLUGIN)]
+        if steps is not None:  # a strategy's or bisect's steps (strategy_steps.py)
+            plugins.append(_Named(steps, "seamline-steps"))
+        code = int(pytest.main(argv, plugins=plugins))
     exit_code = _exit_code(code, received)
     html = report_dir / "index.html"
     progress.summary(
@@ -443,6 +450,46 @@ def _add_strategy_commands(commands: argparse._SubParsersAction[argparse.Argumen
     )
     _add_config_args(drive)
     strategy_cli.add_drive_arguments(drive)
+
+
+def _add_step_commands(
+    test: argparse.ArgumentParser, commands: argparse._SubParsersAction[argparse.ArgumentParser]
+) -> None:
+    from seamline import strategy_run
+
+    strategy_run.add_strategy_arguments(test)
+    bisect = commands.add_parser(
+        "bisect",
+        help="find the seam(s) at which a suite that passes replayed fails real (ddmin)",
+        description="Run the suite all-real, then its failing tests all-replayed, then find "
+        "the smallest set of seams that, real with every other replayed, still fails.",
+        epilog="example: SHOP_PAYMENTS_AMOUNT_AS_STRING=1 seamline bisect examples/shop",
+    )
+    _add_config_args(bisect)
+    bisect.add_argument("--report-dir", default="seamline-report", help="where reports go")
+    bisect.add_argument("--plain", action="store_true", help="plain lines, no live view")
+
+
+def cmd_strategy(args: argparse.Namespace, pytest_args: list[str]) -> int:
+    """`seamline test --strategy NAME` / `--only-real SEAM`: steps in one session, a matrix."""
+    from seamline import strategy_run
+
+    config = _config(args)
+    strategy_run.check_pytest_args(pytest_args)
+    plugin = strategy_run.strategy_plugin(config, args)
+    code = cmd_test(args, pytest_args, plugin)
+    return strategy_run.finish_strategy(config, args, plugin, code)
+
+
+def cmd_bisect(args: argparse.Namespace, pytest_args: list[str]) -> int:
+    """`seamline bisect`: the seam(s) whose real traffic breaks the suite."""
+    from seamline import strategy_run
+
+    config = _config(args)
+    strategy_run.check_pytest_args(pytest_args)
+    plugin = strategy_run.bisect_plugin(config)
+    cmd_test(args, pytest_args, plugin)
+    return strategy_run.finish_bisect(config, args, plugin, pytest_args)
 
 
 def cmd_record(args: argparse.Namespace, pytest_args: list[str]) -> int:

@@ -116,6 +116,15 @@ def _profile(config: pytest.Config) -> str | None:
 @pytest.fixture(scope="session")
 def system(pytestconfig: pytest.Config) -> System:
     """The declared system, started for real (once per session, or per xdist worker)."""
+    return session_system(pytestconfig)
+
+
+def session_system(pytestconfig: pytest.Config) -> System:
+    """The session's started system: started now unless it runs already (a strategy's steps
+    start it before their first test, as drivers need it)."""
+    running = pytestconfig.stash.get(SYSTEM_KEY, None)
+    if running is not None:
+        return running
     try:
         path = config_path(pytestconfig)
     except ConfigError as err:

@@ -15,7 +15,8 @@ from shop_client import CARD_OK, MUG, ShopApi, new_key, new_request_id
 from seamline.seams import eventually
 
 PAYMENTS = [
-    pytest.param("real", id="payments-real"),
+    # the real sandbox is what this case is about: a strategy's replayed step leaves it real
+    pytest.param("real", id="payments-real", marks=pytest.mark.seams(payments="real")),
     pytest.param("stub", id="payments-stubbed", marks=pytest.mark.seams(payments="stub")),
 ]
 
@@ -108,6 +109,7 @@ def test_checkout_charges_the_cart_total_once_and_stores_the_paid_order(
         assert held == []
 
 
+@pytest.mark.seams(payments="real")  # it reads the real payments' log
 def test_the_request_id_is_passed_on_from_the_client_through_the_api_to_payments(
     system, shop: ShopApi
 ):

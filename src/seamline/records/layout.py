@@ -10,6 +10,7 @@ TESTS = "tests.jsonl"
 JOURNAL = "journal.jsonl"
 DB_CHANGES = "db-changes.jsonl"
 LOGS = "logs"  # logs/<service>.log, each line `<ISO time> <text>`
+STRATEGY = "strategy.json"  # `seamline test --strategy`: each step's plan and results
 
 # Any one of them makes a directory a record dir. tests.jsonl and journal.jsonl are created
 # before any service starts, so even a run killed during start-up leaves them; `logs/` alone

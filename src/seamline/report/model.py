@@ -5,11 +5,13 @@ Built from one or more record dirs (one per xdist worker), merged into one run.
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from seamline.masking import Masker, SecretNames
+from seamline.records.layout import STRATEGY
 from seamline.records.reader import RecordDir, read_record_dir
 from seamline.report.assemble import group_by_test
 from seamline.report.budget import fit_budget
@@ -68,7 +70,21 @@ def build_model(records: list[RecordDir], options: ReportOptions) -> dict[str, A
         "secret_names": list(options.secret_names),
         "problems": problems,
         "tests": tests,
+        "strategy": _strategy(records),
     }
+
+
+def _strategy(records: list[RecordDir]) -> dict[str, Any] | None:
+    """The steps of `seamline test --strategy` (strategies/matrix.py writes them), if any."""
+    for record in records:
+        path = record.path / STRATEGY
+        if path.is_file():
+            try:
+                loaded: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+            except ValueError:
+                return None  # cut short by a killed run: the report goes on without it
+            return loaded
+    return None
 
 
 def _title(records: list[RecordDir]) -> str:
