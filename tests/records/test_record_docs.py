@@ -12,6 +12,7 @@ from seamline.records.lines import (
     DbChangeLine,
     EndEvent,
     ExchangeLine,
+    MessageLine,
     RunInfo,
     StartEvent,
 )
@@ -19,7 +20,7 @@ from tests.records.shapes import differences
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "architecture.md"
 # The examples in the order the section shows them.
-EXAMPLES = [RunInfo, StartEvent, EndEvent, ExchangeLine, DbChangeLine]
+EXAMPLES = [RunInfo, StartEvent, EndEvent, ExchangeLine, DbChangeLine, MessageLine]
 
 
 def section() -> str:

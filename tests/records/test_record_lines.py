@@ -18,22 +18,32 @@ from seamline.records.exchange import (
     ResponseRecord,
     Violation,
 )
-from seamline.records.layout import DB_CHANGES, JOURNAL, TESTS, is_record_dir, session_of
+from seamline.records.layout import (
+    DB_CHANGES,
+    JOURNAL,
+    MESSAGES,
+    TESTS,
+    is_record_dir,
+    session_of,
+)
 from seamline.records.lines import (
     FORMAT_VERSION,
     DbChangeLine,
     EndEvent,
     ExchangeLine,
+    MessageLine,
     RecordVersionError,
     RunInfo,
     StartEvent,
     as_exchange,
     upgrade,
 )
+from seamline.records.message import Message
 from seamline.records.reader import LineFollower, exchange_of, read_exchanges, read_record_dir
 from seamline.records.run import TestLog, now_iso, write_run_json
 from seamline.records.writer import LineWriter
 from seamline.seams.journal import Journal
+from seamline.seams.message_journal import MessageJournal
 
 
 def keys_of(line_type: type) -> set[str]:
@@ -214,3 +224,35 @@ def test_a_record_dir_and_its_session_are_told_from_its_files(tmp_path: Path) ->
     assert session_of(tmp_path) is None
     write_run_json(tmp_path, a_run_info())
     assert session_of(tmp_path) == "20261125-100000-41"
+
+
+def test_a_message_and_its_ack_round_trip_through_the_journal_and_the_reader(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / TESTS).touch()  # what makes it a record dir
+    journal = MessageJournal(tmp_path / MESSAGES)
+    delivered = Message(
+        consumer="fulfilment",
+        provider="bus",
+        protocol="resp",
+        direction="delivered",
+        payload=Body(b'{"order_id": 7}', 15),
+        queue="orders",
+        id="1-0",
+        headers=HeaderList([("kind", "paid")]),
+        ack="unacked",
+        test="t.py::test_a",
+        at=now_iso(),
+        mono=12.5,
+    )
+    journal.add(delivered)
+    ack = Message("fulfilment", "bus", "resp", "ack", Body(), queue="orders", id="1-0", ack="acked")
+    journal.add(ack)
+    journal.close()
+
+    (line,) = read_record_dir(tmp_path).messages
+    assert set(line) == keys_of(MessageLine) and line["v"] == FORMAT_VERSION
+    assert line["ack"] == "acked"  # the ack line settled it
+    back = Message.from_json(line)
+    assert back == Message(**{**delivered.__dict__, "ack": "acked"})
+    assert journal.select() == [back]

@@ -9,6 +9,7 @@ RUN_JSON = "run.json"
 TESTS = "tests.jsonl"
 JOURNAL = "journal.jsonl"
 DB_CHANGES = "db-changes.jsonl"
+MESSAGES = "messages.jsonl"  # what crossed broker links
 LOGS = "logs"  # logs/<service>.log, each line `<ISO time> <text>`
 STRATEGY = "strategy.json"  # `seamline test --strategy`: each step's plan and results
 

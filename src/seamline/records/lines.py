@@ -12,14 +12,15 @@ from collections.abc import Callable
 from typing import Any, Literal, NotRequired, TypedDict, cast
 
 from seamline.errors import SeamlineError
-from seamline.records.layout import DB_CHANGES, JOURNAL, RUN_JSON, TESTS
+from seamline.records.layout import DB_CHANGES, JOURNAL, MESSAGES, RUN_JSON, TESTS
 
 # 2: a body no longer carries `json` (its parsed value); readers parse `text` (2026-11-25).
+# `messages.jsonl` came later without a bump: it is a new file, older record dirs have none.
 FORMAT_VERSION = 2
 READABLE_VERSIONS = (1, 2)
 READABLE = " and ".join(map(str, READABLE_VERSIONS))  # for messages: "1 and 2"
 
-Kind = Literal["run", "test", "exchange", "db_change"]
+Kind = Literal["run", "test", "exchange", "db_change", "message"]
 
 
 class BodyLine(TypedDict):
@@ -110,6 +111,40 @@ class EndEvent(TypedDict):
 TestEvent = StartEvent | EndEvent  # no class named Test*: pytest would collect it
 
 
+Direction = Literal["published", "delivered", "ack"]
+AckOutcome = Literal["acked", "nacked", "rejected", "unacked"]
+
+
+class MessageLine(TypedDict):
+    """One line of `messages.jsonl`: a message on a broker link, or the ack of one.
+
+    `published`: the seam's consumer sent it to the broker; `delivered`: the broker gave it
+    to the seam's consumer. An `ack` line settles the delivered message with the same `id`
+    on the same seam (readers fold it into that message's `ack`).
+    """
+
+    v: int
+    seam: str  # "fulfilment -> bus"
+    consumer: str
+    provider: str
+    protocol: str  # resp | nats | amqp
+    direction: Direction
+    seq: int
+    test: str | None
+    at: str
+    mono: float
+    subject: str | None  # channel, subject or routing key
+    exchange: str | None  # AMQP only
+    queue: str | None  # list, stream or queue
+    id: str | None  # stream entry id or delivery tag: what an ack names
+    headers: list[tuple[str, str]]
+    payload: BodyLine  # capped at `[seams] body_cap` as HTTP bodies are
+    ack: AckOutcome | None  # None where the protocol has no acks (pub/sub, lists)
+    task: dict[str, Any] | None  # a Celery task: name, id, retries, args, kwargs
+    fault: str | None  # the fault applied to it: drop | delay | duplicate | reorder | cut
+    problem: str | None  # why bytes could not be decoded (they were forwarded untouched)
+
+
 ChangeOp = Literal["insert", "update", "delete", "truncate"]
 
 
@@ -176,6 +211,7 @@ _WHAT: dict[Kind, str] = {
     "test": f"a {TESTS} line",
     "exchange": f"a {JOURNAL} line",
     "db_change": f"a {DB_CHANGES} line",
+    "message": f"a {MESSAGES} line",
 }
 
 
@@ -213,6 +249,7 @@ _STEPS: dict[Kind, tuple[Callable[[dict[str, Any]], None], ...]] = {
     "test": (),
     "exchange": (_v1_exchange,),
     "db_change": (),
+    "message": (),
 }
 
 
@@ -230,3 +267,7 @@ def as_db_change(record: dict[str, Any]) -> DbChangeLine:
 
 def as_run(record: dict[str, Any]) -> RunInfo:
     return cast(RunInfo, upgrade("run", record))
+
+
+def as_message(record: dict[str, Any]) -> MessageLine:
+    return cast(MessageLine, upgrade("message", record))

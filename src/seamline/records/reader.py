@@ -24,6 +24,7 @@ from seamline.records.layout import (
     JOURNAL,
     LOGS,
     MARKERS,
+    MESSAGES,
     RUN_JSON,
     TESTS,
     is_record_dir,
@@ -33,14 +34,17 @@ from seamline.records.lines import (
     READABLE_VERSIONS,
     DbChangeLine,
     ExchangeLine,
+    MessageLine,
     RecordVersionError,
     RunInfo,
     TestEvent,
     as_db_change,
     as_exchange,
+    as_message,
     as_test_event,
     version_of,
 )
+from seamline.records.message import settle_acks
 
 Line = TypeVar("Line")
 
@@ -83,6 +87,8 @@ class RecordDir:
     db_changes: list[DbChangeLine]
     logs: list[LogLine]  # every service's lines, in time order
     problems: list[str] = field(default_factory=list)
+    # what crossed broker links, acks folded into the messages they settle
+    messages: list[MessageLine] = field(default_factory=list)
 
     @property
     def run_id(self) -> str:
@@ -112,6 +118,7 @@ def read_record_dir(path: Path, log_line_limit: int = 2000) -> RecordDir:
         db_changes=list(_read_lines(path / DB_CHANGES, as_db_change, problems)),
         logs=_read_logs(path / LOGS, log_line_limit),
         problems=problems,
+        messages=settle_acks(list(_read_lines(path / MESSAGES, as_message, problems))),
     )
     for event in record.test_events:
         event["at"] = canonical_time(event.get("at")) or ""
@@ -120,6 +127,8 @@ def read_record_dir(path: Path, log_line_limit: int = 2000) -> RecordDir:
         exchange["ended"] = canonical_time(exchange.get("ended")) or exchange["started"]
     for change in record.db_changes:
         change["at"] = canonical_time(change.get("at")) or ""
+    for message in record.messages:
+        message["at"] = canonical_time(message.get("at")) or ""
     return record
 
 

@@ -6,12 +6,22 @@ import fnmatch
 import re
 import time
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 from seamline.errors import check_argument
 from seamline.records.exchange import Exchange
 
 T = TypeVar("T")
+
+
+class Crossing(Protocol):
+    """What crossed a seam, as a failure lists it: an exchange or a message."""
+
+    @property
+    def error(self) -> str | None: ...
+
+
+C = TypeVar("C", bound=Crossing)
 _TEMPLATE = re.compile(r"\{[^}/]+\}")
 
 
@@ -29,20 +39,19 @@ def path_matcher(path: str) -> Callable[[str], bool]:
     return lambda actual: actual == path
 
 
-def describe(exchanges: Iterable[Exchange]) -> str:
+def describe(exchanges: Iterable[Crossing]) -> str:
     lines = [f"    {e}" + (f" ({e.error})" if e.error else "") for e in exchanges]
     return "\n".join(lines) if lines else "    (none)"
 
 
-class Calls:
-    """The exchanges a query found, with the context to explain a failed expectation.
-
-    Iterable and indexable like a list; `count` is a number (`calls.count == 2`).
+class Calls(Generic[C]):
+    """The exchanges (or messages) a query found, with the context to explain a failed
+    expectation. Iterable and indexable like a list; `count` is a number (`calls.count == 2`).
     """
 
-    def __init__(
-        self, found: Iterable[Exchange], what: str, context: list[Exchange], where: str
-    ) -> None:
+    noun = "call"
+
+    def __init__(self, found: Iterable[C], what: str, context: list[C], where: str) -> None:
         self._found = list(found)
         self.what = what
         self.context = context
@@ -55,17 +64,18 @@ class Calls:
     def __len__(self) -> int:
         return len(self._found)
 
-    def __iter__(self) -> Iterator[Exchange]:
+    def __iter__(self) -> Iterator[C]:
         return iter(self._found)
 
-    def __getitem__(self, index: int) -> Exchange:
+    def __getitem__(self, index: int) -> C:
         return self._found[index]
 
     def __bool__(self) -> bool:
         return bool(self._found)
 
     def __repr__(self) -> str:
-        return f"<Calls {self.what} on {self.where}: {len(self)}>\n{describe(self._found)}"
+        kind = type(self).__name__
+        return f"<{kind} {self.what} on {self.where}: {len(self)}>\n{describe(self._found)}"
 
     def _fail(self, expectation: str) -> AssertionError:
         return AssertionError(
@@ -73,26 +83,26 @@ class Calls:
             f"  what crossed {self.where}:\n{describe(self.context)}"
         )
 
-    def one(self) -> Exchange:
-        """The only matching exchange; fails listing what was there if there are 0 or several."""
+    def one(self) -> C:
+        """The only match; fails listing what was there if there are 0 or several."""
         if len(self) != 1:
-            raise self._fail("exactly one call")
+            raise self._fail(f"exactly one {self.noun}")
         return self[0]
 
     def none(self) -> None:
         if self:
-            raise self._fail("no call")
+            raise self._fail(f"no {self.noun}")
 
     @property
-    def first(self) -> Exchange:
+    def first(self) -> C:
         if not self:
-            raise self._fail("at least one call")
+            raise self._fail(f"at least one {self.noun}")
         return self[0]
 
     @property
-    def last(self) -> Exchange:
+    def last(self) -> C:
         if not self:
-            raise self._fail("at least one call")
+            raise self._fail(f"at least one {self.noun}")
         return self[-1]
 
 
@@ -102,7 +112,7 @@ def query(
     method: str | None = None,
     path: str | None = None,
     status: int | None = None,
-) -> Calls:
+) -> Calls[Exchange]:
     check_argument("calls method", method, (str, type(None)), "an HTTP method such as 'GET'")
     check_argument("calls path", path, (str, type(None)), "a path such as '/orders/{id}'")
     check_argument("calls status", status, (int, type(None)), "an HTTP status such as 200")

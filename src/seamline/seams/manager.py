@@ -14,6 +14,7 @@ from seamline.records.exchange import Exchange, Violation, seam_name
 from seamline.seams.assertions import Calls, Flow, query
 from seamline.seams.assertions import assert_header_propagated as _assert_propagated
 from seamline.seams.journal import Journal
+from seamline.seams.message_seams import BrokerSeams
 from seamline.seams.modes import Fault, Route
 from seamline.seams.proxy import SeamOptions, SeamProxy
 
@@ -45,8 +46,10 @@ class Seams:
         replay_for: ReplayFor | None = None,
         replay_misses: Callable[[], list[str]] | None = None,
         default_mode: str = "real",
+        brokers: BrokerSeams | None = None,
     ) -> None:
         self._loop = loop
+        self.brokers = brokers  # the message seams, on links to brokers
         self.journal = journal
         self._upstreams = upstreams
         self._contracts = contracts
@@ -186,6 +189,8 @@ class Seams:
     def reset(self) -> None:
         """Every seam back to its default mode (`[seams] mode`; real unless set), no fault."""
         self._provider_modes.clear()
+        if self.brokers is not None:
+            self.brokers.reset()
         for proxy in list(self._proxies.values()):
             default = self._default_route(proxy)
             if proxy.route != default:
@@ -238,6 +243,8 @@ class Seams:
             self._loop.run(proxy.close())
         self._proxies.clear()
         self.journal.close()
+        if self.brokers is not None:
+            self.brokers.close()
 
 
 def _normal(name: str) -> str:
@@ -271,7 +278,7 @@ class SeamView:
         status: int | None = None,
         *,
         all_tests: bool = False,
-    ) -> Calls:
+    ) -> Calls[Exchange]:
         where = self.name + ("" if all_tests else " in this test")
         return query(self.exchanges(all_tests=all_tests), where, method, path, status)
 

@@ -25,6 +25,7 @@ from seamline.runtime import rundir, signals
 from seamline.runtime.procs import ProcessTracker, kill_run
 from seamline.seams.journal import Journal
 from seamline.seams.manager import Seams, SeamView
+from seamline.seams.message_seams import BrokerSeams, Messages, MessageSeamView
 from seamline.services.base import Render, RunContext, Service
 from seamline.services.mock import mock_server
 from seamline.services.registry import create_service
@@ -272,6 +273,40 @@ class System:
         """`system.seam("api", "payments")` (or `"api -> payments"`): what crossed it."""
         return self.seams.view(consumer, provider)
 
+    def messages(
+        self,
+        broker: str,
+        *,
+        subject: str | None = None,
+        queue: str | None = None,
+        published_by: str | None = None,
+        delivered_to: str | None = None,
+        all_tests: bool = False,
+    ) -> Messages:
+        """What crossed the links into `broker` in this test (`.one()`, `.none()`, `.count`):
+        `system.messages("bus", subject="order.paid", published_by="api").one()`."""
+        return self._broker_seams().messages(
+            broker,
+            subject=subject,
+            queue=queue,
+            published_by=published_by,
+            delivered_to=delivered_to,
+            all_tests=all_tests,
+        )
+
+    def message_seam(self, consumer: str, broker: str) -> MessageSeamView:
+        """`system.message_seam("fulfilment", "bus")`: one broker link, its messages, faults."""
+        return MessageSeamView(self._broker_seams(), consumer, broker)
+
+    def publish(self, broker: str, subject: str, payload: bytes | str) -> None:
+        """Publish `payload` on `subject` through the `test -> broker` seam."""
+        self._broker_seams().publish(broker, subject, payload)
+
+    def _broker_seams(self) -> BrokerSeams:
+        brokers = self.seams.brokers
+        assert brokers is not None  # make_seams always gives them
+        return brokers
+
     def reset_seams(self) -> None:
         """Every seam back to real, stub servers' requests forgotten (between tests)."""
         if self._seams is not None:
@@ -330,10 +365,13 @@ class System:
         return self._watch.down()
 
     def url(self, name: str) -> str:
-        """The address the test uses for `name`: the `test -> name` seam for HTTP services."""
+        """The address the test uses for `name`: the `test -> name` seam for HTTP services
+        and brokers."""
         service = self.service(name)
         if name in http_upstreams({name: service}):
             return self.seams.url("test", name)
+        if name in self._broker_seams():  # the test's own client crosses a seam too
+            return self.values_for("test")[name]["url"]
         if service.url is None:
             raise SeamlineError(f"service {name!r} has no url")
         return service.url

@@ -10,8 +10,11 @@ from seamline.config import SystemConfig
 from seamline.config.model import HTTP_KINDS
 from seamline.contracts import Contract, ContractError
 from seamline.errors import SeamlineError, StartError
+from seamline.records.layout import MESSAGES
 from seamline.seams.journal import Journal
 from seamline.seams.manager import Seams
+from seamline.seams.message_journal import MessageJournal
+from seamline.seams.message_seams import BrokerSeams
 from seamline.seams.proxy import SeamOptions
 from seamline.services.base import Service
 from seamline.strategies.replay import ReplayServers
@@ -19,6 +22,10 @@ from seamline.strategies.replay import ReplayServers
 if TYPE_CHECKING:
     from seamline.http.loop import LoopThread
     from seamline.mock.server import MockServer
+
+
+# Service kinds a message seam can carry, and the protocol it decodes on them.
+BROKER_PROTOCOLS: dict[str, str] = {"redis": "resp"}
 
 
 class ServiceValues(Mapping[str, str]):
@@ -39,7 +46,21 @@ class ServiceValues(Mapping[str, str]):
             return self._seams().url("browser", name)
         if attr == "browser_url":
             return self._direct["url"]
+        if self._provider.kind in BROKER_PROTOCOLS and self._consumer != name:
+            return self._broker_value(attr)
         return self._direct[attr]
+
+    def _broker_value(self, attr: str) -> str:
+        """`url` and `port` of a broker lead through the consumer's message seam."""
+        direct = self._direct[attr]
+        if attr not in ("url", "port"):
+            return direct
+        brokers = self._seams().brokers
+        assert brokers is not None  # make_seams always gives them
+        port = str(brokers.seam(self._consumer, self._provider.name).port)
+        if attr == "port":
+            return port
+        return direct.replace(f":{self._direct['port']}", f":{port}", 1)
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._direct)
@@ -55,6 +76,15 @@ def http_upstreams(services: Mapping[str, Service]) -> dict[str, str]:
         for name, service in services.items()
         if service.kind in HTTP_KINDS
         and service.attributes().get("direct_url", "").startswith("http://")
+    }
+
+
+def broker_upstreams(services: Mapping[str, Service]) -> dict[str, tuple[str, int]]:
+    """The direct address of every broker a message seam can carry."""
+    return {
+        name: (service.attributes()["host"], int(service.attributes()["port"]))
+        for name, service in services.items()
+        if service.kind in BROKER_PROTOCOLS
     }
 
 
@@ -148,6 +178,14 @@ def make_seams(
     options = SeamOptions(
         body_cap=spec.body_cap, stream_above=spec.stream_above, timeout=spec.timeout, via=spec.via
     )
+    messages = MessageJournal(journal.path.with_name(MESSAGES) if journal.path else None)
+    brokers = BrokerSeams(
+        loop,
+        messages,
+        brokers=broker_upstreams(services),
+        current_test=current_test,
+        body_cap=spec.body_cap,
+    )
     return Seams(
         loop,
         journal,
@@ -161,4 +199,5 @@ def make_seams(
         ),
         replay_misses=stubs.replays.misses,
         default_mode=seams_mode(config),
+        brokers=brokers,
     )
