@@ -186,6 +186,9 @@ class BrokerSeam:
         held: list[bytes],
     ) -> None:
         action = fault.action
+        if action == "delay":  # what came before goes now; this one, and all after, later
+            await out.drain()
+            await asyncio.sleep(fault.delay_ms / 1000)
         for item in delivered:
             self._record(item, fault=action)
         push = answers == "push"
@@ -193,8 +196,6 @@ class BrokerSeam:
             out.close()
             up.close()
         elif action == "delay":
-            await out.drain()
-            await asyncio.sleep(fault.delay_ms / 1000)
             out.write(frame.raw)
         elif action == "drop":
             # a pop already took it off the broker: the consumer gets "nothing yet" instead
@@ -203,6 +204,7 @@ class BrokerSeam:
             out.write(frame.raw)
             if push:
                 out.write(frame.raw)
+                self._record(delivered[0], fault=action)
             else:  # put it back where the next pop takes it from: the broker redelivers it
                 self._push_back(delivered[0], answers, up, link, next_out=True)
         elif action == "reorder":
