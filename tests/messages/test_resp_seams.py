@@ -111,3 +111,32 @@ def test_messages_are_in_the_record_dir_with_acks_settled(bus_system):
         ("published", "test", None),
         ("delivered", "fulfilment", "acked"),
     ]
+
+
+def test_messages_take_their_place_in_the_sequence_between_exchanges(write_config, start_system):
+    from tests.conftest import APP
+    from tests.messages.conftest import config
+
+    extra = f"""
+[services.api]
+command = "{APP} --port {{self.port}}"
+ready = "http GET /health"
+"""
+    system = start_system(write_config(config("pubsub") + extra))
+    system.begin_test("t")
+    api = system.client("api")
+    api.get("/health")
+    system.publish("bus", "order.paid", '{"order_id": 7}')
+    eventually(lambda: system.messages("bus", published_by="fulfilment").count == 1)
+    api.get("/health")
+
+    flow = system.seams.sequence()
+    assert flow.seams == [
+        "test -> api",
+        "test -> bus",
+        "fulfilment -> bus",
+        "fulfilment -> bus",  # the shipment it stored
+        "test -> api",
+    ]
+    assert flow.index_of("fulfilment -> bus") == 2
+    assert "fulfilment -> bus delivered order.paid" in str(flow)

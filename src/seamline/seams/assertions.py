@@ -135,21 +135,26 @@ def query(
     return Calls(found, what, exchanges, where)
 
 
-class Flow(list[Exchange]):
-    """Exchanges in the order they started, across all seams."""
+class Flow(list[Any]):
+    """Exchanges, and messages on broker links, in the order they started, across all seams."""
 
     @property
     def seams(self) -> list[str]:
         return [e.seam for e in self]
 
     def index_of(self, seam: str, method: str | None = None, path: str | None = None) -> int:
-        """Position of the first exchange on `seam` (matching method/path); fails if absent."""
+        """Position of the first exchange (or message) on `seam`, an exchange matching
+        method/path if they are given; fails if absent."""
         matches_path = path_matcher(path) if path else (lambda _: True)
         for position, e in enumerate(self):
-            if (
-                e.seam == seam
-                and (method is None or e.request.method == method.upper())
-                and matches_path(e.request.path)
+            if e.seam != seam:
+                continue
+            if not isinstance(e, Exchange):
+                if method is None and path is None:
+                    return position
+                continue
+            if (method is None or e.request.method == method.upper()) and matches_path(
+                e.request.path
             ):
                 return position
         raise AssertionError(

@@ -143,8 +143,12 @@ class Seams:
         return self.journal.select(test=test)
 
     def sequence(self, *, all_tests: bool = False) -> Flow:
-        """Every exchange of the current test across all seams, in the order they started."""
-        return Flow(sorted(self.exchanges(all_tests=all_tests), key=lambda e: e.mono))
+        """Every exchange and broker message of the current test across all seams, in the
+        order they started."""
+        crossed: list[Any] = list(self.exchanges(all_tests=all_tests))
+        if self.brokers is not None:
+            crossed += self.brokers.journal.select(test=None if all_tests else self._current_test())
+        return Flow(sorted(crossed, key=lambda e: e.mono))
 
     def violations(self, *, all_tests: bool = False) -> list[Violation]:
         """Contract violations of the current test's exchanges (less those expected)."""
