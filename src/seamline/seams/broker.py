@@ -130,6 +130,8 @@ class BrokerSeam:
                     for item in found:
                         self._record(item)
                 if frames.broken is not None:
+                    # the replies can no longer be paired with commands: stop reading them too
+                    link.decoding = False
                     self._record_problem(frames.broken, frames.pending(), "published")
             up.write(data)
             await up.drain()
@@ -144,8 +146,8 @@ class BrokerSeam:
         frames = resp.FrameReader()
         held: list[bytes] = []  # a reordered push, let out after the next one
         while data := await reader.read(READ_SIZE):
-            if frames.broken is not None:
-                out.write(data)
+            if frames.broken is not None or not link.decoding:
+                out.write(frames.pending() + data)
                 await out.drain()
                 continue
             for frame in frames.feed(data):
@@ -167,7 +169,8 @@ class BrokerSeam:
                         out.write(b"".join(held))
                         held.clear()
                     continue
-                await self._apply(fault, frame, answers, delivered, out, up, link, held)
+                if await self._apply(fault, frame, answers, delivered, out, up, link, held):
+                    return  # cut: both connections are closed
             if frames.broken is not None:
                 rest = frames.pending()
                 self._record_problem(frames.broken, rest, "delivered")
@@ -184,7 +187,8 @@ class BrokerSeam:
         up: asyncio.StreamWriter,
         link: resp.RespLink,
         held: list[bytes],
-    ) -> None:
+    ) -> bool:
+        """Do `fault` to the delivery in `frame`; True if it cut the connection."""
         action = fault.action
         if action == "delay":  # what came before goes now; this one, and all after, later
             await out.drain()
@@ -195,7 +199,8 @@ class BrokerSeam:
         if action == "cut":
             out.close()
             up.close()
-        elif action == "delay":
+            return True
+        if action == "delay":
             out.write(frame.raw)
         elif action == "drop":
             # a pop already took it off the broker: the consumer gets "nothing yet" instead
@@ -213,6 +218,7 @@ class BrokerSeam:
             else:  # to the far end of the queue: what was queued behind it goes first
                 out.write(resp.NIL_ARRAY if answers.startswith("B") else b"$-1\r\n")
                 self._push_back(delivered[0], answers, up, link, next_out=False)
+        return False
 
     def _push_back(
         self,

@@ -150,6 +150,7 @@ class RespLink:
     def __init__(self) -> None:
         self.pending: deque[tuple[str, list[Any]]] = deque()
         self.subscribed = False
+        self.decoding = True  # False once the commands could not be read
 
     def command(self, value: Any) -> list[Found]:
         """The messages a command publishes (and which reply it now waits for)."""
