@@ -12,20 +12,38 @@ import asyncio
 import contextlib
 import random
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal, Protocol
 
 from seamline.records.exchange import Body, HeaderList, seam_name
 from seamline.records.message import Message, celery_task
 from seamline.records.run import now_iso
 from seamline.runtime.ports import LOOPBACK
-from seamline.seams import resp
+from seamline.seams import nats, resp
 from seamline.seams.message_journal import MessageJournal
+
+# What each protocol's frames are and what a connection's frames carry.
+PROTOCOLS: dict[str, tuple[Callable[[bytes, int], tuple[Any, int]], type[Link]]] = {
+    "resp": (resp.parse, resp.RespLink),
+    "nats": (nats.parse, nats.NatsLink),
+}
 
 FaultAction = Literal["drop", "delay", "duplicate", "reorder", "cut"]
 FAULT_ACTIONS: tuple[str, ...] = ("drop", "delay", "duplicate", "reorder", "cut")
 READ_SIZE = 256 * 1024
+
+
+class Link(Protocol):
+    """One client connection's state: which frames carry messages, which reply answers what."""
+
+    pending: deque[tuple[str, list[Any]]]
+    decoding: bool
+
+    def command(self, value: Any) -> list[resp.Found]: ...
+
+    def reply(self, value: Any) -> tuple[str, list[resp.Found]]: ...
 
 
 @dataclass
@@ -101,10 +119,11 @@ class BrokerSeam:
             writer.close()  # the broker is down: the consumer sees its connection go
             return
         self._connections.update((writer, up_writer))
-        link = resp.RespLink()
+        parse, make_link = PROTOCOLS[self.protocol]
+        link = make_link()
         pumps = [
-            asyncio.ensure_future(self._from_consumer(reader, up_writer, link)),
-            asyncio.ensure_future(self._from_broker(up_reader, writer, up_writer, link)),
+            asyncio.ensure_future(self._from_consumer(reader, up_writer, link, parse)),
+            asyncio.ensure_future(self._from_broker(up_reader, writer, up_writer, link, parse)),
         ]
         try:
             await asyncio.wait(pumps, return_when=asyncio.FIRST_COMPLETED)
@@ -116,9 +135,13 @@ class BrokerSeam:
                 self._connections.discard(end)
 
     async def _from_consumer(
-        self, reader: asyncio.StreamReader, up: asyncio.StreamWriter, link: resp.RespLink
+        self,
+        reader: asyncio.StreamReader,
+        up: asyncio.StreamWriter,
+        link: Link,
+        parse: Callable[[bytes, int], tuple[Any, int]],
     ) -> None:
-        frames = resp.FrameReader()
+        frames = resp.FrameReader(parse)
         while data := await reader.read(READ_SIZE):
             if frames.broken is None:
                 for frame in frames.feed(data):
@@ -141,9 +164,10 @@ class BrokerSeam:
         reader: asyncio.StreamReader,
         out: asyncio.StreamWriter,
         up: asyncio.StreamWriter,
-        link: resp.RespLink,
+        link: Link,
+        parse: Callable[[bytes, int], tuple[Any, int]],
     ) -> None:
-        frames = resp.FrameReader()
+        frames = resp.FrameReader(parse)
         held: list[bytes] = []  # a reordered push, let out after the next one
         while data := await reader.read(READ_SIZE):
             if frames.broken is not None or not link.decoding:
@@ -185,7 +209,7 @@ class BrokerSeam:
         delivered: list[resp.Found],
         out: asyncio.StreamWriter,
         up: asyncio.StreamWriter,
-        link: resp.RespLink,
+        link: Link,
         held: list[bytes],
     ) -> bool:
         """Do `fault` to the delivery in `frame`; True if it cut the connection."""
@@ -225,7 +249,7 @@ class BrokerSeam:
         found: resp.Found,
         popped_by: str,
         up: asyncio.StreamWriter,
-        link: resp.RespLink,
+        link: Link,
         *,
         next_out: bool,
     ) -> None:

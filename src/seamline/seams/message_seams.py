@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import threading
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
@@ -33,7 +34,7 @@ class BrokerSeams:
         loop: LoopThread,
         journal: MessageJournal,
         *,
-        brokers: Mapping[str, tuple[str, int]],
+        brokers: Mapping[str, tuple[str, int, str]],
         current_test: Callable[[], str | None],
         body_cap: int,
     ) -> None:
@@ -60,13 +61,15 @@ class BrokerSeams:
                     f"no message seam into {provider!r}: it is not a broker "
                     f"(brokers: {', '.join(sorted(self._brokers)) or 'none'})"
                 )
+            host, port, protocol = self._brokers[provider]
             seam = BrokerSeam(
                 consumer,
                 provider,
-                self._brokers[provider],
+                (host, port),
                 journal=self.journal,
                 current_test=self._current_test,
                 body_cap=self._body_cap,
+                protocol=protocol,
             )
             self._loop.run(seam.start())
             self._seams[name] = seam
@@ -135,16 +138,28 @@ class BrokerSeams:
             seam.fault = None
 
     def publish(self, provider: str, subject: str, payload: bytes | str) -> None:
-        """Publish `payload` on `subject` through the `test -> provider` seam (Redis PUBLISH)."""
-        import socket
-
-        host, port = self.seam("test", provider).address
+        """Publish `payload` on `subject` through the `test -> provider` seam (Redis
+        `PUBLISH`, NATS `PUB`)."""
+        seam = self.seam("test", provider)
         data = payload.encode() if isinstance(payload, str) else payload
-        with socket.create_connection((host, port), timeout=5.0) as connection:
-            connection.sendall(resp.encode_command(b"PUBLISH", subject.encode(), data))
-            reply = connection.recv(1024)
-        if not reply.startswith(b":"):
-            raise SeamlineError(f"PUBLISH to {provider!r}: expected :<count>, found {reply!r}")
+        with socket.create_connection(seam.address, timeout=5.0) as connection:
+            answer = connection.makefile("rb")
+            if seam.protocol == "nats":
+                answer.readline()  # INFO: the server speaks first
+                head = b'CONNECT {"verbose": false}\r\nPUB %s %d\r\n' % (
+                    subject.encode(),
+                    len(data),
+                )
+                connection.sendall(head + data + b"\r\nPING\r\n")
+                expected = b"PONG"  # the server has handled the PUB when it answers the PING
+            else:
+                connection.sendall(resp.encode_command(b"PUBLISH", subject.encode(), data))
+                expected = b":"
+            reply = answer.readline()
+        if not reply.startswith(expected):
+            raise SeamlineError(
+                f"publishing to {provider!r}: expected {expected.decode()}..., found {reply!r}"
+            )
 
     def close(self) -> None:
         for seam in list(self._seams.values()):

@@ -9,6 +9,7 @@ replies and `XREADGROUP`/`XREAD` replies deliver; `XACK` settles stream entries.
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -81,9 +82,11 @@ class Frame:
 
 
 class FrameReader:
-    """Cuts a byte stream into RESP frames; keeps a frame's partial bytes until it is whole."""
+    """Cuts a byte stream into frames (RESP unless another protocol's `parse` is given);
+    keeps a frame's partial bytes until it is whole."""
 
-    def __init__(self) -> None:
+    def __init__(self, parse_frame: Callable[[bytes, int], tuple[Any, int]] = parse) -> None:
+        self._parse = parse_frame
         self._buffer = b""
         self.broken: str | None = None  # why the stream stopped being RESP, once it has
 
@@ -94,7 +97,7 @@ class FrameReader:
         frames, pos = [], 0
         while pos < len(buf):
             try:
-                value, end = parse(buf, pos)
+                value, end = self._parse(buf, pos)
             except Incomplete:
                 break
             except (ValueError, IndexError) as err:

@@ -11,6 +11,7 @@ from seamline.config.model import HTTP_KINDS
 from seamline.contracts import Contract, ContractError
 from seamline.errors import SeamlineError, StartError
 from seamline.records.layout import MESSAGES
+from seamline.runtime.ports import LOOPBACK
 from seamline.seams.journal import Journal
 from seamline.seams.manager import Seams
 from seamline.seams.message_journal import MessageJournal
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
 
 
 # Service kinds a message seam can carry, and the protocol it decodes on them.
-BROKER_PROTOCOLS: dict[str, str] = {"redis": "resp"}
+BROKER_PROTOCOLS: dict[str, str] = {"redis": "resp", "nats": "nats"}
 
 
 class ServiceValues(Mapping[str, str]):
@@ -79,10 +80,14 @@ def http_upstreams(services: Mapping[str, Service]) -> dict[str, str]:
     }
 
 
-def broker_upstreams(services: Mapping[str, Service]) -> dict[str, tuple[str, int]]:
-    """The direct address of every broker a message seam can carry."""
+def broker_upstreams(services: Mapping[str, Service]) -> dict[str, tuple[str, int, str]]:
+    """The direct address of every broker a message seam can carry, and its protocol."""
     return {
-        name: (service.attributes()["host"], int(service.attributes()["port"]))
+        name: (
+            service.attributes().get("host", LOOPBACK),
+            int(service.attributes()["port"]),
+            BROKER_PROTOCOLS[service.kind],
+        )
         for name, service in services.items()
         if service.kind in BROKER_PROTOCOLS
     }
