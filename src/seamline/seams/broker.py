@@ -216,7 +216,10 @@ class BrokerSeam:
         action = fault.action
         if action == "delay":  # what came before goes now; this one, and all after, later
             await out.drain()
-            await asyncio.sleep(fault.delay_ms / 1000)
+            # asyncio may wake a timer up to a clock tick early: the delay is at least delay_ms
+            deadline = time.monotonic() + fault.delay_ms / 1000
+            while (left := deadline - time.monotonic()) > 0:
+                await asyncio.sleep(left)
         for item in delivered:
             self._record(item, fault=action)
         push = answers == "push"
