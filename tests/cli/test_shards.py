@@ -9,8 +9,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import jsonschema
 import pytest
 
+from seamline.report import github_summary, schema_path
 from tests.cli.test_cli import SYSTEM
 
 TESTS = "".join(
@@ -77,6 +79,9 @@ def test_two_shards_merged_are_the_single_run(suite, run_root, tmp_path):
     assert [v["tests"] for v in views] == [3, 3]
     slowest = max(views, key=lambda v: v["wall_s"])
     assert both["shards"]["critical_path"] == slowest["name"]
+    jsonschema.validate(both, json.loads(schema_path().read_text()))
+    summary = github_summary(both)
+    assert "#### Shards" in summary and f"{slowest['name']} (critical path)" in summary
     junit = (tmp_path / "merged" / "junit.xml").read_text()
     assert 'tests="6" failures="1"' in junit
     assert "critical path: shard-" in (tmp_path / "merged" / "index.html").read_text()
