@@ -129,6 +129,8 @@ def _profile(config: pytest.Config) -> str | None:
 
 @pytest.hookimpl(trylast=True)  # shard what -k, -m and the other plugins left selected
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if not config.getoption("seamline_shard"):
+        return
     try:
         default = config_path(config).parent / DEFAULT_DURATIONS
     except ConfigError:
