@@ -82,6 +82,19 @@ def build_parser() -> argparse.ArgumentParser:
     _add_config_args(test)
     test.add_argument("--report-dir", default="seamline-report", help="where reports go")
     test.add_argument("--plain", action="store_true", help="plain lines, no live view (as in CI)")
+    test.add_argument(
+        "--shard",
+        type=_shard_spec,
+        metavar="K/N",
+        help="run only the K-th of N shards of the suite (e.g. 2/4); merge the shards' "
+        "reports with `seamline report merge`",
+    )
+    test.add_argument(
+        "--durations-from",
+        metavar="FILE",
+        help="balance --shard by these durations: a report.json or {node id: seconds} "
+        "(default: .seamline/durations.json next to seamline.toml, if there is one)",
+    )
     _add_strategy_commands(commands)
     run = commands.add_parser(
         "run",
@@ -95,7 +108,12 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--report-dir", default="seamline-report", help="where reports go")
     run.add_argument("--junit", help="the JUnit XML file the command writes (for the report)")
     _add_step_commands(test, commands)
-    report = commands.add_parser("report", help="re-render a run's report from its records")
+    report = commands.add_parser(
+        "report",
+        help="re-render a run's report from its records",
+        epilog="`seamline report merge OUT DIR...` merges N shards' records into one report "
+        "(see `seamline report merge -h`)",
+    )
     report.add_argument(
         "run_dirs",
         nargs="+",
@@ -147,6 +165,15 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_FAILED
     except KeyboardInterrupt as interrupt:  # 130 for Ctrl-C, 143 for SIGTERM
         return exit_code_of(interrupt)
+
+
+def _shard_spec(text: str) -> str:
+    from seamline.report.sharding import parse_shard
+
+    try:
+        return str(parse_shard(text))
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
 
 
 def _config(args: argparse.Namespace) -> SystemConfig:
@@ -331,6 +358,10 @@ def cmd_test(args: argparse.Namespace, pytest_args: list[str], steps: object | N
     ]
     if args.profile:
         argv.append(f"--seamline-profile={args.profile}")
+    if getattr(args, "shard", None):  # `record` and `bisect` run the suite whole
+        argv.append(f"--seamline-shard={args.shard}")
+    if getattr(args, "durations_from", None):
+        argv.append(f"--seamline-durations={Path(args.durations_from).resolve()}")
     progress = _progress(plain=args.plain)
     with _in_directory(config.base_dir), _signals_interrupt() as received:
         plugins = [_Named(progress, PROGRESS_PLUGIN)]
@@ -524,6 +555,9 @@ def cmd_report(args: argparse.Namespace, _: list[str]) -> int:
     """Re-render the report of a finished or killed run from its record dirs."""
     from seamline.report import build, record_dirs_of
 
+    if args.run_dirs[0] == "merge":  # `seamline report merge OUT DIR...`
+        return cmd_report_merge(args.run_dirs[1:])
+
     records: list[Path] = []
     for given in args.run_dirs:
         path = Path(given)
@@ -561,4 +595,23 @@ def cmd_init(args: argparse.Namespace, _: list[str]) -> int:
         for todo in written.todos:
             out.console().print(f"  TODO {escape(todo)}")
     out.console().print("next: seamline check " + escape(str(written.files[0])))
+    return EXIT_OK
+
+
+def cmd_report_merge(argv: list[str]) -> int:
+    """`seamline report merge OUT DIR...`: one report from the record dirs of N shards."""
+    from seamline.report.merge import merge
+
+    parser = argparse.ArgumentParser(
+        prog="seamline report merge",
+        description="Build one report (HTML, JSON, JUnit, GitHub summary) from N shards' "
+        "record dirs or artifacts, as if from one run; shows each shard's wall time and the "
+        "critical path.",
+        epilog="example: seamline report merge seamline-report shard-1/ shard-2/",
+    )
+    parser.add_argument("out", metavar="OUT", help="where the merged report goes")
+    parser.add_argument("shards", nargs="+", metavar="DIR", help="one shard's record dir(s)")
+    args = parser.parse_args(argv)
+    paths = merge([Path(d) for d in args.shards], Path(args.out))
+    out.console().print(f"report of {len(args.shards)} shard(s): {paths.html}")
     return EXIT_OK

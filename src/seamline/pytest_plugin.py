@@ -24,6 +24,7 @@ from seamline.mock.pytest_fixtures import _mock_session_server, mock, mock_loop,
 from seamline.progress import PROGRESS_PLUGIN
 from seamline.pytest_db import db, seamline_databases
 from seamline.report import DEFAULT_SECRET_NAMES, REPORT_PLUGIN, ReportOptions, ReportPlugin
+from seamline.report.sharding import DEFAULT_DURATIONS, SHARD_KEY, select_shard
 from seamline.system.core import System
 
 __all__ = [
@@ -54,6 +55,19 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=None,
         metavar="DIR",
         help="write the run's report (HTML, JSON) into DIR at the end of the session",
+    )
+    group.addoption(
+        "--seamline-shard",
+        default=None,
+        metavar="K/N",
+        help="run only the K-th of N shards of the suite (e.g. 2/4), balanced by durations",
+    )
+    group.addoption(
+        "--seamline-durations",
+        default=None,
+        metavar="FILE",
+        help="test durations for --seamline-shard: a report.json or {node id: seconds} "
+        "(default: .seamline/durations.json next to seamline.toml)",
     )
     parser.addini("seamline_report", "write the run's report into this directory")
     parser.addini("seamline_config", "the system's seamline.toml, relative to the ini file")
@@ -111,6 +125,21 @@ def config_path(config: pytest.Config) -> Path:
 def _profile(config: pytest.Config) -> str | None:
     value = config.getoption("seamline_profile") or config.getini("seamline_profile")
     return str(value) if value else os.environ.get("SEAMLINE_PROFILE") or None
+
+
+@pytest.hookimpl(trylast=True)  # shard what -k, -m and the other plugins left selected
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if not config.getoption("seamline_shard"):
+        return
+    try:
+        default = config_path(config).parent / DEFAULT_DURATIONS
+    except ConfigError:
+        default = None
+    select_shard(config, items, default)
+
+
+def pytest_report_collectionfinish(config: pytest.Config) -> str | None:
+    return config.stash.get(SHARD_KEY, None)
 
 
 @pytest.fixture(scope="session")

@@ -50,6 +50,7 @@ def github_summary(model: dict[str, Any], report_path: Path | None = None) -> st
                 f"{seam['violations']} | {seam['faults']} | {p50} |"
             )
         lines.append("")
+    lines += _shard_lines(model.get("shards"))
     for problem in model["problems"]:
         lines.append(f"> {_cell(problem)}")
     if report_path is not None:
@@ -100,3 +101,16 @@ def _code(text: str) -> str:
 
 def _duration(seconds: float | None) -> str:
     return "" if seconds is None else f"{seconds:.2f} s"
+
+
+def _shard_lines(shards: dict[str, Any] | None) -> list[str]:
+    """A merged report's shards: each one's wall time, the slowest being the critical path."""
+    if not shards:
+        return []
+    lines = ["#### Shards", "", "| shard | tests | wall time |", "| --- | ---: | ---: |"]
+    for shard in shards["shards"]:
+        mark = " (critical path)" if shard["name"] == shards["critical_path"] else ""
+        lines.append(
+            f"| {_cell(shard['name'])}{mark} | {shard['tests']} | {_duration(shard['wall_s'])} |"
+        )
+    return [*lines, ""]

@@ -22,7 +22,7 @@ def summarize(tests: list[dict[str, Any]], records: list[RecordDir]) -> dict[str
         "failed": sum(1 for t in real_tests if t["outcome"] in ("failed", "error", "unfinished")),
         "started": started,
         "ended": ended,
-        "duration_s": _seconds_between(started, ended),
+        "duration_s": seconds_between(started, ended),
         "finished": bool(records) and all(r.run.get("ended") for r in records),
         "exchanges": len(exchanges),
         "violations": sum(len(x["violations"]) for x in exchanges),
@@ -113,7 +113,7 @@ def _run_span(records: list[RecordDir], tests: list[dict[str, Any]]) -> tuple[st
     return (min(known_starts, default=""), max(known_ends, default=""))
 
 
-def _seconds_between(start: str, end: str) -> float | None:
+def seconds_between(start: str, end: str) -> float | None:
     if not start or not end:
         return None
     delta = datetime.fromisoformat(end) - datetime.fromisoformat(start)
