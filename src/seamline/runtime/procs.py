@@ -287,6 +287,8 @@ class ManagedProcess:
         tracker.add(service, self.popen.pid)
         self.log.follow(self.popen.stdout)
         self._stopping = False
+        self._death_lock = threading.Lock()
+        self._death_noted = False
         self._watcher = threading.Thread(
             target=self._watch, args=(tracker,), daemon=True, name=f"seamline-watch-{service}"
         )
@@ -299,11 +301,22 @@ class ManagedProcess:
         if self._stopping:
             return
         self.log.join(1.0)
-        with contextlib.suppress(OSError), self.log.path.open("a", encoding="utf-8") as out:
-            stamp = datetime.now(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
-            out.write(f"{stamp} [seamline] {self.service} {describe_exit(code)}\n")
-        if tracker.on_exit is not None:
-            tracker.on_exit(self.service, code)
+        self._note_death(code, tracker)
+
+    def _note_death(self, code: int, tracker: ProcessTracker | None) -> None:
+        """Once per process: its death on its log's timeline; told to `tracker` if given.
+        Under a lock, so a `stop()` that finds the process dead already waits for the
+        watcher's note (and its report) to be complete, or writes the line itself."""
+        with self._death_lock:
+            if self._death_noted:
+                return
+            self._death_noted = True
+            with contextlib.suppress(OSError), self.log.path.open("a", encoding="utf-8") as out:
+                stamp = datetime.now(UTC).isoformat(timespec="microseconds")
+                out.write(f"{stamp.replace('+00:00', 'Z')} [seamline] {self.service} ")
+                out.write(f"{describe_exit(code)}\n")
+            if tracker is not None and tracker.on_exit is not None:
+                tracker.on_exit(self.service, code)
 
     @property
     def pid(self) -> int:
@@ -325,7 +338,11 @@ class ManagedProcess:
 
     def stop(self, grace: float, term: signal.Signals = signal.SIGTERM) -> int | None:
         """`term` (SIGTERM) to the group, SIGKILL after `grace` seconds; returns the exit code."""
+        died = self.popen.poll()
         self._stopping = True
+        if died is not None:  # it died on its own before this stop: still a death on its log
+            self.log.join(1.0)
+            self._note_death(died, None)
         if self.popen.poll() is None:
             _signal_group(self.popen.pid, term)
             with contextlib.suppress(subprocess.TimeoutExpired):
