@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 import threading
+import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -84,6 +85,34 @@ class Service(ABC):
 
     def allocate(self) -> None:
         """Reserve ports and paths, so `attributes()` is complete before anything starts."""
+
+    def wait_for_own_process(self, timeout: float, answers: Callable[[], bool], what: str) -> None:
+        """Wait until `answers()` while the service's own process runs (Ctrl-C and a failed
+        sibling end the wait at once); else a StartError saying `what` did not happen, with
+        the process's exit code and its log's tail."""
+        from seamline.runtime.readiness import NotReady, backoff
+
+        process = self.process
+        if process is None:
+            raise StartError(self.name, "wait_ready() before start()")
+        try:
+            ok = backoff(
+                time.monotonic() + timeout,
+                answers,
+                lambda: process.exit_code() is None,
+                self.ctx.cancelled,
+            )
+        except NotReady:
+            ok = False
+        if not ok:
+            process.log.join(1.0)
+            raise StartError(
+                self.name,
+                what,
+                exit_code=process.exit_code(),
+                log_path=process.log.path,
+                log_tail=process.log.tail(30),
+            )
 
     @abstractmethod
     def attributes(self) -> dict[str, str]:

@@ -20,7 +20,6 @@ import shutil
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +27,6 @@ from seamline.config.model import NatsSpec
 from seamline.errors import SeamlineError, StartError
 from seamline.runtime.ports import LOOPBACK, free_port
 from seamline.runtime.procs import ManagedProcess
-from seamline.runtime.readiness import NotReady, backoff
 from seamline.services.base import Render, RunContext, Service
 
 INSTALL_HINT = (
@@ -168,26 +166,9 @@ class NatsService(Service):
         )
 
     def wait_ready(self, timeout: float) -> None:
-        process = self.process
-        if process is None:
-            raise StartError(self.name, "wait_ready() before start()")
-        try:
-            ok = backoff(
-                time.monotonic() + timeout,
-                lambda: info_line(self.port),
-                lambda: process.exit_code() is None,
-            )
-        except NotReady:
-            ok = False
-        if not ok:
-            process.log.join(1.0)
-            raise StartError(
-                self.name,
-                "nats-server did not greet a client with INFO",
-                exit_code=process.exit_code(),
-                log_path=process.log.path,
-                log_tail=process.log.tail(30),
-            )
+        self.wait_for_own_process(
+            timeout, lambda: info_line(self.port), "nats-server did not greet a client with INFO"
+        )
 
     def stop(self) -> None:
         if self.process is not None:

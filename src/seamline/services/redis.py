@@ -12,14 +12,12 @@ import shutil
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 from seamline.config.model import RedisSpec
 from seamline.errors import SeamlineError, StartError
 from seamline.runtime.ports import LOOPBACK, free_port
 from seamline.runtime.procs import ManagedProcess
-from seamline.runtime.readiness import NotReady, backoff
 from seamline.services.base import Render, RunContext, Service, ensure_port_free
 
 
@@ -132,27 +130,9 @@ class RedisService(Service):
         )
 
     def wait_ready(self, timeout: float) -> None:
-        process = self.process
-        if process is None:
-            raise StartError(self.name, "wait_ready() before start()")
-        try:
-            ok = backoff(
-                time.monotonic() + timeout,
-                lambda: ping(self.port),
-                lambda: process.exit_code() is None,
-                self.ctx.cancelled,
-            )
-        except NotReady:
-            ok = False
-        if not ok:
-            process.log.join(1.0)
-            raise StartError(
-                self.name,
-                "redis-server did not answer PING",
-                exit_code=process.exit_code(),
-                log_path=process.log.path,
-                log_tail=process.log.tail(30),
-            )
+        self.wait_for_own_process(
+            timeout, lambda: ping(self.port), "redis-server did not answer PING"
+        )
 
     def stop(self) -> None:
         if self.process is not None:
