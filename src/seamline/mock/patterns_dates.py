@@ -12,100 +12,15 @@ is compared in this machine's zone, as WireMock compares in the JVM's.
 
 from __future__ import annotations
 
-import calendar
 import re
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
 
 from seamline.mock.errors import InvalidMapping
+from seamline.mock.java_dates import TRUNCATIONS, UNITS, java_to_strptime, shift
 from seamline.mock.value_patterns import ValuePattern
-
-Moment = datetime
-
-
-def _add_months(moment: datetime, months: int) -> datetime:
-    """Calendar months, the day clamped to the month's length (Java's plusMonths)."""
-    index = moment.month - 1 + months
-    year, month = moment.year + index // 12, index % 12 + 1
-    day = min(moment.day, calendar.monthrange(year, month)[1])
-    return moment.replace(year=year, month=month, day=day)
-
-
-def shift(moment: datetime, amount: int, unit: str) -> datetime:
-    if unit == "MONTHS":
-        return _add_months(moment, amount)
-    if unit == "YEARS":
-        return _add_months(moment, 12 * amount)
-    return moment + timedelta(**{unit.lower(): amount})
-
-
-UNITS = ("SECONDS", "MINUTES", "HOURS", "DAYS", "MONTHS", "YEARS")
-
-
-def _day(moment: datetime) -> datetime:
-    return moment.replace(hour=0, minute=0, second=0, microsecond=0)
-
-
-def _last_day(moment: datetime) -> datetime:
-    return moment.replace(day=calendar.monthrange(moment.year, moment.month)[1])
-
-
-TRUNCATIONS: dict[str, Callable[[datetime], datetime]] = {
-    "first second of minute": lambda m: m.replace(second=0, microsecond=0),
-    "first minute of hour": lambda m: m.replace(minute=0, second=0, microsecond=0),
-    "first hour of day": _day,
-    "first day of month": lambda m: _day(m.replace(day=1)),
-    "first day of next month": lambda m: _day(_add_months(m.replace(day=1), 1)),
-    "last day of month": lambda m: _day(_last_day(m)),
-    "first day of year": lambda m: _day(m.replace(month=1, day=1)),
-    "first day of next year": lambda m: _day(m.replace(year=m.year + 1, month=1, day=1)),
-    "last day of year": lambda m: _day(m.replace(month=12, day=31)),
-}
-
-# Java DateTimeFormatter letters -> strptime directives (strptime is lenient on widths).
-_JAVA_TOKENS = re.compile(r"'[^']*'|([a-zA-Z])\1*|.", re.DOTALL)
-_DIRECTIVES = {
-    "y": "%Y",
-    "u": "%Y",
-    "M": "%m",
-    "d": "%d",
-    "H": "%H",
-    "h": "%I",
-    "m": "%M",
-    "s": "%S",
-    "S": "%f",
-    "a": "%p",
-    "X": "%z",
-    "x": "%z",
-    "Z": "%z",
-    "z": "%Z",
-    "O": "%z",
-}
-
-
-def java_to_strptime(pattern: str) -> str:
-    out: list[str] = []
-    for token in _JAVA_TOKENS.finditer(pattern):
-        text = token.group(0)
-        letter = text[0]
-        if letter == "'":
-            out.append(text[1:-1].replace("%", "%%") or "'")
-        elif letter == "y" and len(text) == 2:
-            out.append("%y")
-        elif letter == "M" and len(text) >= 3:
-            out.append("%b" if len(text) == 3 else "%B")
-        elif letter == "E":
-            out.append("%a" if len(text) <= 3 else "%A")
-        elif letter.isalpha():
-            if letter not in _DIRECTIVES:
-                raise ValueError(f"unsupported date-time pattern letter {letter!r}")
-            out.append(_DIRECTIVES[letter])
-        else:
-            out.append(text.replace("%", "%%"))
-    return "".join(out)
-
 
 _ZONED_ISO = re.compile(
     r"(\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d(?:\.\d{1,9})?)?)(Z|[+-]\d\d(?::?\d\d)?)(?:\[[^\]]+\])?"

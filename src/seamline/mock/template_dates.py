@@ -10,16 +10,16 @@ from __future__ import annotations
 
 import calendar
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from email.utils import parsedate_to_datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from seamline.mock.java_dates import JAVA_TOKEN, TRUNCATIONS, UNITS, java_to_strptime
+from seamline.mock.java_dates import shift as shift_by
 from seamline.mock.template_model import Call, TemplateError
 
-_JAVA_TOKEN = re.compile(r"'(?:[^']|'')*'|([a-zA-Z])\1*|[^'a-zA-Z]+")
 _MONTHS = list(calendar.month_name)[1:]
 _DAYS = list(calendar.day_name)
 
@@ -62,7 +62,7 @@ def _zone_name(moment: datetime) -> str:
 def format_java_date(moment: datetime, pattern: str) -> str:
     """Render `moment` with a Java `SimpleDateFormat` pattern."""
     out: list[str] = []
-    for match in _JAVA_TOKEN.finditer(pattern):
+    for match in JAVA_TOKEN.finditer(pattern):
         token = match.group(0)
         if token.startswith("'"):
             out.append(token[1:-1].replace("''", "'") if token != "''" else "'")
@@ -154,13 +154,8 @@ def shift(moment: datetime, offset: str) -> datetime:
         amount = int(amount_text)
     except ValueError:
         raise TemplateError(f"offset amount must be an integer, found {amount_text!r}") from None
-    if unit in ("seconds", "minutes", "hours", "days"):
-        return moment + timedelta(**{unit: amount})
-    if unit in ("months", "years"):
-        months = moment.month - 1 + amount * (12 if unit == "years" else 1)
-        year, month = moment.year + months // 12, months % 12 + 1
-        day = min(moment.day, calendar.monthrange(year, month)[1])
-        return moment.replace(year=year, month=month, day=day)
+    if unit.upper() in UNITS:
+        return shift_by(moment, amount, unit.upper())
     raise TemplateError(
         f"unknown offset unit {parts[-1]!r}: use seconds, minutes, hours, days, months or years"
     )
@@ -194,7 +189,11 @@ def _parse_date(call: Call) -> RenderableDate | None:
         seconds = number / 1000 if str(fmt).lower() == "epoch" else number
         return RenderableDate(datetime.fromtimestamp(seconds, UTC))
     try:
-        parsed = datetime.strptime(text, _strptime_pattern(str(fmt)))
+        pattern = java_to_strptime(str(fmt))
+    except ValueError as exc:
+        raise TemplateError(f"parseDate: {exc} in {str(fmt)!r}") from None
+    try:
+        parsed = datetime.strptime(text, pattern)
     except ValueError:
         return None
     if parsed.tzinfo is None:
@@ -218,80 +217,16 @@ def _parse_default(text: str) -> RenderableDate | None:
     return RenderableDate(parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC), zone=UTC)
 
 
-_STRPTIME = {
-    "yyyy": "%Y",
-    "yy": "%y",
-    "MMMM": "%B",
-    "MMM": "%b",
-    "MM": "%m",
-    "M": "%m",
-    "dd": "%d",
-    "d": "%d",
-    "HH": "%H",
-    "H": "%H",
-    "hh": "%I",
-    "h": "%I",
-    "mm": "%M",
-    "m": "%M",
-    "ss": "%S",
-    "s": "%S",
-    "SSS": "%f",
-    "a": "%p",
-    "EEEE": "%A",
-    "EEE": "%a",
-    "Z": "%z",
-    "XXX": "%z",
-    "XX": "%z",
-    "X": "%z",
-    "z": "%Z",
-    "D": "%j",
-}
-
-
-def _strptime_pattern(pattern: str) -> str:
-    out: list[str] = []
-    for match in _JAVA_TOKEN.finditer(pattern):
-        token = match.group(0)
-        if token.startswith("'"):
-            out.append(token[1:-1].replace("''", "'").replace("%", "%%"))
-        elif match.group(1):
-            if token not in _STRPTIME:
-                raise TemplateError(f"parseDate: pattern {token!r} in {pattern!r} is not supported")
-            out.append(_STRPTIME[token])
-        else:
-            out.append(token.replace("%", "%%"))
-    return "".join(out)
-
-
-def _midnight(moment: datetime) -> datetime:
-    return moment.replace(hour=0, minute=0, second=0, microsecond=0)
-
-
-_TRUNCATIONS: dict[str, Callable[[datetime], datetime]] = {
-    "first second of minute": lambda d: d.replace(second=0, microsecond=0),
-    "first minute of hour": lambda d: d.replace(minute=0, second=0, microsecond=0),
-    "first hour of day": _midnight,
-    "first day of month": lambda d: _midnight(d.replace(day=1)),
-    "first day of next month": lambda d: _midnight(shift(d.replace(day=1), "1 months")),
-    "last day of month": lambda d: _midnight(
-        d.replace(day=calendar.monthrange(d.year, d.month)[1])
-    ),
-    "first day of year": lambda d: _midnight(d.replace(month=1, day=1)),
-    "first day of next year": lambda d: _midnight(d.replace(year=d.year + 1, month=1, day=1)),
-    "last day of year": lambda d: _midnight(d.replace(month=12, day=31)),
-}
-
-
 def _truncate_date(call: Call) -> Any:
     date, kind = call.arg(0), str(call.arg(1, "")).lower()
     if len(call.args) < 2:
         return "[ERROR: Truncation type must be specified as the first parameter to truncateDate]"
     if not isinstance(date, RenderableDate):
         return "[ERROR: A date object must be passed to the truncateDate helper]"
-    truncation = _TRUNCATIONS.get(kind)
+    truncation = TRUNCATIONS.get(kind)
     if truncation is None:
         raise TemplateError(
-            f"truncateDate: unknown truncation {kind!r}; use one of {list(_TRUNCATIONS)}"
+            f"truncateDate: unknown truncation {kind!r}; use one of {list(TRUNCATIONS)}"
         )
     local = date.moment.astimezone(date.zone or UTC)
     return replace(date, moment=truncation(local), format=None)
