@@ -837,6 +837,25 @@ XML_EDGES = [
     TemplateCase("xml-9", "{{formatXml '<a><b>1</b><c x=\"1\"/></a>'}}"),
     TemplateCase("xml-10", "{{formatXml '<a>' }}"),
     TemplateCase("xml-11", "{{formatXml '<a><b>1</b></a>' format='compact'}}"),
+    # XPath 1.0 beyond paths: functions, arithmetic, predicates on values, axes
+    TemplateCase(
+        "xml-12",
+        "{{xPath request.body 'sum(//i/@n)'}}|{{xPath request.body 'count(//i[@n > 1])'}}"
+        "|{{xPath request.body 'string(//i[last()])'}}",
+        body=b"<a><i n='1'>x</i><i n='2'>y</i><i n='3'>z</i></a>",
+    ),
+    TemplateCase(
+        "xml-13",
+        "{{xPath request.body '//i[. = \"y\"]/@n'}}|{{xPath request.body 'local-name(/*/*[2])'}}"
+        "|{{xPath request.body '//i[2]/following-sibling::i/text()'}}",
+        body=b"<a><i n='1'>x</i><i n='2'>y</i><i n='3'>z</i></a>",
+    ),
+    TemplateCase(
+        "xml-14",
+        "{{xPath request.body 'concat(/a/i[1], \"-\", /a/i[3])'}}"
+        "|{{xPath request.body '/a/i = \"z\"'}}|{{xPath request.body 'sum(//i/@n) div 2'}}",
+        body=b"<a><i n='1'>x</i><i n='2'>y</i><i n='3'>z</i></a>",
+    ),
 ]
 
 UNKNOWN = [

@@ -1,7 +1,6 @@
 """XML helpers: xPath, soapXPath and formatXml over the standard library's ElementTree.
 
-The XPath subset is ElementTree's (paths, `//`, `[n]`, `[@a='v']`) plus a trailing
-`/text()` or `/@attr`, `count(...)`, `name(...)` and `local-name(...)`. Elements are
+XPath is 1.0, run by elementpath as the `matchesXPath` matcher runs it. Elements are
 matched by local name, so an unprefixed path finds elements in a default namespace
 (and soapXPath's `/Envelope/Body`) while a prefixed step finds nothing — both as
 WireMock's XPath without a namespace context behaves. Elements render as WireMock
@@ -15,11 +14,11 @@ import xml.etree.ElementTree as ET
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
+import elementpath
+
 from seamline.mock.template_model import Call, ListValue, handle_error, to_text
 
-_TAIL = re.compile(r"/(text\(\)|@[\w:.-]+)$")
 _PREFIXED_STEP = re.compile(r"(?:^|/)[\w.-]+:[\w*]")
-_FUNCTION = re.compile(r"(count|name|local-name)\((.*)\)")
 
 
 def _strip_namespaces(root: ET.Element) -> ET.Element:
@@ -31,28 +30,20 @@ def _strip_namespaces(root: ET.Element) -> ET.Element:
 
 
 def _select(root: ET.Element, expression: str) -> Any:
-    function = _FUNCTION.fullmatch(expression.strip())
-    if function:
-        found = _select(root, function.group(2))
-        if function.group(1) == "count":
-            return len(found)
-        return found[0].tag if found and isinstance(found[0], ET.Element) else ""
-    path = expression.strip()
-    if _PREFIXED_STEP.search(re.sub(r"\[[^\]]*\]", "", path)):
+    """XPath 1.0 over the namespace-stripped document; a prefixed step finds nothing."""
+    if _PREFIXED_STEP.search(re.sub(r"\[[^\]]*\]|'[^']*'|\"[^\"]*\"", "", expression)):
         return []
-    tail = _TAIL.search(path)
-    if tail:
-        path = path[: tail.start()]
-    wrapper = ET.Element("document")
-    wrapper.append(root)
-    relative = "." + path if path.startswith("/") else "./" + path
-    elements = wrapper.findall(relative)
-    if tail is None:
-        return elements
-    if tail.group(1) == "text()":
-        return [e.text or "" for e in elements]
-    name = tail.group(1)[1:].rpartition(":")[2]
-    return [e.get(name) for e in elements if e.get(name) is not None]
+    try:
+        found = elementpath.select(
+            ET.ElementTree(root), expression.strip(), parser=elementpath.XPath1Parser
+        )
+    except elementpath.ElementPathError as exc:
+        raise SyntaxError(str(exc)) from None
+    if isinstance(found, bool):
+        return "true" if found else "false"
+    if isinstance(found, float):
+        return int(found) if found.is_integer() else found
+    return found
 
 
 def write_xml(element: ET.Element, indent: bool, level: int = 0) -> str:
@@ -109,9 +100,9 @@ def _xpath(call: Call, prefix: str = "") -> Any:
         found = _select(root, prefix + expression)
     except SyntaxError:
         return handle_error(f"{expression} is not a valid XPath expression")
-    if isinstance(found, (int, str)):
+    if not isinstance(found, list):
         return found
-    nodes = [_Node(n) if isinstance(n, ET.Element) else n for n in found]
+    nodes = [_Node(n) if isinstance(n, ET.Element) else str(n) for n in found]
     return _Nodes(nodes) if nodes else ""
 
 
