@@ -66,6 +66,10 @@ def test_bottom_up_drives_the_leaves_with_the_recorded_requests(hubs: Path) -> N
     drifted = {seam for seam, requests in first["driven"].items() if requests}
     assert (set(first["driven"]), drifted) == (set(SEAMS), {"hub -> leaf2"})
     assert "first failing step: 1 (drive level 0)" in done.stdout
+    drift = json.loads((hubs / "report" / "report.json").read_text())["drift"]  # its section
+    assert {seam["seam"]: seam["drifted"] for seam in drift} == {
+        seam: int(seam == "hub -> leaf2") for seam in SEAMS
+    }
 
 
 def test_bisect_names_the_broken_seam_and_the_field(hubs: Path) -> None:
@@ -74,10 +78,12 @@ def test_bisect_names_the_broken_seam_and_the_field(hubs: Path) -> None:
     out = done.stdout
     assert "bisect: hub -> leaf3 real (every other seam replayed) still fails 1 test(s)" in out
     assert 'GET /value response $.value: changed (1 -> "1")' in out
-    runs = re.search(r"found in (\d+) suite runs \((\d+) by ddmin over 4 seams\)", out)
+    runs = re.search(
+        r"found in (\d+) suite runs \((\d+) by group testing and ddmin over 4 seams\)", out
+    )
     assert runs is not None, out
-    # all-real, all-replayed, ddmin's runs, the culprits once more to rule out a flaky suite
-    assert int(runs[2]) <= 2 * math.log2(4) and int(runs[1]) == int(runs[2]) + 3
+    # all-real, all-replayed, the search's runs, the culprits once more to rule out a flaky suite
+    assert int(runs[2]) <= math.log2(4) + 1 and int(runs[1]) == int(runs[2]) + 3
     assert "--only-real 'hub -> leaf3' -- tests/test_hub.py::test_sum" in out
     alone = shlex.split(out.split("reproduce alone: ")[1].splitlines()[0])  # run as printed
     report = ["--plain", "--report-dir", str(hubs / "report")]
