@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import re
 import statistics
 import sys
@@ -135,6 +136,9 @@ def main() -> None:
             f"{len(overheads)} steps | {statistics.median(overheads):.1f} ms (max "
             f"{max(overheads):.1f} ms, the first step: replay servers load the recordings) "
             "(goal < 50 ms) |",
+            "",
+            f"Load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores "
+            "(the machine is shared with other jobs: wall times are noisy, run counts are not).",
         ]
     )
     print(text)

@@ -7,6 +7,7 @@ import json
 import math
 import re
 import shlex
+import shutil
 from pathlib import Path
 
 import pytest
@@ -136,9 +137,44 @@ def test_a_strategy_of_a_system_without_seams_says_so(tmp_path: Path) -> None:
     done = seamline("test", str(tmp_path), "--strategy", "top-down", "--plain")
     assert done.returncode == 1
     assert "expected seams between services to switch, found none" in done.stderr
+    done = seamline("bisect", str(tmp_path), "--plain")
+    assert done.returncode == 1
+    assert "bisect: expected seams between services to bisect over, found none" in done.stderr
 
 
 def test_a_strategy_refuses_pytest_xdist(hubs: Path) -> None:
     done = run(hubs, "test", "--strategy", "incremental", "--", "-n", "2")
     assert done.returncode == 1
     assert "expected no pytest-xdist option, found -n" in done.stderr
+
+
+def test_a_strategy_checks_every_recording_it_needs_before_anything_starts(
+    hubs: Path, tmp_path: Path
+) -> None:
+    copy = Path(shutil.copytree(hubs, tmp_path / "hubs", ignore=shutil.ignore_patterns(".*")))
+    folder = copy / "recordings" / "hub__leaf2"
+    mapping = sorted((folder / "mappings").glob("*.json"))[0]
+    text = mapping.read_text()
+    mapping.write_text('{"request": {')  # edited by hand into an invalid mapping
+    done = run(copy, "test", "--strategy", "incremental")
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "seam hub -> leaf2: the recording in" in done.stderr
+    assert f"{mapping}: $: not valid JSON at line 1" in done.stderr
+    assert "record the seam again" in done.stderr
+    mapping.write_text(text)
+    index = (folder / "index.json").read_text()
+    (folder / "index.json").write_text("[]")  # valid JSON, not an index
+    done = run(copy, "bisect", env={"HUB_BROKEN": "leaf2"})
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert f"{folder / 'index.json'}: expected the fields v, " in done.stderr
+    (folder / "index.json").write_text(index)
+    config = copy / "seamline.toml"
+    config.write_text(config.read_text().replace('ready = "http GET /health"', 'ready = "tcp"', 2))
+    done = run(copy, "test", "--strategy", "top-down")
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "was made with another version of the config" in done.stderr
+    shutil.rmtree(copy / "recordings")
+    done = run(copy, "test", "--strategy", "bottom-up")
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "seam hub -> leaf1: no recording: expected " in done.stderr
+    assert "seamline record" in done.stderr
