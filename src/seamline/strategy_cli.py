@@ -20,7 +20,7 @@ from pathlib import Path
 from seamline import console as out
 from seamline.config import SystemConfig
 from seamline.errors import SeamlineError
-from seamline.records.layout import JOURNAL, TESTS
+from seamline.records.layout import DRIFT, JOURNAL, TESTS
 from seamline.records.reader import read_exchanges
 from seamline.strategies.build import SeamSummary, provider_noise, record_seams
 from seamline.strategies.drive import SeamDrift, drive
@@ -48,7 +48,11 @@ def add_drive_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--json", metavar="FILE", help="where the drift goes (default: REPORT_DIR/drift.json)"
     )
-    parser.add_argument("--report-dir", default="seamline-report", help="where drift.json goes")
+    parser.add_argument(
+        "--report-dir",
+        default="seamline-report",
+        help="where the report (index.html, report.json with its drift section) and drift.json go",
+    )
     parser.add_argument(
         "--header",
         action="append",
@@ -178,14 +182,28 @@ def run_drive(config: SystemConfig, args: argparse.Namespace) -> int:
             noise = provider_noise(config, recording.provider)
             url = system.direct_url(recording.provider)
             drifts.append(drive(recording, url, noise, headers=headers, secrets=secrets))
+        text = json.dumps([d.to_json() for d in drifts], indent=2) + "\n"
+        # into the run's records too: the report's Drift section reads it from there
+        (system.record_dir / DRIFT).write_text(text, encoding="utf-8")
+        record_dir = system.record_dir
     console = out.console()
     for drift in drifts:
         console.print("\n".join(drift.lines()), markup=False)
-    target = Path(args.json) if args.json else Path(args.report_dir) / "drift.json"
+    target = Path(args.json) if args.json else Path(args.report_dir) / DRIFT
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(json.dumps([d.to_json() for d in drifts], indent=2) + "\n", "utf-8")
+    target.write_text(text, "utf-8")
     console.print(f"drift written to {target}", markup=False)
+    page = _build_report(config, record_dir, Path(args.report_dir))
+    console.print(f"report: {page}", markup=False)
     return 1 if any(drift.drifted for drift in drifts) else 0
+
+
+def _build_report(config: SystemConfig, record_dir: Path, out_dir: Path) -> Path:
+    # imported here: the report's modules cost ~0.2 s, needed only once the drive is done
+    from seamline.report import ReportOptions, build
+
+    options = ReportOptions.of_config(config.spec.report)
+    return build([record_dir], out_dir, options=options).html
 
 
 def _seam_arg(text: str) -> tuple[str, str]:

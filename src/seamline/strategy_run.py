@@ -144,7 +144,7 @@ def finish_bisect(
     console.print(
         f"\nbisect: {', '.join(culprits)} real (every other seam replayed) still fails "
         f"{len(plugin.failing)} test(s); found in {plugin.runs} suite runs "
-        f"({plugin.result.runs} by ddmin over {len(plugin.seams)} seams)",
+        f"({plugin.result.runs} by group testing and ddmin over {len(plugin.seams)} seams)",
         markup=False,
     )
     if plugin.left_out:

@@ -19,14 +19,14 @@ from typing import TYPE_CHECKING
 import pytest
 
 from seamline.errors import SeamlineError
-from seamline.records.layout import STRATEGY
+from seamline.records.layout import DRIFT, STRATEGY
 from seamline.strategies.build import provider_noise
-from seamline.strategies.ddmin import DdminResult, ddmin
-from seamline.strategies.drive import drive
+from seamline.strategies.drive import DriftJson, drive
 from seamline.strategies.errors import FlakyStep, NotBisectable
 from seamline.strategies.matrix import StepResult, StrategyJson, strategy_json
 from seamline.strategies.plans import Mode, Step
 from seamline.strategies.recordings import load_recording
+from seamline.strategies.search import SearchResult, find_culprits
 
 if TYPE_CHECKING:
     from seamline.records.exchange import Exchange
@@ -133,6 +133,7 @@ class StrategyPlugin(_StepRunner):
         super().__init__()
         self.steps, self.tests_by_seam, self.label = steps, tests_by_seam, label
         self.results: list[StepResult] = []
+        self.drifts: list[DriftJson] = []  # every driver's drift, for the report's Drift section
 
     def summary(self) -> StrategyJson:
         return strategy_json(self.label.strategy, self.label.target, self.label.seams, self.results)
@@ -158,9 +159,13 @@ class StrategyPlugin(_StepRunner):
                     overhead_ms=max(wall - inside, 0.0) * 1000,
                 )
             )
-        # into the run's records, before the session's end writes the report: its strategy section
+        # into the run's records, before the session's end writes the report: its strategy
+        # and drift sections
         text = json.dumps(self.summary(), indent=2) + "\n"
         (system.record_dir / STRATEGY).write_text(text, encoding="utf-8")
+        if self.drifts:
+            text = json.dumps(self.drifts, indent=2) + "\n"
+            (system.record_dir / DRIFT).write_text(text, encoding="utf-8")
         return True
 
     def items_of(self, step: Step, items: list[pytest.Item]) -> list[pytest.Item]:
@@ -176,18 +181,21 @@ class StrategyPlugin(_StepRunner):
         consumer, _, provider = (part.strip() for part in seam.partition("->"))
         recording = load_recording(system.config, consumer, provider)
         noise = provider_noise(system.config, provider)
-        return len(drive(recording, system.direct_url(provider), noise).drifted)
+        drift = drive(recording, system.direct_url(provider), noise)
+        self.drifts.append(drift.to_json())
+        return len(drift.drifted)
 
 
 class BisectPlugin(_StepRunner):
-    """ddmin over seams with the failing tests only; `report` holds the outcome."""
+    """The search over seams (strategies/search.py) with the failing tests only; `result`
+    holds the outcome."""
 
     def __init__(self, seams: list[str]) -> None:
         super().__init__()
         self.seams = seams
         self.failing: list[str] = []
         self.left_out: list[str] = []  # failing tests that fail with every seam replayed too
-        self.result: DdminResult | None = None
+        self.result: SearchResult | None = None
         self.culprit_exchanges: list[Exchange] = []
 
     @pytest.hookimpl(tryfirst=True)
@@ -224,7 +232,7 @@ class BisectPlugin(_StepRunner):
         self.failing = [test for test in self.failing if test not in still]
         chosen = [item for item in chosen if item.nodeid in self.failing]
         fails = self._fails(chosen)
-        self.result = ddmin(self.seams, fails)
+        self.result = find_culprits(self.seams, fails)
         self._confirm(chosen, fails)
 
     def _fails(self, chosen: list[pytest.Item]) -> Callable[[list[str]], bool]:

@@ -8,6 +8,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import jsonschema
+
+from seamline.report import schema_path
+
 TOKEN = "Authorization: Bearer ledger-token-7f3a9c"
 CARD = "card=4000-1234"
 
@@ -82,6 +86,32 @@ def test_field_level_differences_and_changed_statuses(recorded: Path, run_root: 
         "body $.balance": "removed",
         "body $.error": "added",
     }
+
+
+def test_the_report_shows_the_drift_of_each_seam(recorded: Path, run_root: Path):
+    report_dir = recorded.parent / "report"
+    secrets = ("--header", TOKEN, "--secret", CARD)
+    done = drive(recorded, run_root, "--seam", "shop->ledger", *secrets, LEDGER_DRIFT="1")
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert f"report: {report_dir / 'index.html'}" in done.stdout
+    report = json.loads((report_dir / "report.json").read_text())
+    jsonschema.validate(report, json.loads(schema_path().read_text()))
+    (seam,) = report["drift"]
+    assert (seam["seam"], seam["sent"], seam["drifted"]) == ("shop -> ledger", 4, 4)
+    assert seam["requests"][1]["status"] == [200, 500]
+    assert seam["requests"][0]["fields"][0] == {
+        "where": "body $.amount",
+        "change": "changed",
+        "recorded": 5,
+        "now": "5",
+    }
+    page = (report_dir / "index.html").read_text()
+    section = page.split('<section id="drift"')[1].split("</section>")[0]
+    assert "shop -&gt; ledger" in section and "4 answered otherwise" in section
+    assert "200 recorded, 500 now" in section
+    cells = '<td>changed</td><td class="mono">5</td><td class="mono">"5"</td>'
+    assert f'<td class="mono">body $.amount</td>{cells}' in section
+    assert "ledger-token-7f3a9c" not in page + json.dumps(report)  # the header given is masked
 
 
 def test_masked_credentials_show_as_changed_statuses_with_the_fix(recorded: Path, run_root: Path):

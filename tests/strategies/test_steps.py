@@ -7,6 +7,7 @@ import json
 import math
 import re
 import shlex
+import shutil
 from pathlib import Path
 
 import pytest
@@ -66,6 +67,10 @@ def test_bottom_up_drives_the_leaves_with_the_recorded_requests(hubs: Path) -> N
     drifted = {seam for seam, requests in first["driven"].items() if requests}
     assert (set(first["driven"]), drifted) == (set(SEAMS), {"hub -> leaf2"})
     assert "first failing step: 1 (drive level 0)" in done.stdout
+    drift = json.loads((hubs / "report" / "report.json").read_text())["drift"]  # its section
+    assert {seam["seam"]: seam["drifted"] for seam in drift} == {
+        seam: int(seam == "hub -> leaf2") for seam in SEAMS
+    }
 
 
 def test_bisect_names_the_broken_seam_and_the_field(hubs: Path) -> None:
@@ -74,10 +79,12 @@ def test_bisect_names_the_broken_seam_and_the_field(hubs: Path) -> None:
     out = done.stdout
     assert "bisect: hub -> leaf3 real (every other seam replayed) still fails 1 test(s)" in out
     assert 'GET /value response $.value: changed (1 -> "1")' in out
-    runs = re.search(r"found in (\d+) suite runs \((\d+) by ddmin over 4 seams\)", out)
+    runs = re.search(
+        r"found in (\d+) suite runs \((\d+) by group testing and ddmin over 4 seams\)", out
+    )
     assert runs is not None, out
-    # all-real, all-replayed, ddmin's runs, the culprits once more to rule out a flaky suite
-    assert int(runs[2]) <= 2 * math.log2(4) and int(runs[1]) == int(runs[2]) + 3
+    # all-real, all-replayed, the search's runs, the culprits once more to rule out a flaky suite
+    assert int(runs[2]) <= math.log2(4) + 1 and int(runs[1]) == int(runs[2]) + 3
     assert "--only-real 'hub -> leaf3' -- tests/test_hub.py::test_sum" in out
     alone = shlex.split(out.split("reproduce alone: ")[1].splitlines()[0])  # run as printed
     report = ["--plain", "--report-dir", str(hubs / "report")]
@@ -130,9 +137,44 @@ def test_a_strategy_of_a_system_without_seams_says_so(tmp_path: Path) -> None:
     done = seamline("test", str(tmp_path), "--strategy", "top-down", "--plain")
     assert done.returncode == 1
     assert "expected seams between services to switch, found none" in done.stderr
+    done = seamline("bisect", str(tmp_path), "--plain")
+    assert done.returncode == 1
+    assert "bisect: expected seams between services to bisect over, found none" in done.stderr
 
 
 def test_a_strategy_refuses_pytest_xdist(hubs: Path) -> None:
     done = run(hubs, "test", "--strategy", "incremental", "--", "-n", "2")
     assert done.returncode == 1
     assert "expected no pytest-xdist option, found -n" in done.stderr
+
+
+def test_a_strategy_checks_every_recording_it_needs_before_anything_starts(
+    hubs: Path, tmp_path: Path
+) -> None:
+    copy = Path(shutil.copytree(hubs, tmp_path / "hubs", ignore=shutil.ignore_patterns(".*")))
+    folder = copy / "recordings" / "hub__leaf2"
+    mapping = sorted((folder / "mappings").glob("*.json"))[0]
+    text = mapping.read_text()
+    mapping.write_text('{"request": {')  # edited by hand into an invalid mapping
+    done = run(copy, "test", "--strategy", "incremental")
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "seam hub -> leaf2: the recording in" in done.stderr
+    assert f"{mapping}: $: not valid JSON at line 1" in done.stderr
+    assert "record the seam again" in done.stderr
+    mapping.write_text(text)
+    index = (folder / "index.json").read_text()
+    (folder / "index.json").write_text("[]")  # valid JSON, not an index
+    done = run(copy, "bisect", env={"HUB_BROKEN": "leaf2"})
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert f"{folder / 'index.json'}: expected the fields v, " in done.stderr
+    (folder / "index.json").write_text(index)
+    config = copy / "seamline.toml"
+    config.write_text(config.read_text().replace('ready = "http GET /health"', 'ready = "tcp"', 2))
+    done = run(copy, "test", "--strategy", "top-down")
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "was made with another version of the config" in done.stderr
+    shutil.rmtree(copy / "recordings")
+    done = run(copy, "test", "--strategy", "bottom-up")
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "seam hub -> leaf1: no recording: expected " in done.stderr
+    assert "seamline record" in done.stderr

@@ -225,9 +225,7 @@ def _record_junit(
 
 def _build_report(config: SystemConfig, record_dir: Path, out_dir: Path) -> Path:
     # imported here: the report's modules (pytest's among them) cost ~0.2 s, after the command
-    from seamline.report import DEFAULT_SECRET_NAMES, ReportOptions, build
+    from seamline.report import ReportOptions, build
 
-    spec = config.spec.report
-    names = tuple(spec.secret_names) if spec.secret_names is not None else DEFAULT_SECRET_NAMES
-    options = ReportOptions(secret_names=(*names, *spec.extra_secret_names))
+    options = ReportOptions.of_config(config.spec.report)
     return build([record_dir], out_dir, options=options).html

@@ -12,6 +12,7 @@ DB_CHANGES = "db-changes.jsonl"
 MESSAGES = "messages.jsonl"  # what crossed broker links
 LOGS = "logs"  # logs/<service>.log, each line `<ISO time> <text>`
 STRATEGY = "strategy.json"  # `seamline test --strategy`: each step's plan and results
+DRIFT = "drift.json"  # `seamline drive` and bottom-up's drivers: each driven seam's drift
 
 # Any one of them makes a directory a record dir. tests.jsonl and journal.jsonl are created
 # before any service starts, so even a run killed during start-up leaves them; `logs/` alone

@@ -6,12 +6,13 @@ Built from one or more record dirs (one per xdist worker), merged into one run.
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from seamline.masking import Masker, SecretNames
-from seamline.records.layout import STRATEGY
+from seamline.records.layout import DRIFT, STRATEGY
 from seamline.records.reader import RecordDir, read_record_dir
 from seamline.report.assemble import group_by_test
 from seamline.report.budget import fit_budget
@@ -70,21 +71,46 @@ def build_model(records: list[RecordDir], options: ReportOptions) -> dict[str, A
         "secret_names": list(options.secret_names),
         "problems": problems,
         "tests": tests,
-        "strategy": _strategy(records),
+        "strategy": _loaded(records, STRATEGY),
+        "drift": _drift(_loaded(records, DRIFT), masker),
     }
 
 
-def _strategy(records: list[RecordDir]) -> dict[str, Any] | None:
-    """The steps of `seamline test --strategy` (strategies/matrix.py writes them), if any."""
+def _loaded(records: list[RecordDir], name: str) -> Any:
+    """The JSON file `name` of the first record dir holding it (strategy.json from
+    strategies/matrix.py, drift.json from strategies/drive.py), or None."""
     for record in records:
-        path = record.path / STRATEGY
+        path = record.path / name
         if path.is_file():
             try:
-                loaded: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+                return json.loads(path.read_text(encoding="utf-8"))
             except ValueError:
                 return None  # cut short by a killed run: the report goes on without it
-            return loaded
     return None
+
+
+def _drift(seams: Any, masker: Masker) -> list[dict[str, Any]] | None:
+    """Each driven seam's drift, its values masked like the exchanges' (a field named like a
+    secret by its last key, a known secret value anywhere)."""
+    if not isinstance(seams, list):
+        return None
+    for seam in seams:
+        for request in seam.get("requests", []):
+            for field in request.get("fields", []):
+                field["recorded"] = _masked(masker, str(field["where"]), field["recorded"])
+                field["now"] = _masked(masker, str(field["where"]), field["now"])
+            if request.get("error"):
+                request["error"] = masker.text(str(request["error"]))
+    return seams
+
+
+def _masked(masker: Masker, where: str, value: Any) -> Any:
+    """`where` is "header NAME" or "body $.path.to[0].key" (strategies/drive.py FieldJson)."""
+    kind, _, path = where.partition(" ")
+    if kind == "header":
+        return masker.header(path, value) if isinstance(value, str) else value
+    key = re.sub(r"\[\d+\]$", "", path.rsplit(".", 1)[-1])
+    return masker.json(value, masker.names.matches(key))
 
 
 def _title(records: list[RecordDir]) -> str:

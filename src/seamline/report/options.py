@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from seamline.masking import DEFAULT_SECRET_NAMES
+
+if TYPE_CHECKING:  # the report is read without loading a config (seamline report DIR)
+    from seamline.config.model import ReportSpec
 
 
 @dataclass(frozen=True)
@@ -33,6 +37,12 @@ class ReportOptions:
     github_summary: bool = True
     # The session was interrupted (Ctrl-C, SIGTERM): the report says the run is partial.
     interrupted: bool = False
+
+    @classmethod
+    def of_config(cls, spec: ReportSpec) -> ReportOptions:
+        """The options a config's `[report]` table asks for (its secret names)."""
+        names = tuple(spec.secret_names) if spec.secret_names is not None else DEFAULT_SECRET_NAMES
+        return cls(secret_names=(*names, *spec.extra_secret_names))
 
 
 @dataclass(frozen=True)
