@@ -1,0 +1,101 @@
+"""A broker's AsyncAPI document on its message seams: every message crossing them is checked,
+and a test whose messages break it fails as a test breaking an HTTP contract does."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from seamline.seams.assertions import eventually
+from tests.messages.conftest import config
+
+EVENTS = """\
+asyncapi: 3.0.0
+info: {title: shop events, version: "1"}
+channels:
+  orderPaid:
+    address: order.paid
+    messages:
+      orderPaid:
+        payload:
+          type: object
+          required: [order_id]
+          properties: {order_id: {type: integer}}
+"""
+
+
+@pytest.fixture
+def checked_bus(write_config, start_system):
+    """The pub/sub worker behind a Redis `bus` whose events.yaml declares `order.paid`."""
+    path = write_config(
+        config("pubsub").replace('kind = "redis"', 'kind = "redis"\nasyncapi = "events.yaml"')
+    )
+    (path.parent / "events.yaml").write_text(EVENTS)
+    system = start_system(path)
+    system.begin_test("t")
+    return system
+
+
+def test_a_message_that_keeps_the_contract_crosses_without_violations(checked_bus):
+    checked_bus.publish("bus", "order.paid", json.dumps({"order_id": 7}))
+    eventually(lambda: checked_bus.messages("bus", delivered_to="fulfilment").one())
+    assert checked_bus.seams.violations() == []
+
+
+def test_a_wrong_field_is_named_on_every_seam_it_crossed(checked_bus):
+    checked_bus.publish("bus", "order.paid", json.dumps({"order_id": "7"}))
+    eventually(lambda: checked_bus.messages("bus", delivered_to="fulfilment").one())
+    assert [v.message for v in checked_bus.seams.violations()] == [
+        "test -> bus: channel order.paid published: payload.order_id: expected integer, "
+        "found string '7'",
+        "fulfilment -> bus: channel order.paid delivered: payload.order_id: expected integer, "
+        "found string '7'",
+    ]
+    delivered = checked_bus.messages("bus", delivered_to="fulfilment").one()
+    assert delivered.violations[0].pointer == "/order_id"
+
+
+def test_violations_expected_in_a_block_do_not_count(checked_bus):
+    with checked_bus.seams.expect_violations() as seen:
+        checked_bus.publish("bus", "order.paid", "{}")
+        eventually(lambda: checked_bus.messages("bus", delivered_to="fulfilment").one())
+    assert {v.seam for v in seen} == {"test -> bus", "fulfilment -> bus"}
+    assert checked_bus.seams.violations() == []
+
+
+TESTS = """
+import pytest
+
+
+def test_keeps_the_contract(system):
+    system.publish("bus", "order.paid", '{"order_id": 7}')
+
+
+def test_breaks_the_contract(system):
+    system.publish("bus", "order.paid", '{"order_id": "7"}')
+
+
+@pytest.mark.expect_violations
+def test_breaks_it_on_purpose(system):
+    system.publish("bus", "order.paid", '{}')
+"""
+
+
+def test_a_broken_event_contract_fails_the_test_at_teardown(pytester, run_root, monkeypatch):
+    monkeypatch.setenv("SEAMLINE_RUN_ROOT", str(run_root))
+    (pytester.path / "seamline.toml").write_text(
+        '[services.bus]\nkind = "redis"\nasyncapi = "events.yaml"\n'
+    )
+    (pytester.path / "events.yaml").write_text(EVENTS)
+    (pytester.path / "test_events.py").write_text(TESTS)
+    result = pytester.runpytest_subprocess("-p", "no:hypothesispytest", "-p", "no:cacheprovider")
+    result.assert_outcomes(passed=3, errors=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*ERROR at teardown of test_breaks_the_contract*",
+            "*1 contract violation(s) on the seams in this test:*",
+            "*test -> bus: channel order.paid published: payload.order_id: expected integer, "
+            "found string '7'*",
+        ]
+    )
