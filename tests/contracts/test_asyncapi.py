@@ -260,10 +260,8 @@ def test_a_document_that_is_no_asyncapi_seamline_reads_says_which_versions(tmp_p
 
 def test_a_payload_schema_that_is_not_json_schema_is_refused(tmp_path):
     path = tmp_path / "events.yaml"
-    avro = V2.replace(
-        "  ship:\n    publish:\n      message:\n",
-        '  ship:\n    publish:\n      message:\n        schemaFormat: "application/vnd.apache.avro"\n',
-    )
+    ship = "  ship:\n    publish:\n      message:\n"
+    avro = V2.replace(ship, ship + '        schemaFormat: "application/vnd.apache.avro"\n')
     path.write_text(avro)
     with pytest.raises(ContractError) as caught:
         EventContract.load(path)
