@@ -23,10 +23,7 @@ def exchange_view(record: ExchangeLine, masker: Masker, body_limit: int) -> dict
     request = record.get("request") or {}
     response = record.get("response")
     return {
-        "seq": record.get("seq"),
-        "seam": record.get("seam") or f"{record.get('consumer')} -> {record.get('provider')}",
-        "consumer": str(record.get("consumer") or "?"),
-        "provider": str(record.get("provider") or "?"),
+        **_link(record),
         "mode": record.get("mode") or "real",
         "outcome": record.get("outcome") or "ok",
         "error": masker.text(str(record["error"])) if record.get("error") else None,
@@ -65,10 +62,7 @@ def message_view(record: MessageLine, masker: Masker, body_limit: int) -> dict[s
     payload_headers = [("content-type", "application/json")] if looks_json else headers
     problem = record.get("problem")
     return {
-        "seq": record.get("seq"),
-        "seam": record.get("seam") or f"{record.get('consumer')} -> {record.get('provider')}",
-        "consumer": str(record.get("consumer") or "?"),
-        "provider": str(record.get("provider") or "?"),
+        **_link(record),
         "protocol": record.get("protocol"),
         "direction": record.get("direction"),
         "at": record.get("at", ""),
@@ -84,6 +78,16 @@ def message_view(record: MessageLine, masker: Masker, body_limit: int) -> dict[s
         "fault": record.get("fault"),
         "problem": masker.text(str(problem)) if problem else None,
         "violations": [violation_view(v, masker) for v in record.get("violations") or []],
+    }
+
+
+def _link(record: ExchangeLine | MessageLine) -> dict[str, Any]:
+    """Which seam a record crossed, and its place in its file."""
+    return {
+        "seq": record.get("seq"),
+        "seam": record.get("seam") or f"{record.get('consumer')} -> {record.get('provider')}",
+        "consumer": str(record.get("consumer") or "?"),
+        "provider": str(record.get("provider") or "?"),
     }
 
 
