@@ -29,10 +29,7 @@ channels:
   ship:
     messages:
       task:
-        payload:
-          type: object
-          properties:
-            kwargs: {type: object, required: [order_id]}
+        payload: {type: object, required: [order_id]}
 operations:
   sendOrderPaid:
     action: send
@@ -70,10 +67,7 @@ channels:
   ship:
     publish:
       message:
-        payload:
-          type: object
-          properties:
-            kwargs: {type: object, required: [order_id]}
+        payload: {type: object, required: [order_id]}
 components:
   messages:
     OrderPaid:
@@ -165,13 +159,21 @@ def test_the_queue_is_the_channel_when_the_subject_is_not_declared(contract):
     assert "payload.order_id: expected integer" in contract.check(stream_entry)[0].message
 
 
-def test_a_celery_task_is_checked_as_its_call(contract):
+def test_a_celery_task_is_checked_as_its_keyword_arguments(contract):
     task = {"name": "ship", "id": "1", "retries": 0, "args": [], "kwargs": {"order": 7}}
     (violation,) = contract.check(message(None, {"envelope": 1}, queue="celery", task=task))
     assert violation.message == (
-        "api -> bus: channel ship published: payload.kwargs.order_id: "
+        "api -> bus: channel ship published: payload.order_id: "
         "expected a value (the field is required), found nothing"
     )
+    task["kwargs"] = {"order_id": 7}
+    assert contract.check(message(None, {"envelope": 2}, queue="celery", task=task)) == []
+    task["args"], task["kwargs"] = [7], {}  # no names to check: the call is shown as it was
+    called = contract.check(message(None, {"envelope": 3}, queue="celery", task=task))
+    assert [v.pointer for v in called] == ["/order_id"]
+    # the task's name is its channel before its subject (AMQP's routing key)
+    on_both = contract.check(message("order.paid", {"order_id": 7, "amount": 1}, task=task))
+    assert {v.operation for v in on_both} == {"channel ship"}
 
 
 def test_undeclared_channels_and_cut_payloads_are_not_checked(contract):

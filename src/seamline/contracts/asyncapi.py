@@ -4,8 +4,8 @@ A message belongs to the channel whose address is the first of its names that th
 declares: a Celery task's name, then the subject (NATS subject, Redis pub/sub channel, AMQP
 routing key), then the queue (Redis list or stream, AMQP queue), then the AMQP exchange.
 Literal addresses win over ones with `{parameters}`; a parameter stands for one
-dot-separated part. Its payload (a Celery task's `{"args": [...], "kwargs": {...}}`) and
-headers are validated against the channel's message, or, when the channel has several
+dot-separated part. Its payload (a Celery task's keyword arguments; `{"args": [...],
+"kwargs": {...}}` when it has positional ones) and headers are validated against the channel's message, or, when the channel has several
 messages, against each until one fits. Messages on channels the document does not declare
 are not checked: brokers carry their clients' own traffic too (Celery's results and
 control messages).
@@ -205,7 +205,9 @@ class EventContract:
         if schema.payload is None:
             return []
         if message.task is not None:
-            instance: Any = {"args": message.task["args"], "kwargs": message.task["kwargs"]}
+            # an event's fields are the task's keyword arguments; positional ones have no name
+            args, kwargs = message.task["args"], message.task["kwargs"]
+            instance: Any = {"args": args, "kwargs": kwargs} if args else kwargs
         elif not schema.is_json:
             instance = message.payload.text
         else:
