@@ -5,8 +5,8 @@ declares: a Celery task's name, then the subject (NATS subject, Redis pub/sub ch
 routing key), then the queue (Redis list or stream, AMQP queue), then the AMQP exchange.
 Literal addresses win over ones with `{parameters}`; a parameter stands for one
 dot-separated part. Its payload (a Celery task's keyword arguments; `{"args": [...],
-"kwargs": {...}}` when it has positional ones) and headers are validated against the channel's message, or, when the channel has several
-messages, against each until one fits. Messages on channels the document does not declare
+"kwargs": {...}}` when it has positional ones) and headers are validated against the
+channel's message, or, when the channel has several messages, against each until one fits. Messages on channels the document does not declare
 are not checked: brokers carry their clients' own traffic too (Celery's results and
 control messages).
 """
