@@ -6,9 +6,9 @@ routing key), then the queue (Redis list or stream, AMQP queue), then the AMQP e
 Literal addresses win over ones with `{parameters}`; a parameter stands for one
 dot-separated part. Its payload (a Celery task's keyword arguments; `{"args": [...],
 "kwargs": {...}}` when it has positional ones) and headers are validated against the
-channel's message, or, when the channel has several messages, against each until one fits. Messages on channels the document does not declare
-are not checked: brokers carry their clients' own traffic too (Celery's results and
-control messages).
+channel's message, or, when the channel has several messages, against each until one fits.
+Messages on channels the document does not declare are not checked: brokers carry their
+clients' own traffic too (Celery's results and control messages).
 """
 
 from __future__ import annotations
