@@ -3,6 +3,7 @@ and a test whose messages break it fails as a test breaking an HTTP contract doe
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 import pytest
@@ -99,3 +100,46 @@ def test_a_broken_event_contract_fails_the_test_at_teardown(pytester, run_root, 
             "found string '7'*",
         ]
     )
+
+
+EVENTS_2_6 = """\
+asyncapi: 2.6.0
+info: {title: shop events, version: "1"}
+channels:
+  order.paid:
+    subscribe:
+      message:
+        headers:
+          type: object
+          required: [trace_id]
+          properties: {trace_id: {type: string, pattern: "^t-"}}
+        payload:
+          type: object
+          required: [order_id]
+          properties: {order_id: {type: integer}}
+"""
+
+
+def test_a_nats_broker_checks_headers_against_an_asyncapi_2_6_document(write_config, start_system):
+    nats = pytest.importorskip("nats", reason="nats-py is not installed: pip install nats-py")
+    path = write_config('[services.bus]\nkind = "nats"\nasyncapi = "events.yaml"\n')
+    (path.parent / "events.yaml").write_text(EVENTS_2_6)
+    system = start_system(path)
+    system.begin_test("t")
+
+    async def publish() -> None:
+        client = await nats.connect(system.url("bus"))
+        await client.publish("order.paid", b'{"order_id": 7}', headers={"trace_id": "t-1"})
+        await client.publish("order.paid", b'{"order_id": 8}', headers={"trace_id": "x"})
+        await client.publish("order.paid", b'{"order_id": 9}')
+        await client.flush()
+        await client.close()
+
+    asyncio.run(publish())
+    eventually(lambda: system.messages("bus", published_by="test").count == 3)
+    assert [v.message for v in system.seams.violations()] == [
+        "test -> bus: channel order.paid published: header trace_id: expected pattern ^t-, "
+        "found string 'x'",
+        "test -> bus: channel order.paid published: header trace_id: expected a value "
+        "(the field is required), found nothing",
+    ]
