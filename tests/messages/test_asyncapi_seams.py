@@ -55,6 +55,12 @@ def test_a_wrong_field_is_named_on_every_seam_it_crossed(checked_bus):
     ]
     delivered = checked_bus.messages("bus", delivered_to="fulfilment").one()
     assert delivered.violations[0].pointer == "/order_id"
+    with pytest.raises(AssertionError) as failure:  # what crossed is listed with what broke
+        checked_bus.messages("bus", subject="order.shipped").one()
+    assert (
+        "fulfilment -> bus delivered order.paid: {\"order_id\": \"7\"} (breaks the contract: "
+        "channel order.paid delivered: payload.order_id: expected integer, found string '7')"
+    ) in str(failure.value)
 
 
 def test_violations_expected_in_a_block_do_not_count(checked_bus):

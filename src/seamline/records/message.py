@@ -50,8 +50,15 @@ class Message:
 
     @property
     def error(self) -> str | None:
-        """What went wrong with it, for failure listings: a fault, undecodable bytes."""
-        return self.problem or (f"fault: {self.fault}" if self.fault else None)
+        """What went wrong with it, for failure listings: a fault, undecodable bytes, the
+        first way it broke its broker's AsyncAPI contract."""
+        if self.problem or self.fault:
+            return self.problem or f"fault: {self.fault}"
+        if not self.violations:
+            return None
+        more = len(self.violations) - 1
+        broken = self.violations[0].message.removeprefix(f"{self.seam}: ")
+        return f"breaks the contract: {broken}" + (f" (and {more} more)" if more else "")
 
     def __str__(self) -> str:
         where = " ".join(
