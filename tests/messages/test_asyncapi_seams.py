@@ -58,7 +58,7 @@ def test_a_wrong_field_is_named_on_every_seam_it_crossed(checked_bus):
     with pytest.raises(AssertionError) as failure:  # what crossed is listed with what broke
         checked_bus.messages("bus", subject="order.shipped").one()
     assert (
-        "fulfilment -> bus delivered order.paid: {\"order_id\": \"7\"} (breaks the contract: "
+        'fulfilment -> bus delivered order.paid: {"order_id": "7"} (breaks the contract: '
         "channel order.paid delivered: payload.order_id: expected integer, found string '7')"
     ) in str(failure.value)
 
