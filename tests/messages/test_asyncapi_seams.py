@@ -149,3 +149,13 @@ def test_a_nats_broker_checks_headers_against_an_asyncapi_2_6_document(write_con
         "test -> bus: channel order.paid published: header trace_id: expected a value "
         "(the field is required), found nothing",
     ]
+
+
+def test_contracts_off_neither_reads_nor_applies_the_document(write_config, start_system):
+    path = write_config('contracts = "off"\n[services.bus]\nkind = "redis"\nasyncapi = "e.yaml"\n')
+    (path.parent / "e.yaml").write_text(EVENTS.replace("type: integer", "type: integr"))
+    system = start_system(path)  # an invalid document: not read at all
+    system.begin_test("t")
+    system.publish("bus", "order.paid", json.dumps({"order_id": "7"}))
+    assert system.messages("bus", published_by="test").one().violations == []
+    assert system.seams.violations() == []
