@@ -113,3 +113,37 @@ def test_a_run_does_not_start_with_an_invalid_document(write_config, run_root, b
     assert expected in str(caught.value)
     assert list(run_root.iterdir()) == []
     assert load_config(path).name == "system"  # the config itself is valid
+
+
+EVENTS = """\
+asyncapi: 2.6.0
+info: {title: events, version: "1"}
+channels:
+  order.paid:
+    subscribe:
+      message:
+        payload:
+          type: object
+          properties:
+            order_id: {type: integr}
+"""
+
+
+def test_check_names_an_invalid_asyncapi_document_and_a_run_does_not_start(write_config, run_root):
+    path = write_config('[services.bus]\nkind = "redis"\nasyncapi = "events.yaml"\n')
+    (path.parent / "events.yaml").write_text(EVENTS)
+    done = seamline("check", str(path), run_root=run_root)
+    assert done.returncode == 2, done.stdout + done.stderr
+    where = f"{path.parent / 'events.yaml'}:10: "
+    assert where + "/channels/order.paid/subscribe/message/payload/properties/order_id/type" in (
+        done.stderr
+    )
+    assert "did you mean 'integer'?" in done.stderr
+    system = System.from_config(path, run_root=run_root)
+    with pytest.raises(ConfigError) as caught:
+        system.start()
+    system.stop()
+    assert where in str(caught.value)
+    assert list(run_root.iterdir()) == []
+    (path.parent / "events.yaml").write_text(EVENTS.replace("integr", "integer"))
+    assert seamline("check", str(path), run_root=run_root).returncode == 0

@@ -53,6 +53,18 @@ def test_broker_services_and_their_attributes_load(write_config):
             ["{bus.management_url}", "management = false", "remove management = false"],
         ),
         ('[services.bus]\nkind = "rabbit"\n', ['did you mean kind = "rabbitmq"']),
+        (
+            '[services.bus]\nkind = "nats"\nasyncapy = "events.yaml"\n',
+            ["unknown key 'asyncapy'", "did you mean 'asyncapi'"],
+        ),
+        (
+            '[services.bus]\nkind = "redis"\nasyncapi = "nowhere.yaml"\n',
+            ["services.bus.asyncapi", "'nowhere.yaml', which does not exist"],
+        ),
+        (
+            '[services.api]\ncommand = "x"\nasyncapi = "events.yaml"\n',
+            ["services.api", "unknown key 'asyncapi'"],
+        ),
     ],
 )
 def test_bad_broker_settings_say_what_was_expected_and_the_fix(write_config, text, fragments):
@@ -61,6 +73,17 @@ def test_bad_broker_settings_say_what_was_expected_and_the_fix(write_config, tex
     message = str(caught.value)
     for fragment in fragments:
         assert fragment in message, f"{fragment!r} missing from:\n{message}"
+
+
+def test_each_broker_kind_takes_an_asyncapi_document(write_config):
+    text = "".join(
+        f'[services.{kind}]\nkind = "{kind}"\nasyncapi = "events.yaml"\n'
+        for kind in ("redis", "rabbitmq", "nats")
+    )
+    path = write_config(text)
+    (path.parent / "events.yaml").write_text("asyncapi: 3.0.0\n")
+    services = load_config(path).spec.services
+    assert {str(services[kind].asyncapi) for kind in services} == {"events.yaml"}
 
 
 def test_management_may_be_off_when_nothing_is_purged(write_config):

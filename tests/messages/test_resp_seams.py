@@ -104,7 +104,8 @@ def test_large_payloads_are_capped_as_http_bodies_are(bus_system):
 def test_messages_are_in_the_record_dir_with_acks_settled(bus_system):
     system = bus_system("stream")
     redis.Redis.from_url(system.url("bus")).xadd("orders", {"order_id": "7"})
-    eventually(lambda: system.messages("bus", delivered_to="fulfilment")[0].ack == "acked")
+    # .one() fails (and eventually retries) until the worker has read it; [0] would raise
+    eventually(lambda: system.messages("bus", delivered_to="fulfilment").one().ack == "acked")
 
     lines = read_record_dir(system.record_dir).messages
     assert [(m["direction"], m["consumer"], m["ack"]) for m in lines] == [

@@ -38,6 +38,7 @@ from seamline.records.lines import (
     DbChangeLine,
     EndEvent,
     ExchangeLine,
+    MessageLine,
     RunInfo,
     StartEvent,
 )
@@ -128,6 +129,7 @@ class RunBuilder:
         self.seams_used: set[str] = set()
         self.seq = 0
         self.db_seq = 0
+        self.message_seq = 0
         self.started = self.clock.at()
         self._write_run(ended=None)
 
@@ -335,6 +337,50 @@ class TestBuilder:
         response = {k: v for k, v in options.items() if not k.startswith("req_")}
         assert set(request) <= set(request_keys), request
         return self.close(self.open(seam, method, target, **request), **response)
+
+    def broker_message(
+        self,
+        seam: str,
+        direction: str,
+        *,
+        subject: str | None = None,
+        queue: str | None = None,
+        json: Any = None,
+        headers: Headers = (),
+        task: dict[str, Any] | None = None,
+        ack: str | None = None,
+        fault: str | None = None,
+        violations: Sequence[dict[str, Any]] = (),
+    ) -> dict[str, Any]:
+        """A message on a broker link, as the message seam journals it (`messages.jsonl`)."""
+        self.run.clock.advance(0.2)
+        self.run.message_seq += 1
+        consumer, provider = (part.strip() for part in seam.split("->"))
+        record = {
+            "v": V,
+            "seam": seam,
+            "consumer": consumer,
+            "provider": provider,
+            "protocol": "resp",
+            "direction": direction,
+            "seq": self.run.message_seq,
+            "test": self.nodeid,
+            "at": self.run.clock.at(),
+            "mono": self.run.clock.mono,
+            "subject": subject,
+            "exchange": None,
+            "queue": queue,
+            "id": None,
+            "headers": [list(h) for h in headers],
+            "payload": body_record(json_value=json),
+            "ack": ack,
+            "task": task,
+            "fault": fault,
+            "problem": None,
+            "violations": list(violations),
+        }
+        self.run.append("messages.jsonl", checked(record, MessageLine))
+        return record
 
     def db_change(
         self,

@@ -18,6 +18,7 @@ import pytest
 
 from seamline.browser import CHROMIUM_ARGS, require_chromium
 from seamline.report import build
+from tests.report.message_records import write_message_run
 from tests.report.shop_records import INJECTION, write_shop_run
 
 CHROMIUM = require_chromium()  # skips here without one; fails in CI
@@ -133,3 +134,41 @@ def test_the_timeline_shows_logs_and_exchanges_and_a_link_opens_a_failure(page):
     sync_api.expect(rows.nth(2)).to_contain_text("Connection refused")
     rows.nth(1).click()
     sync_api.expect(down.locator(".exchange-panel")).to_contain_text("no response: refused")
+
+
+def test_messages_cross_the_diagram_and_the_timeline_and_open_on_a_click(browser, tmp_path):
+    report = build([write_message_run(tmp_path / "runs").path], tmp_path / "out", environ={})
+    opened = browser.new_page(viewport={"width": 1280, "height": 1500})
+    problems: list[str] = []
+    opened.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+    opened.goto(report.html.as_uri())
+    shipped = opened.locator("li.test", has_text="test_a_paid_order_is_shipped")
+    sync_api.expect(shipped.locator(".counts")).to_contain_text("3 messages")
+    shipped.locator("summary").first.click()
+    sync_api.expect(shipped.locator("svg.seq g.arrow")).to_have_count(7)
+    assert shipped.locator("svg.seq .actor-name").all_text_contents() == [
+        "test",
+        "api",
+        "payments",
+        "bus",
+        "fulfilment",
+    ]
+    messages = shipped.locator("svg.seq g.arrow.message")
+    assert [m.get_attribute("aria-label") for m in messages.all()] == [
+        "api -> bus published: ✉ celery: shop.tasks.ship(order_id=7)",
+        "api -> bus published: ✉ order.paid",
+        "fulfilment -> bus delivered: ✉ order.paid",
+    ]
+    shipped.locator("g.arrow.message.violation").click()
+    panel = shipped.locator(".exchange-panel")
+    sync_api.expect(panel).to_contain_text("fulfilment -> bus")
+    sync_api.expect(panel.locator("pre.body-text")).to_contain_text('"order_id": "7"')
+    sync_api.expect(panel.locator("ul.violations")).to_contain_text("expected integer")
+    rows = shipped.locator("table.timeline tr.message")
+    sync_api.expect(rows).to_have_count(3)
+    rows.nth(0).click()
+    sync_api.expect(panel).to_contain_text("Celery task shop.tasks.ship(order_id=7)")
+    shipped.locator("section.part:has-text('Contract violations') tr.clickable").click()
+    sync_api.expect(shipped.locator("g.arrow.message.selected")).to_have_count(1)
+    opened.close()
+    assert problems == []

@@ -348,7 +348,7 @@ def _check_template(
 
 def _check_paths(service: Any, where: str, base_dir: Path) -> list[ConfigProblem]:
     problems: list[ConfigProblem] = []
-    for key in ("workdir", "openapi", "stubs", "mappings", "schema_", "seed"):
+    for key in ("workdir", "openapi", "asyncapi", "stubs", "mappings", "schema_", "seed"):
         value = getattr(service, key, None)
         if value is None or (key == "seed" and _is_callable_ref(value)):
             continue

@@ -100,7 +100,13 @@ class PostgresSpec(_ServiceBase):
     isolation: Isolation | None = None  # overrides the system's `isolation`
 
 
-class RedisSpec(_ServiceBase):
+class _BrokerBase(_ServiceBase):
+    # The broker's AsyncAPI (2.x or 3.0) document: every message on a seam into it is validated
+    # against its channel's message (docs/contracts.md).
+    asyncapi: Path | None = None
+
+
+class RedisSpec(_BrokerBase):
     kind: Literal["redis"]
     port: Annotated[int, Field(ge=0, le=65535)] = 0
     settings: dict[str, str | int] = Field(default_factory=dict)
@@ -108,7 +114,7 @@ class RedisSpec(_ServiceBase):
     isolation: RedisIsolation | None = None
 
 
-class RabbitMQSpec(_ServiceBase):
+class RabbitMQSpec(_BrokerBase):
     kind: Literal["rabbitmq"]
     port: Annotated[int, Field(ge=0, le=65535)] = 0
     # The management plugin serves `management_url` and lists the queues to purge.
@@ -131,7 +137,7 @@ class RabbitMQSpec(_ServiceBase):
         return self
 
 
-class NatsSpec(_ServiceBase):
+class NatsSpec(_BrokerBase):
     kind: Literal["nats"]
     port: Annotated[int, Field(ge=0, le=65535)] = 0
     jetstream: bool = True

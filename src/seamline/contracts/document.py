@@ -12,6 +12,7 @@ from typing import Any
 import yaml
 from jsonschema import Draft4Validator, Draft202012Validator
 from jsonschema.exceptions import ValidationError
+from jsonschema.protocols import Validator
 
 from seamline.config.keys import suggest
 from seamline.contracts.schema_errors import shown
@@ -20,6 +21,7 @@ from seamline.errors import ConfigProblem
 _METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _TYPES_30 = ("array", "boolean", "integer", "number", "object", "string")
 _TYPES_31 = (*_TYPES_30, "null")
+TYPES_DRAFT7 = _TYPES_31  # draft-07, as AsyncAPI's schemas are, has `null` too
 
 
 def escape(segment: str) -> str:
@@ -30,7 +32,7 @@ def escape(segment: str) -> str:
 def document_problems(document: dict[str, Any], v30: bool, file: Path) -> list[ConfigProblem]:
     """Every problem of the document, in document order (`file` only names where they are)."""
     problems = _path_problems(document)
-    problems += _ref_problems(document)
+    problems += ref_problems(document)
     seen: set[str] = set()
     for pointer, schema in _schemas(document):
         for problem in _schema_problems(schema, pointer, v30):
@@ -117,7 +119,8 @@ def _walk(value: Any, pointer: str = "") -> Iterator[tuple[str, Any]]:
             yield from _walk(inner, f"{pointer}/{index}")
 
 
-def _ref_problems(document: dict[str, Any]) -> list[ConfigProblem]:
+def ref_problems(document: dict[str, Any]) -> list[ConfigProblem]:
+    """Every `$ref` that is not local or names nothing in the document."""
     problems = []
     for pointer, value in _walk(document):
         if not isinstance(value, dict) or not isinstance(value.get("$ref"), str):
@@ -175,17 +178,24 @@ def _schemas(document: dict[str, Any]) -> Iterator[tuple[str, Any]]:
 
 
 def _schema_problems(schema: Any, pointer: str, v30: bool) -> Iterator[ConfigProblem]:
-    validator = Draft4Validator if v30 else Draft202012Validator
-    errors = validator(validator.META_SCHEMA).iter_errors(schema)
+    if v30:
+        return schema_problems(schema, pointer, Draft4Validator, _TYPES_30)
+    return schema_problems(schema, pointer, Draft202012Validator, _TYPES_31)
+
+
+def schema_problems(
+    schema: Any, pointer: str, dialect: type[Validator], types: tuple[str, ...]
+) -> Iterator[ConfigProblem]:
+    """The problems of `schema` (at `pointer`) against the metaschema of `dialect`."""
+    errors = dialect(dialect.META_SCHEMA).iter_errors(schema)
     for error in sorted(errors, key=lambda e: list(e.absolute_path)):
-        yield _explain(error, pointer, v30)
+        yield _explain(error, pointer, types)
 
 
-def _explain(error: ValidationError, pointer: str, v30: bool) -> ConfigProblem:
+def _explain(error: ValidationError, pointer: str, types: tuple[str, ...]) -> ConfigProblem:
     path = [str(p) for p in error.absolute_path]
     where = pointer + "".join("/" + escape(p) for p in path)
     if path and path[-1] == "type" and isinstance(error.instance, str):
-        types = _TYPES_30 if v30 else _TYPES_31
         near = suggest(error.instance, types)
         return ConfigProblem(
             where,

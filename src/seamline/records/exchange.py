@@ -180,20 +180,21 @@ class ResponseRecord:
 
 @dataclass(frozen=True)
 class Violation:
-    """One way an exchange broke the provider's OpenAPI contract."""
+    """One way an exchange broke the provider's OpenAPI contract, or a message its broker's
+    AsyncAPI contract (`operation` is then "channel <name>")."""
 
     seam: str
     operation: str  # "POST /charges", or the request line when no operation matched
-    where: str  # request | response
-    pointer: str  # JSON pointer into the body, or a parameter / header name
+    where: str  # request | response; a message's: published | delivered
+    pointer: str  # JSON pointer into the body (payload), or a parameter / header name
     expected: str
     found: str
     status: int | None = None
 
     @property
     def message(self) -> str:
-        part = "request" if self.where == "request" else f"response {self.status}"
-        field = _field(self.pointer)
+        part = f"response {self.status}" if self.where == "response" else self.where
+        field = _field(self.pointer, "body" if self.where in ("request", "response") else "payload")
         return (
             f"{self.seam}: {self.operation} {part}: {field}: expected {self.expected}, "
             f"found {self.found}"
@@ -224,12 +225,12 @@ class Violation:
         )
 
 
-def _field(pointer: str) -> str:
-    """'/amount' -> 'body.amount'; a parameter keeps its own label ('header X-Id')."""
+def _field(pointer: str, root: str) -> str:
+    """'/amount' -> 'body.amount' (root 'body'); a parameter keeps its own label ('header X-Id')."""
     if not pointer.startswith("/") and pointer:
         return pointer
     parts = [p.replace("~1", "/").replace("~0", "~") for p in pointer.split("/")[1:]]
-    return "body" + "".join(f"[{p}]" if p.isdigit() else f".{p}" for p in parts)
+    return root + "".join(f"[{p}]" if p.isdigit() else f".{p}" for p in parts)
 
 
 @dataclass

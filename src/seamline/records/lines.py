@@ -143,6 +143,7 @@ class MessageLine(TypedDict):
     task: dict[str, Any] | None  # a Celery task: name, id, retries, args, kwargs
     fault: str | None  # the fault applied to it: drop | delay | duplicate | reorder | cut
     problem: str | None  # why bytes could not be decoded (they were forwarded untouched)
+    violations: list[ViolationLine]  # how it broke the broker's AsyncAPI document
 
 
 ChangeOp = Literal["insert", "update", "delete", "truncate"]

@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from seamline.records.exchange import Body, HeaderList
+from seamline.records.exchange import Body, HeaderList, Violation
 from seamline.records.lines import FORMAT_VERSION, AckOutcome, Direction, MessageLine
 
 
@@ -37,6 +37,7 @@ class Message:
     at: str = ""
     mono: float = 0.0
     seq: int = 0
+    violations: list[Violation] = field(default_factory=list)  # of the broker's AsyncAPI
 
     @property
     def seam(self) -> str:
@@ -49,8 +50,15 @@ class Message:
 
     @property
     def error(self) -> str | None:
-        """What went wrong with it, for failure listings: a fault, undecodable bytes."""
-        return self.problem or (f"fault: {self.fault}" if self.fault else None)
+        """What went wrong with it, for failure listings: a fault, undecodable bytes, the
+        first way it broke its broker's AsyncAPI contract."""
+        if self.problem or self.fault:
+            return self.problem or f"fault: {self.fault}"
+        if not self.violations:
+            return None
+        more = len(self.violations) - 1
+        broken = self.violations[0].message.removeprefix(f"{self.seam}: ")
+        return f"breaks the contract: {broken}" + (f" (and {more} more)" if more else "")
 
     def __str__(self) -> str:
         where = " ".join(
@@ -82,6 +90,7 @@ class Message:
             "task": self.task,
             "fault": self.fault,
             "problem": self.problem,
+            "violations": [v.to_json() for v in self.violations],
         }
 
     @classmethod
@@ -105,6 +114,8 @@ class Message:
             at=record["at"],
             mono=record["mono"],
             seq=record["seq"],
+            # lines written before AsyncAPI checks have none
+            violations=[Violation.from_json(v) for v in record.get("violations", [])],
         )
 
 

@@ -1,6 +1,6 @@
 """Grouping one record dir's records by test: what each test sent, changed and logged.
 
-Exchanges and database changes carry the id of the test they happened in. Log
+Exchanges, broker messages and database changes carry the id of the test they happened in. Log
 lines carry only a time, so a test gets the lines written between its start
 and end events: tests of one record dir run one after another (each xdist
 worker has its own record dir, services and logs), so windows never overlap.
@@ -14,7 +14,7 @@ import bisect
 from dataclasses import dataclass, field
 from typing import Any
 
-from seamline.records.lines import DbChangeLine, ExchangeLine, TestEvent
+from seamline.records.lines import DbChangeLine, ExchangeLine, MessageLine, TestEvent
 from seamline.records.reader import LogLine, RecordDir
 
 SESSION_ID = "(outside tests)"
@@ -39,6 +39,7 @@ class TestRecords:
     longrepr: str = ""
     exchanges: list[ExchangeLine] = field(default_factory=list)
     db_changes: list[DbChangeLine] = field(default_factory=list)
+    messages: list[MessageLine] = field(default_factory=list)  # on broker links, acks settled
     logs: list[LogLine] = field(default_factory=list)
 
     @property
@@ -69,11 +70,13 @@ def group_by_test(record: RecordDir) -> list[TestRecords]:
         owner.exchanges.append(exchange)
     for change in record.db_changes:
         _owner(by_id, change.get("test"), change["at"], session).db_changes.append(change)
+    for message in record.messages:
+        _owner(by_id, message.get("test"), message["at"], session).messages.append(message)
     _assign_logs(record.logs, tests, session, _last_time(record))
     for test in tests:
         if test.outcome == UNFINISHED and not test.ended:
             test.ended = _last_time(record)
-    if session.exchanges or session.db_changes or session.logs:
+    if session.exchanges or session.db_changes or session.messages or session.logs:
         return [*tests, session]
     return tests
 

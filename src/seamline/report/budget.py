@@ -3,11 +3,12 @@
 A failed test is what a person opens the report for, so it is shortened last.
 Step by step, each step on the biggest tests first and only as far as needed:
 
-1. passed tests: bodies cut to 1 kB, logs to 60 lines;
+1. passed tests: bodies (and message payloads) cut to 1 kB, logs to 60 lines;
 2. passed tests: bodies and logs left out;
 3. passed tests: headers left out (the diagram, statuses and timings stay);
 4. failed tests: bodies cut to 1 kB, logs to 60 lines;
-5. passed tests: exchanges, database changes and logs left out (outcome and counts stay).
+5. passed tests: exchanges, messages, database changes and logs left out (outcome and counts
+   stay).
 
 Each shortened test says what was left out; the record dir keeps everything.
 """
@@ -70,7 +71,7 @@ def _shorten(test: Test) -> None:
         test["logs_omitted"] += omitted
         test["logs_omitted_at"] = omitted_at
         test["logs"] = kept
-        test["timeline"] = timeline(test["exchanges"], test["db_changes"], kept)
+        test["timeline"] = timeline(test["exchanges"], test["db_changes"], kept, test["messages"])
     test["trimmed"] = (
         f"bodies cut to {SHORT_BODY} characters and logs to {SHORT_LOGS} lines {LEFT_OUT}"
     )
@@ -82,7 +83,7 @@ def _leave_out_bodies_and_logs(test: Test) -> None:
     test["logs_omitted"] += len(test["logs"])
     test["logs_omitted_at"] = 0
     test["logs"] = []
-    test["timeline"] = timeline(test["exchanges"], test["db_changes"], [])
+    test["timeline"] = timeline(test["exchanges"], test["db_changes"], [], test["messages"])
     test["trimmed"] = f"bodies and logs left out {LEFT_OUT}"
 
 
@@ -91,12 +92,15 @@ def _leave_out_headers(test: Test) -> None:
         for message in (exchange["request"], exchange["response"]):
             if message is not None:
                 message["headers"] = []
+    for message in test["messages"]:
+        message["headers"] = []
     test["trimmed"] = f"headers, bodies and logs left out {LEFT_OUT}"
 
 
 def _leave_out_details(test: Test) -> None:
     _leave_out_bodies_and_logs(test)
     test["exchanges"], test["violations"], test["db_changes"] = [], [], []
+    test["messages"] = []
     test["diagram"] = {"participants": [], "steps": []}
     test["timeline"] = []
     test["trimmed"] = f"exchanges, database changes and logs left out {LEFT_OUT}"
@@ -105,4 +109,5 @@ def _leave_out_details(test: Test) -> None:
 def _bodies(test: Test) -> list[dict[str, Any]]:
     bodies = [x["request"]["body"] for x in test["exchanges"]]
     bodies += [x["response"]["body"] for x in test["exchanges"] if x["response"]]
+    bodies += [m["payload"] for m in test["messages"]]
     return bodies

@@ -41,6 +41,7 @@ def build_model(records: list[RecordDir], options: ReportOptions) -> dict[str, A
         [x for r in records for x in r.exchanges],
         [c for r in records for c in r.db_changes],
         learner,
+        [m for r in records for m in r.messages],
     )
     masker = Masker(names, learner.masked_values)
     tests = [test_view(group, masker, options) for group in groups]

@@ -25,7 +25,7 @@ def summarize(tests: list[dict[str, Any]], records: list[RecordDir]) -> dict[str
         "duration_s": seconds_between(started, ended),
         "finished": bool(records) and all(r.run.get("ended") for r in records),
         "exchanges": len(exchanges),
-        "violations": sum(len(x["violations"]) for x in exchanges),
+        "violations": sum(len(t["violations"]) for t in tests),
         "faults": sum(1 for x in exchanges if is_fault(x)),
         "db_changes": sum(len(t["db_changes"]) for t in tests),
     }

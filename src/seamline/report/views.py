@@ -1,4 +1,5 @@
-"""One recorded exchange or database change as the report shows it: masked and bounded.
+"""One recorded exchange, broker message or database change as the report shows it: masked
+and bounded.
 
 The same views go into `report.json` and into the HTML page, so the two always
 agree. JSON bodies are kept as compact masked JSON (the page indents them), all
@@ -12,7 +13,7 @@ import json
 from typing import Any
 
 from seamline.masking import MASK, Masker
-from seamline.records.lines import BodyLine, DbChangeLine, ExchangeLine, ViolationLine
+from seamline.records.lines import BodyLine, DbChangeLine, ExchangeLine, MessageLine, ViolationLine
 
 JSON_TYPES = ("application/json", "+json")
 FORM_TYPE = "application/x-www-form-urlencoded"
@@ -22,10 +23,7 @@ def exchange_view(record: ExchangeLine, masker: Masker, body_limit: int) -> dict
     request = record.get("request") or {}
     response = record.get("response")
     return {
-        "seq": record.get("seq"),
-        "seam": record.get("seam") or f"{record.get('consumer')} -> {record.get('provider')}",
-        "consumer": str(record.get("consumer") or "?"),
-        "provider": str(record.get("provider") or "?"),
+        **_link(record),
         "mode": record.get("mode") or "real",
         "outcome": record.get("outcome") or "ok",
         "error": masker.text(str(record["error"])) if record.get("error") else None,
@@ -51,6 +49,45 @@ def exchange_view(record: ExchangeLine, masker: Masker, body_limit: int) -> dict
         },
         "fault": masker.json(record.get("fault")),
         "violations": [violation_view(v, masker) for v in record.get("violations") or []],
+    }
+
+
+def message_view(record: MessageLine, masker: Masker, body_limit: int) -> dict[str, Any]:
+    """A message on a broker link; its payload shown as JSON when it is JSON."""
+    payload = record.get("payload")
+    text = payload.get("text") if isinstance(payload, dict) else None
+    headers = record.get("headers") or []
+    # a message has no content type of its own on most brokers: JSON is recognised by its look
+    looks_json = isinstance(text, str) and text.lstrip()[:1] in ("{", "[")
+    payload_headers = [("content-type", "application/json")] if looks_json else headers
+    problem = record.get("problem")
+    return {
+        **_link(record),
+        "protocol": record.get("protocol"),
+        "direction": record.get("direction"),
+        "at": record.get("at", ""),
+        "mono": _number(record.get("mono"), 6),
+        "subject": record.get("subject"),
+        "exchange": record.get("exchange"),
+        "queue": record.get("queue"),
+        "id": record.get("id"),
+        "headers": masker.headers(headers),
+        "payload": body_view(payload, payload_headers, masker, body_limit),
+        "ack": record.get("ack"),
+        "task": masker.json(record.get("task")),
+        "fault": record.get("fault"),
+        "problem": masker.text(str(problem)) if problem else None,
+        "violations": [violation_view(v, masker) for v in record.get("violations") or []],
+    }
+
+
+def _link(record: ExchangeLine | MessageLine) -> dict[str, Any]:
+    """Which seam a record crossed, and its place in its file."""
+    return {
+        "seq": record.get("seq"),
+        "seam": record.get("seam") or f"{record.get('consumer')} -> {record.get('provider')}",
+        "consumer": str(record.get("consumer") or "?"),
+        "provider": str(record.get("provider") or "?"),
     }
 
 
@@ -138,7 +175,10 @@ def db_change_view(change: DbChangeLine, masker: Masker) -> dict[str, Any]:
 
 
 def learn_secrets(
-    exchanges: list[ExchangeLine], changes: list[DbChangeLine], masker: Masker
+    exchanges: list[ExchangeLine],
+    changes: list[DbChangeLine],
+    masker: Masker,
+    messages: list[MessageLine] | None = None,
 ) -> None:
     """The first pass: show every structured record to `masker` so it learns the secret values.
 
@@ -148,6 +188,8 @@ def learn_secrets(
         exchange_view(record, masker, 0)
     for change in changes:
         db_change_view(change, masker)
+    for message in messages or []:
+        message_view(message, masker, 0)
 
 
 def _header(headers: Any, name: str) -> str:

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
+from seamline.contracts.asyncapi import EventContract
 from seamline.records.exchange import Body, HeaderList, seam_name
 from seamline.records.message import Message, celery_task
 from seamline.records.run import now_iso
@@ -82,8 +83,10 @@ class BrokerSeam:
         current_test: Callable[[], str | None],
         body_cap: int,
         protocol: str = "resp",
+        contract: EventContract | None = None,
     ) -> None:
         self.consumer, self.provider, self.protocol = consumer, provider, protocol
+        self.contract = contract  # the broker's AsyncAPI document: each message is checked
         self.name = seam_name(consumer, provider)
         self.upstream = upstream
         self.journal = journal
@@ -265,26 +268,27 @@ class BrokerSeam:
         self, found: resp.Found, fault: str | None = None, problem: str | None = None
     ) -> None:
         capped = found.payload[: self._body_cap]
-        self.journal.add(
-            Message(
-                consumer=self.consumer,
-                provider=self.provider,
-                protocol=self.protocol,
-                direction=found.direction,  # type: ignore[arg-type]  # resp.Found's are valid
-                payload=Body(capped, len(found.payload), len(capped) < len(found.payload)),
-                subject=found.subject,
-                queue=found.queue,
-                id=found.id,
-                headers=HeaderList(found.headers or []),
-                ack=found.ack,  # type: ignore[arg-type]  # resp.Found's are valid
-                task=celery_task(found.payload) if found.direction != "ack" else None,
-                fault=fault,
-                problem=problem,
-                test=self._current_test(),
-                at=now_iso(),
-                mono=time.monotonic(),
-            )
+        message = Message(
+            consumer=self.consumer,
+            provider=self.provider,
+            protocol=self.protocol,
+            direction=found.direction,  # type: ignore[arg-type]  # resp.Found's are valid
+            payload=Body(capped, len(found.payload), len(capped) < len(found.payload)),
+            subject=found.subject,
+            queue=found.queue,
+            id=found.id,
+            headers=HeaderList(found.headers or []),
+            ack=found.ack,  # type: ignore[arg-type]  # resp.Found's are valid
+            task=celery_task(found.payload) if found.direction != "ack" else None,
+            fault=fault,
+            problem=problem,
+            test=self._current_test(),
+            at=now_iso(),
+            mono=time.monotonic(),
         )
+        if self.contract is not None:
+            message.violations = self.contract.check(message)
+        self.journal.add(message)
 
     def _record_problem(self, why: str, raw: bytes, direction: str) -> None:
         self._record(resp.Found(direction, raw), problem=f"not decoded, forwarded as is: {why}")

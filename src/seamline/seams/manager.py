@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from seamline.contracts import Contract
 from seamline.errors import SeamlineError, check_argument
 from seamline.records.exchange import Exchange, Violation, seam_name
+from seamline.records.message import Message
 from seamline.seams.assertions import Calls, Flow, query
 from seamline.seams.assertions import assert_header_propagated as _assert_propagated
 from seamline.seams.journal import Journal
@@ -64,6 +65,7 @@ class Seams:
         # modes asked for a whole provider; seams into it created later get them too
         self._provider_modes: dict[str, Any] = {}
         self._expected: set[int] = set()  # exchanges whose violations a test expected
+        self._expected_messages: set[int] = set()  # broker messages' likewise
         self._stopped: set[str] = set()  # providers the System stopped (and not started again)
 
     def proxy(self, consumer: str, provider: str) -> SeamProxy:
@@ -151,13 +153,26 @@ class Seams:
         return Flow(sorted(crossed, key=lambda e: e.mono))
 
     def violations(self, *, all_tests: bool = False) -> list[Violation]:
-        """Contract violations of the current test's exchanges (less those expected)."""
-        return [
+        """Contract violations of the current test's exchanges and broker messages (less
+        those expected)."""
+        found = [
             v
             for e in self.exchanges(all_tests=all_tests)
             if e.seq not in self._expected
             for v in e.violations
         ]
+        return found + [
+            v
+            for m in self._messages(all_tests=all_tests)
+            if m.seq not in self._expected_messages
+            for v in m.violations
+        ]
+
+    def _messages(self, *, all_tests: bool = False, since: int = 1) -> list[Message]:
+        if self.brokers is None:
+            return []
+        test = None if all_tests else self._current_test()
+        return [m for m in self.brokers.journal.select(test=test) if m.seq >= since]
 
     @contextmanager
     def expect_violations(self) -> Iterator[list[Violation]]:
@@ -167,17 +182,22 @@ class Seams:
                 ...  # the provider answers with a bad body
             assert "body.amount" in seen[0].message
 
-        The violations of exchanges inside the block are collected into `seen` and do not
-        fail the test at teardown; if there were none, the block fails.
+        The violations of exchanges and broker messages inside the block are collected into
+        `seen` and do not fail the test at teardown; if there were none, the block fails. (A
+        message delivered after the block is outside it: wait for it inside, `eventually`.)
         """
         self.settle()
         first = len(self.journal) + 1
+        first_message = len(self.brokers.journal) + 1 if self.brokers is not None else 1
         seen: list[Violation] = []
         yield seen
         self.settle()
         inside = [e for e in self.journal.select() if e.seq >= first and e.violations]
         self._expected.update(e.seq for e in inside)
         seen.extend(v for e in inside for v in e.violations)
+        messages = [m for m in self._messages(all_tests=True, since=first_message) if m.violations]
+        self._expected_messages.update(m.seq for m in messages)
+        seen.extend(v for m in messages for v in m.violations)
         if not seen:
             raise AssertionError(
                 "expected a contract violation on the seams in this block, found none"

@@ -7,6 +7,7 @@ import threading
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
+from seamline.contracts.asyncapi import EventContract
 from seamline.errors import SeamlineError, check_argument
 from seamline.records.exchange import seam_name
 from seamline.records.message import Message
@@ -37,8 +38,10 @@ class BrokerSeams:
         brokers: Mapping[str, tuple[str, int, str]],
         current_test: Callable[[], str | None],
         body_cap: int,
+        contracts: Mapping[str, EventContract] | None = None,
     ) -> None:
         self._loop = loop
+        self._contracts = contracts or {}  # broker -> its AsyncAPI document
         self.journal = journal
         self._brokers = brokers
         self._current_test = current_test
@@ -70,6 +73,7 @@ class BrokerSeams:
                 current_test=self._current_test,
                 body_cap=self._body_cap,
                 protocol=protocol,
+                contract=self._contracts.get(provider),
             )
             self._loop.run(seam.start())
             self._seams[name] = seam

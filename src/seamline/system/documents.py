@@ -1,5 +1,6 @@
 """Every document a system will use, validated before anything starts: the OpenAPI documents of
-providers (unless contracts are off), the WireMock mappings of `stubs` and of mock services.
+providers and the AsyncAPI documents of brokers (unless contracts are off), the WireMock
+mappings of `stubs` and of mock services.
 
 `seamline check` and `System.start` both call `document_problems`, so a document that would be
 skipped or quietly check nothing stops the run instead, with its file, line and place.
@@ -14,6 +15,7 @@ from typing import Any
 
 from seamline.config import SystemConfig
 from seamline.contracts import Contract, ContractError
+from seamline.contracts.asyncapi import EventContract
 from seamline.contracts.document import pointer_lines
 from seamline.errors import ConfigError, ConfigProblem
 from seamline.mock.errors import LoadProblem
@@ -32,8 +34,12 @@ def check_documents(config: SystemConfig) -> None:
 def document_problems(config: SystemConfig) -> list[ConfigProblem]:
     problems: list[ConfigProblem] = []
     for name, spec in config.spec.services.items():
-        if spec.openapi is not None and config.spec.contracts != "off":
-            problems += _openapi_problems(name, config.resolve(spec.openapi))
+        asyncapi = getattr(spec, "asyncapi", None)
+        if config.spec.contracts != "off":
+            if spec.openapi is not None:
+                problems += _contract_problems(name, "openapi", config.resolve(spec.openapi))
+            if asyncapi is not None:
+                problems += _contract_problems(name, "asyncapi", config.resolve(asyncapi))
         mappings = getattr(spec, "mappings", None)
         for root in (spec.stubs, mappings):
             if root is not None and "{" not in str(root):  # templated: known once started
@@ -41,17 +47,14 @@ def document_problems(config: SystemConfig) -> list[ConfigProblem]:
     return problems
 
 
-def _openapi_problems(service: str, path: Path) -> list[ConfigProblem]:
+def _contract_problems(service: str, key: str, path: Path) -> list[ConfigProblem]:
+    what = "an OpenAPI" if key == "openapi" else "an AsyncAPI"
     try:
-        Contract.load(path)
+        (Contract if key == "openapi" else EventContract).load(path)
     except ContractError as err:
         if err.problems:
             return err.problems
-        return [
-            ConfigProblem(
-                f"services.{service}.openapi", "a usable OpenAPI document", str(err), "", path
-            )
-        ]
+        return [ConfigProblem(f"services.{service}.{key}", f"{what} document", str(err), "", path)]
     return []
 
 

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from seamline.config import SystemConfig
 from seamline.config.model import HTTP_KINDS
 from seamline.contracts import Contract, ContractError
+from seamline.contracts.asyncapi import EventContract
 from seamline.errors import SeamlineError, StartError
 from seamline.records.layout import MESSAGES
 from seamline.runtime.ports import LOOPBACK
@@ -106,6 +107,21 @@ def load_contracts(config: SystemConfig) -> dict[str, Contract]:
     return contracts
 
 
+def load_event_contracts(config: SystemConfig) -> dict[str, EventContract]:
+    """Each broker's AsyncAPI document (`asyncapi`), unless contracts are off."""
+    contracts: dict[str, EventContract] = {}
+    if config.spec.contracts == "off":
+        return contracts
+    for name, spec in config.spec.services.items():
+        path = getattr(spec, "asyncapi", None)
+        if path is not None:
+            try:
+                contracts[name] = EventContract.load(config.resolve(path))
+            except ContractError as err:
+                raise StartError(name, f"its asyncapi contract: {err}") from None
+    return contracts
+
+
 class StubServers:
     """Stub servers loaded from services' `stubs` mappings, and the seams' replay servers
     (loaded from their recordings), started on first use."""
@@ -190,6 +206,7 @@ def make_seams(
         brokers=broker_upstreams(services),
         current_test=current_test,
         body_cap=spec.body_cap,
+        contracts=load_event_contracts(config),
     )
     return Seams(
         loop,

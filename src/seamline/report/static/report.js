@@ -140,20 +140,23 @@
     const test = details(row.dataset.index);
     const panel = el("div", { class: "exchange-panel", "aria-live": "polite" },
       el("p", { class: "hint" }, "Click an arrow to see its headers and bodies."));
-    const select = function (index, scroll) {
+    test.messages = test.messages || [];  // a report written before messages were in it
+    // kind: "exchange" or "message"; index: into test.exchanges or test.messages
+    const select = function (kind, index, scroll) {
       row.querySelectorAll(".arrow.selected, tr.selected").forEach((n) => n.classList.remove("selected"));
-      row.querySelectorAll('[data-exchange="' + index + '"]').forEach((n) => n.classList.add("selected"));
-      drawExchange(panel, test.exchanges[index]);
+      row.querySelectorAll("[data-" + kind + '="' + index + '"]').forEach((n) => n.classList.add("selected"));
+      if (kind === "message") drawMessage(panel, test.messages[index]);
+      else drawExchange(panel, test.exchanges[index]);
       if (scroll) panel.scrollIntoView({ block: "nearest" });
     };
     const parts = [testMeta(test)];
     if (test.message || test.longrepr) parts.push(failure(test));
-    if (test.exchanges.length) {
+    if (test.exchanges.length || test.messages.length) {
       parts.push(section("Sequence", el("div", { class: "seq-wrap" }, diagram(test, select)), panel));
     }
     if (test.violations.length) parts.push(section("Contract violations", violations(test, select)));
     if (test.timeline.length || test.logs_omitted) {
-      parts.push(section("Timeline: exchanges, database changes and service logs", timeline(test, select)));
+      parts.push(section("Timeline: exchanges, messages, database changes and service logs", timeline(test, select)));
     }
     if (test.db_changes.length) parts.push(section("Database changes", dbChanges(test)));
     row.querySelector(".detail").replaceChildren(...parts);
@@ -193,7 +196,8 @@
     const x = (column) => GUTTER + column * COLUMN + COLUMN / 2;
     const root = svg("svg", {
       class: "seq", width: width, height: height, viewBox: "0 0 " + width + " " + height,
-      role: "group", "aria-label": "sequence diagram of " + steps.length / 2 + " exchanges",
+      role: "group",
+      "aria-label": "sequence diagram of " + test.exchanges.length + " exchanges and " + test.messages.length + " messages",
     });
     people.forEach(function (name, column) {
       root.append(
@@ -203,6 +207,11 @@
     });
     steps.forEach(function (step, n) {
       const y = TOP + n * ROW + 18;
+      if (step.message !== undefined) {
+        root.append(svg("text", { class: "when", x: 4, y: y + 4 }, since(test.messages[step.message].at, test.started)),
+          messageArrow(test, step, y, x, select));
+        return;
+      }
       const exchange = test.exchanges[step.exchange];
       const at = step.kind === "request" ? exchange.started : exchange.ended;
       root.append(svg("text", { class: "when", x: 4, y: y + 4 }, since(at, test.started)),
@@ -225,29 +234,66 @@
     });
     group.append(
       svg("title", {}, exchange.seam + " · " + label + (side.length ? " · " + side.length + " contract violation(s)" : "")));
+    drawArrow(group, x1, x2, y, (side.length ? "⚠ " : "") + label);
+    clickable(group, () => select("exchange", step.exchange, false));
+    return group;
+  }
+
+  // One arrow per message: published (service -> broker) or delivered (broker -> service).
+  function messageArrow(test, step, y, x, select) {
+    const msg = test.messages[step.message];
+    const label = messageLabel(msg);
+    const broken = msg.violations.length;
+    const group = svg("g", {
+      class: "arrow message " + step.kind + (msg.fault || msg.problem ? " bad" : "") + (broken ? " violation" : ""),
+      tabindex: 0, role: "button", "data-message": step.message,
+      "aria-label": msg.seam + " " + step.kind + ": " + label,
+    });
+    group.append(svg("title", {}, msg.seam + " · " + step.kind + " · " + label +
+      (broken ? " · " + broken + " contract violation(s)" : "")));
+    drawArrow(group, x(step.from), x(step.to), y, (broken ? "⚠ " : "") + label);
+    clickable(group, () => select("message", step.message, false));
+    return group;
+  }
+
+  function drawArrow(group, x1, x2, y, label) {
     if (x1 === x2) {
       // a service calling itself: a small loop on its lifeline
       group.append(
         svg("path", { class: "hit", d: loopPath(x1, y) }),
         svg("path", { class: "shaft", d: loopPath(x1, y) }),
         svg("text", { class: "label", x: x1 + 40, y: y - 2, "text-anchor": "start" }, clip(label, 40)));
-    } else {
-      const direction = x2 > x1 ? 1 : -1;
-      group.append(
-        svg("line", { class: "hit", x1: x1, y1: y, x2: x2, y2: y }),
-        svg("line", { class: "shaft", x1: x1, y1: y, x2: x2 - direction * 8, y2: y }),
-        svg("polygon", { class: "head", points: [x2, y, x2 - direction * 9, y - 4.5, x2 - direction * 9, y + 4.5].join(" ") }),
-        svg("text", { class: "label", x: (x1 + x2) / 2, y: y - 6 },
-          clip((side.length ? "⚠ " : "") + label, Math.max(18, Math.abs(x2 - x1) / 6.4))));
+      return;
     }
-    group.addEventListener("click", () => select(step.exchange, false));
-    group.addEventListener("keydown", function (event) {
+    const direction = x2 > x1 ? 1 : -1;
+    group.append(
+      svg("line", { class: "hit", x1: x1, y1: y, x2: x2, y2: y }),
+      svg("line", { class: "shaft", x1: x1, y1: y, x2: x2 - direction * 8, y2: y }),
+      svg("polygon", { class: "head", points: [x2, y, x2 - direction * 9, y - 4.5, x2 - direction * 9, y + 4.5].join(" ") }),
+      svg("text", { class: "label", x: (x1 + x2) / 2, y: y - 6 }, clip(label, Math.max(18, Math.abs(x2 - x1) / 6.4))));
+  }
+
+  function clickable(node, choose) {
+    node.addEventListener("click", choose);
+    node.addEventListener("keydown", function (event) {
       if (event.key === "Enter" || event.key === " ") {
         event.preventDefault();
-        select(step.exchange, false);
+        choose();
       }
     });
-    return group;
+  }
+
+  function taskCall(task) {
+    const args = (task.args || []).map((a) => JSON.stringify(a));
+    const kwargs = Object.entries(task.kwargs || {}).map(([k, v]) => k + "=" + JSON.stringify(v));
+    return task.name + "(" + args.concat(kwargs).join(", ") + ")";
+  }
+
+  function messageLabel(msg) {
+    const where = msg.subject || msg.queue || msg.exchange || msg.protocol || "";
+    const fault = msg.fault ? " [" + msg.fault + "]" : "";
+    const ack = msg.ack ? " (" + msg.ack + ")" : "";
+    return "✉ " + where + (msg.task ? ": " + taskCall(msg.task) : "") + fault + ack;
   }
 
   function loopPath(x, y) {
@@ -293,6 +339,27 @@
           ? message("Response", response.status + " " + (response.reason || ""), response.headers, response.body)
           : el("div", { class: "message-box" }, el("h5", {}, "Response"),
             el("p", { class: "error" }, "no response: " + exchange.outcome)))]);
+  }
+
+  // -- one broker message: where it went, its headers and payload --------------
+
+  function drawMessage(panel, msg) {
+    const where = [["subject", msg.subject], ["exchange", msg.exchange], ["queue", msg.queue], ["id", msg.id],
+      ["ack", msg.ack]].filter((pair) => pair[1]);
+    const task = msg.task;
+    panel.replaceChildren();
+    append(panel, [
+      el("h4", {}, msg.seam + " ", pill(msg.direction, "d-" + msg.direction), " ", pill(msg.protocol || "?", "p-message"),
+        el("span", { class: "note" }, " #" + msg.seq)),
+      el("p", { class: "meta" }, el("span", {}, "at " + (msg.at || "").replace("T", " ").slice(0, 26)),
+        ...where.map((pair) => el("span", {}, pair[0] + " " + pair[1]))),
+      task ? el("p", { class: "meta" }, el("span", {}, "Celery task " + taskCall(task)), el("span", {}, "id " + task.id),
+        el("span", {}, "retries " + task.retries)) : null,
+      msg.problem ? el("p", { class: "error" }, msg.problem) : null,
+      msg.fault ? el("p", { class: "fault" }, "fault injected: " + msg.fault) : null,
+      msg.violations.length ? violationList(msg.violations) : null,
+      el("div", { class: "columns" },
+        message("Message", msg.direction + " " + (msg.subject || msg.queue || msg.exchange || ""), msg.headers, msg.payload))]);
   }
 
   function message(title, firstLine, headers, body) {
@@ -370,11 +437,13 @@
         .map((h) => el("th", {}, h)))));
     const body = el("tbody");
     for (const v of test.violations) {
-      const row = el("tr", { class: "clickable", tabindex: 0, "data-exchange": v.exchange },
+      const kind = v.message_index !== undefined ? "message" : "exchange";
+      const index = kind === "message" ? v.message_index : v.exchange;
+      const row = el("tr", { class: "clickable", tabindex: 0, ["data-" + kind]: index },
         el("td", {}, v.seam), el("td", {}, v.operation), el("td", {}, v.where + (v.status ? " " + v.status : "")),
         el("td", {}, el("code", {}, v.pointer || "/")), el("td", {}, v.expected), el("td", {}, v.found),
         el("td", {}, v.message));
-      row.addEventListener("click", () => select(v.exchange, true));
+      row.addEventListener("click", () => select(kind, index, true));
       body.append(row);
     }
     table.append(body);
@@ -405,7 +474,16 @@
           el("td", { class: "source" }, exchange.seam),
           el("td", {}, requestLabel(exchange) + " → " + outcome + " (" + ms(exchange.duration_ms) + ")" +
             (exchange.violations.length ? " ⚠ " + exchange.violations.length + " violation(s)" : "")));
-        row.addEventListener("click", () => select(index, true));
+        row.addEventListener("click", () => select("exchange", index, true));
+        body.append(row);
+      } else if (kind === "message") {
+        const msg = test.messages[index];
+        const row = el("tr", { class: "message clickable" + (msg.fault || msg.problem ? " bad" : ""), tabindex: 0, "data-message": index },
+          el("td", { class: "when" }, since(msg.at, test.started)),
+          el("td", { class: "source" }, msg.seam),
+          el("td", {}, msg.direction + " " + messageLabel(msg) +
+            (msg.violations.length ? " ⚠ " + msg.violations.length + " violation(s)" : "")));
+        row.addEventListener("click", () => select("message", index, true));
         body.append(row);
       } else {
         const change = test.db_changes[index];
