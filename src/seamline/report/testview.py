@@ -8,6 +8,7 @@ it ended, so a call made while serving another call shows nested inside it.
 
 from __future__ import annotations
 
+import base64
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from datetime import datetime
@@ -48,6 +49,12 @@ def test_view(test: TestRecords, masker: Masker, options: ReportOptions) -> dict
         "duration_s": test.duration_s,
         "message": masker.text(test.message),
         "longrepr": masker.text(test.longrepr),
+        # a data: URL, so the report stays one self-contained file
+        "screenshot": (
+            "data:image/png;base64," + base64.b64encode(test.screenshot).decode()
+            if test.screenshot
+            else None
+        ),
         "services": sorted({x["consumer"] for x in exchanges} | {x["provider"] for x in exchanges}),
         "seams": sorted({x["seam"] for x in exchanges}),
         "counts": {
