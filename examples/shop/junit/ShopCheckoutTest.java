@@ -22,10 +22,9 @@ import seamline.junit.SeamlineExtension.Seamline;
 
 @ExtendWith(SeamlineExtension.class)
 class ShopCheckoutTest {
-    // HTTP/1.1: the JDK's default (HTTP/2) sends `Upgrade: h2c` on plain http, and seamline's
-    // seams speak HTTP/1.1 only (see clients/java/README.md).
-    private final HttpClient http =
-            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    // The JDK's default client: on plain http it asks to upgrade to HTTP/2 (`Upgrade: h2c`),
+    // which the seams ignore, answering in HTTP/1.1.
+    private final HttpClient http = HttpClient.newHttpClient();
 
     @Test
     void aShopperPaysAndTheApiChargesPaymentsOnce(Seamline seamline) throws Exception {

@@ -127,12 +127,8 @@ public final class SeamlineExtension
     /** The control API: the system's addresses, its seams, its databases. */
     public static final class Seamline {
         private final String controlUrl;
-        // HTTP/1.1: the JDK's default (HTTP/2) sends a POST with `Upgrade: h2c`, whose body
-        // seamline's HTTP server does not read (it serves HTTP/1.1 only).
-        private final HttpClient http = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5))
-                .build();
+        private final HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
         public Seamline(String controlUrl) {
             this.controlUrl = controlUrl.replaceAll("/+$", "");
