@@ -32,7 +32,7 @@ CHROMIUM_ARGS = (
     "--disable-quic",
 )
 
-HOW_TO_GET_PLAYWRIGHT = "pip install 'seamline[browser]' (Playwright for Python)"
+HOW_TO_GET_PLAYWRIGHT = "pip install 'seamline[browser]'"
 HOW_TO_GET_CHROMIUM = (
     "apt-get install chromium (Debian, Ubuntu), or `python -m playwright install chromium` "
     "(Playwright's own build), or SEAMLINE_CHROMIUM=/path/to/chrome"
