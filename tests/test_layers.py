@@ -19,7 +19,7 @@ LAYERS: list[set[str]] = [
     {"__main__"},
     {"cli", "pytest_plugin"},
     {"strategy_cli", "strategy_run"},
-    {"live", "pytest_db", "control", "strategy_steps"},
+    {"live", "pytest_db", "pytest_page", "control", "strategy_steps"},
     {"console", "progress", "init"},
     {"system"},
     {"db", "seams", "report", "strategies"},

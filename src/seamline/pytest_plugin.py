@@ -18,6 +18,7 @@ from typing import NoReturn
 
 import pytest
 
+from seamline import pytest_page
 from seamline.config import find_config, load_config
 from seamline.errors import ConfigError, SeamlineError
 from seamline.mock.pytest_fixtures import _mock_session_server, mock, mock_loop, mock_shared
@@ -79,6 +80,9 @@ def pytest_configure(config: pytest.Config) -> None:
     if report_dir:
         plugin = ReportPlugin(config, Path(str(report_dir)), _report_options(config))
         config.pluginmanager.register(plugin, REPORT_PLUGIN)
+    if not config.pluginmanager.has_plugin(pytest_page.PAGE_PLUGIN):
+        # the `page` fixture and its marker; Playwright is imported only when a test asks
+        config.pluginmanager.register(pytest_page, pytest_page.PAGE_PLUGIN)
     config.addinivalue_line(
         "markers",
         "seams(**modes): switch the seams into a provider for this test, e.g. "

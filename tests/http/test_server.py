@@ -184,3 +184,40 @@ def test_close_drops_connections(serve: ServerFactory, loop: object) -> None:
         assert isinstance(loop, LoopThread)
         loop.run(server.close())
         assert not server.connections
+
+
+H2C = b"Connection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: AAEAAEAAAAIAAAAA\r\n"
+
+
+def test_an_h2c_upgrade_is_ignored_and_the_request_served_as_http_1_1_with_its_body(
+    serve: ServerFactory,
+) -> None:
+    # What Java's HttpClient sends on plain http by default. httptools stops before the body
+    # of an upgrade request; before, the body was lost and a 501 followed the 200.
+    server = serve()
+    post = b"POST /charges HTTP/1.1\r\nHost: x\r\n" + H2C + b"Content-Length: 11\r\n\r\n"
+    for body_in in ([b"hello world"], [b"hello", b" world"]):  # in the head's read, and after
+        with socket.create_connection((server.host, server.port), timeout=5) as sock:
+            sock.sendall(post + body_in[0])
+            for rest in body_in[1:]:
+                sock.sendall(rest)
+            sock.shutdown(socket.SHUT_WR)
+            received = b"".join(iter(lambda: sock.recv(65536), b""))
+        assert received.startswith(b"HTTP/1.1 200 OK"), received
+        assert b"POST /charges 11" in received and b"501" not in received
+    get = b"GET /products HTTP/1.1\r\nHost: x\r\n" + H2C + b"\r\n"
+    received = exchange(server, get)
+    assert received.count(b"HTTP/1.1 ") == 1 and b"GET /products 0" in received
+
+
+def test_a_websocket_upgrade_is_refused_with_501_and_never_reaches_the_handler(
+    serve: ServerFactory,
+) -> None:
+    server = serve()
+    data = (
+        b"GET /socket HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n"
+        b"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
+    )
+    received = exchange(server, data)
+    assert received.startswith(b"HTTP/1.1 501 "), received
+    assert b"GET /socket" not in received and received.count(b"HTTP/1.1 ") == 1

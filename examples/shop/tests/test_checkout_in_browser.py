@@ -1,34 +1,25 @@
-"""The user's scenario through the real page in a real browser: headless Chromium (Debian's
-`chromium`, driven by Playwright for Python) signs up, adds to the cart, pays and sees the
+"""The user's scenario through the real page in a real browser: seamline's `page` fixture
+(headless Chromium, Debian's `chromium`, driven by Playwright) opens `web`, the one service
+that hands the browser an address; the shopper signs up, adds to the cart, pays and sees the
 confirmation; the page's calls cross the `browser -> api` seam, where the test checks them.
+Then the same page with the api behind it failing, or answering from a stub.
 """
 
 from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Iterator
 
 import pytest
 from shop_client import CARD_OK, MUG
 
-from seamline.browser import CHROMIUM_ARGS, require_chromium
+from seamline.browser import HOW_TO_GET_PLAYWRIGHT, skip_or_fail
+from seamline.mock import get
 
-CHROMIUM = require_chromium()  # skips here without one; fails in CI
-
-from playwright import sync_api as playwright  # noqa: E402
-
-
-@pytest.fixture
-def page() -> Iterator[playwright.Page]:
-    with playwright.sync_playwright() as driver:
-        browser = driver.chromium.launch(executable_path=CHROMIUM, args=list(CHROMIUM_ARGS))
-        try:
-            page = browser.new_page()
-            page.set_default_timeout(10_000)
-            yield page
-        finally:
-            browser.close()
+try:
+    from playwright import sync_api as playwright
+except ImportError:  # skipped on a laptop without it, failed in CI
+    skip_or_fail(f"the shop's UI tests need {HOW_TO_GET_PLAYWRIGHT}", allow_module_level=True)
 
 
 def allowed_preflights(seam, origin: str) -> set[str]:
@@ -52,7 +43,7 @@ def test_a_shopper_pays_in_the_browser_and_the_page_calls_cross_the_browser_to_a
     expect = playwright.expect
     email = f"grace-{uuid.uuid4().hex[:12]}@example.com"
 
-    page.goto(system.browser_url("web"))
+    # the page fixture opened web's browser_url already: the browser -> web seam
     page.get_by_test_id("signup-name").fill("Grace Hopper")
     page.get_by_test_id("signup-email").fill(email)
     page.get_by_test_id("signup-submit").click()
@@ -114,3 +105,42 @@ def test_a_shopper_pays_in_the_browser_and_the_page_calls_cross_the_browser_to_a
         3998,
         user.response.json["id"],
     )
+
+
+@pytest.mark.seams({"browser -> api": {"status": 503, "body": "down for maintenance"}})
+def test_with_the_api_failing_behind_it_the_page_says_the_catalogue_could_not_load(
+    system, page
+):
+    expect = playwright.expect
+    expect(page.get_by_test_id("products-loading")).to_have_text(
+        "The catalogue could not be loaded."
+    )
+    expect(page.get_by_test_id("error")).to_be_visible()
+    assert system.seam("browser", "api").one("GET", "/products").status == 503
+
+
+@pytest.mark.page("web", path=None)  # opened below, once the api behind it is a stub
+def test_a_stubbed_api_behind_the_real_page_fills_its_catalogue(system, page, mock):
+    teapot = {
+        "id": 99,
+        "sku": "TEA-POT",
+        "name": "Stub teapot",
+        "description": "served by the stub, never by the api",
+        "price_cents": 4200,
+        "currency": "USD",
+    }
+    # the page's origin is web's: the browser reads a cross-origin answer only with this
+    origin = system.browser_url("web")
+    mock.stub(get("/products")).reply(
+        200,
+        json=[teapot],
+        headers={"Access-Control-Allow-Origin": origin, "X-Request-ID": "stub-1"},
+    )
+    system.seam("browser", "api").use_stub(mock)
+
+    page.goto("/")
+
+    playwright.expect(page.get_by_test_id("price-TEA-POT")).to_have_text("$42.00")
+    products = system.seam("browser", "api").one("GET", "/products")
+    assert (products.status, products.response.json) == (200, [teapot])
+    assert system.seam("browser", "web").one("GET", "/").status == 200

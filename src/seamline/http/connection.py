@@ -8,6 +8,11 @@ and the body is already complete, the reply is written without creating a task.
 Nothing a client sends can raise out of `data_received`: malformed input, an
 oversized head (431) or body (413) is answered with a plain-text error after the
 replies already owed, and the connection is closed.
+
+`Upgrade: h2c` (what Java's HttpClient sends on plain http by default) is ignored, as RFC
+9110 section 7.8 lets a server do: the request is served as HTTP/1.1. httptools stops at the
+upgrade before the body, so such a request's body is read here, outside the parser. Other
+upgrades (WebSocket, CONNECT) are refused with a 501.
 """
 
 from __future__ import annotations
@@ -92,6 +97,8 @@ class HttpConnection(asyncio.Protocol):
         self._paused: set[str] = set()
         self._write_paused = False
         self._drain_waiters: list[asyncio.Future[None]] = []
+        # an h2c request's body bytes still to read outside the parser; None: no such request
+        self._h2c_body_left: int | None = None
 
     @property
     def idle(self) -> bool:
@@ -110,10 +117,21 @@ class HttpConnection(asyncio.Protocol):
     def data_received(self, data: bytes) -> None:
         if self._broken:
             return
+        if self._h2c_body_left:
+            data = self._read_h2c_body(data)
         try:
             self._parser.feed_data(data)
-        except httptools.HttpParserUpgrade:
-            self._reject(501, "protocol upgrade (WebSocket, h2c) is not supported by this server")
+        except httptools.HttpParserUpgrade as upgrade:
+            if self._h2c_body_left is None:
+                self._reject(501, "protocol upgrade (WebSocket, CONNECT) is not supported")
+            else:  # served as HTTP/1.1: its body, then any next request, with a new parser
+                self._parser = httptools.HttpRequestParser(self)
+                rest = data[upgrade.args[0] :]
+                if not self._h2c_body_left:
+                    self._h2c_body_left = None
+                if rest:
+                    self.data_received(rest)
+                    return
         except httptools.HttpParserCallbackError as exc:
             if not isinstance(exc.__context__, _Rejected):
                 log.exception("seamline.http: error in a parser callback")
@@ -173,6 +191,10 @@ class HttpConnection(asyncio.Protocol):
         self._in_head = False
         parser = self._parser
         headers = Headers(self._headers)
+        if parser.should_upgrade():
+            if not _h2c_upgrade(headers):
+                return  # not queued: refused with a 501 when the parser stops (data_received)
+            self._h2c_body_left = wire.content_length(headers) or 0
         length = wire.content_length(headers)
         if length is not None and length > self._limits.max_body_bytes:
             self._reject(413, self._body_too_large(length))
@@ -210,9 +232,25 @@ class HttpConnection(asyncio.Protocol):
         request._body.feed(body)
 
     def on_message_complete(self) -> None:
+        if self._h2c_body_left:
+            return  # the parser skipped an h2c request's body: `_read_h2c_body` reads it
         if self._parsing is not None:
             self._parsing._body.finish()
             self._parsing = None
+
+    def _read_h2c_body(self, data: bytes) -> bytes:
+        """Feed the h2c request's body from `data`; what follows it is returned."""
+        left = self._h2c_body_left or 0
+        body, rest = data[:left], data[left:]
+        self._h2c_body_left = left - len(body)
+        try:
+            self.on_body(body)
+        except _Rejected:
+            return b""
+        if not self._h2c_body_left:
+            self._h2c_body_left = None
+            self.on_message_complete()
+        return rest
 
     # -- dispatch -------------------------------------------------------------------
 
@@ -408,3 +446,10 @@ class HttpConnection(asyncio.Protocol):
     def _body_too_large(self, size: int) -> str:
         limit = self._limits.max_body_bytes
         return f"request body of {size} bytes exceeds the limit of {limit} bytes"
+
+
+def _h2c_upgrade(headers: Headers) -> bool:
+    """An `Upgrade: h2c` request with a Content-Length body or none (a chunked one is refused):
+    served as HTTP/1.1."""
+    upgrade = (headers.get("upgrade") or "").strip().lower()
+    return upgrade == "h2c" and "transfer-encoding" not in headers

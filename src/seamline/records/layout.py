@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+import re
 from pathlib import Path
 
 RUN_JSON = "run.json"
@@ -13,6 +15,7 @@ MESSAGES = "messages.jsonl"  # what crossed broker links
 LOGS = "logs"  # logs/<service>.log, each line `<ISO time> <text>`
 STRATEGY = "strategy.json"  # `seamline test --strategy`: each step's plan and results
 DRIFT = "drift.json"  # `seamline drive` and bottom-up's drivers: each driven seam's drift
+SCREENSHOTS = "screenshots"  # screenshots/<screenshot_name(test)>: the page when a test failed
 
 # Any one of them makes a directory a record dir. tests.jsonl and journal.jsonl are created
 # before any service starts, so even a run killed during start-up leaves them; `logs/` alone
@@ -33,3 +36,11 @@ def session_of(record_dir: Path) -> str | None:
         return None
     session = info.get("session") if isinstance(info, dict) else None
     return str(session) if session else None
+
+
+def screenshot_name(test_id: str) -> str:
+    """The file name of `test_id`'s screenshot: readable, and unique through a hash of the id
+    (test ids hold `/`, `::` and `[...]`, which a file name cannot all keep)."""
+    readable = re.sub(r"[^A-Za-z0-9_.-]+", "-", test_id.rsplit("::", 1)[-1])[:60]
+    digest = hashlib.sha256(test_id.encode()).hexdigest()[:12]
+    return f"{readable}-{digest}.png"

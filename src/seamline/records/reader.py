@@ -26,8 +26,10 @@ from seamline.records.layout import (
     MARKERS,
     MESSAGES,
     RUN_JSON,
+    SCREENSHOTS,
     TESTS,
     is_record_dir,
+    screenshot_name,
 )
 from seamline.records.lines import (
     READABLE,
@@ -98,6 +100,13 @@ class RecordDir:
     def worker(self) -> str | None:
         worker = self.run.get("worker")
         return str(worker) if worker else None
+
+    def screenshot(self, test_id: str) -> bytes | None:
+        """The PNG the `page` fixture took when `test_id` failed, or None."""
+        try:
+            return (self.path / SCREENSHOTS / screenshot_name(test_id)).read_bytes()
+        except OSError:
+            return None
 
 
 def read_record_dir(path: Path, log_line_limit: int = 2000) -> RecordDir:

@@ -1,4 +1,5 @@
-"""The one way a record file is written: appended line by line, each on disk at once."""
+"""The one way a record file is written: appended line by line, each on disk at once
+(and a failed test's screenshot, a file of its own)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ import threading
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
+
+from seamline.records.layout import SCREENSHOTS, screenshot_name
 
 
 def encode(record: Mapping[str, Any]) -> bytes:
@@ -43,3 +46,13 @@ class LineWriter:
     def close(self) -> None:
         with self._lock:
             self._file.close()
+
+
+def write_screenshot(record_dir: Path, test_id: str, png: bytes) -> Path:
+    """Store `png` as `test_id`'s screenshot (`RecordDir.screenshot` reads it back)."""
+    path = record_dir / SCREENSHOTS / screenshot_name(test_id)
+    path.parent.mkdir(exist_ok=True)
+    partial = path.with_name(f".{path.name}.partial")  # a report never reads half a PNG
+    partial.write_bytes(png)
+    partial.replace(path)
+    return path

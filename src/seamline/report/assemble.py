@@ -41,6 +41,7 @@ class TestRecords:
     db_changes: list[DbChangeLine] = field(default_factory=list)
     messages: list[MessageLine] = field(default_factory=list)  # on broker links, acks settled
     logs: list[LogLine] = field(default_factory=list)
+    screenshot: bytes | None = None  # the page's PNG when the test failed (`page` fixture)
 
     @property
     def is_session(self) -> bool:
@@ -109,6 +110,8 @@ def _tests_from_events(record: RecordDir) -> list[TestRecords]:
             test.duration_s = _float(event.get("duration_s"))
             test.message = str(event.get("message") or "")
             test.longrepr = str(event.get("longrepr") or "")
+            if test.outcome in ("failed", "error"):
+                test.screenshot = record.screenshot(test_id)
     return tests
 
 

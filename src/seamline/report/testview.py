@@ -10,6 +10,7 @@ delivered (broker -> service), between the exchanges that caused it.
 
 from __future__ import annotations
 
+import base64
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from datetime import datetime
@@ -57,6 +58,12 @@ def test_view(test: TestRecords, masker: Masker, options: ReportOptions) -> dict
         "duration_s": test.duration_s,
         "message": masker.text(test.message),
         "longrepr": masker.text(test.longrepr),
+        # a data: URL, so the report stays one self-contained file
+        "screenshot": (
+            "data:image/png;base64," + base64.b64encode(test.screenshot).decode()
+            if test.screenshot
+            else None
+        ),
         "services": sorted({x["consumer"] for x in crossed} | {x["provider"] for x in crossed}),
         "seams": sorted({x["seam"] for x in crossed}),
         "counts": {

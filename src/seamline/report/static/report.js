@@ -151,6 +151,10 @@
     };
     const parts = [testMeta(test)];
     if (test.message || test.longrepr) parts.push(failure(test));
+    if (test.screenshot && test.screenshot.startsWith("data:image/png;base64,")) {
+      parts.push(section("Screenshot of the page when it failed",
+        el("img", { class: "screenshot", src: test.screenshot, alt: "the page when " + test.id + " failed" })));
+    }
     if (test.exchanges.length || test.messages.length) {
       parts.push(section("Sequence", el("div", { class: "seq-wrap" }, diagram(test, select)), panel));
     }
