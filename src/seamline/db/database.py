@@ -77,18 +77,21 @@ class Database:
             self._close_window(captured, None)
         self._test = test_id
 
-    def end_test(self) -> None:
-        """Record the test's changes, then put the database back to its starting data."""
-        self._close_window(self._backend.read(self._mark), self._test)
+    def end_test(self, *, keep_data: bool = False) -> None:
+        """Record the test's changes, then put the database back to its starting data
+        (`keep_data`: leave them for the next test, as chained Postman requests need)."""
+        self._close_window(self._backend.read(self._mark), self._test, keep_data=keep_data)
         self._test = None
 
-    def _close_window(self, captured: list[Captured], test: str | None) -> None:
+    def _close_window(
+        self, captured: list[Captured], test: str | None, *, keep_data: bool = False
+    ) -> None:
         changes = self._number(captured)
         if self._recorder is not None:
             self._recorder.write_all(change.to_json(self.name, test) for change in changes)
         self._numbered += len(changes)
         read_up_to = captured[-1].mark if captured else self._mark
-        if self.isolation == "none":
+        if self.isolation == "none" or keep_data:
             self._mark = read_up_to
             return
         inserted = Counter(c.table for c in changes if c.op == "insert")
