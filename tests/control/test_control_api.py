@@ -138,3 +138,17 @@ def test_database_reads_as_the_db_fixture_gives_them(running):
     assert no_table.status_code == 400 and "table" in no_table.json()["error"]
     control.post("/tests/end", json={"test": "data"})
     assert system.db().count("items") == 0  # the end put the data back, as after a pytest test
+
+
+def test_keep_data_leaves_a_tests_rows_for_the_next_one(running):
+    system, _, control = running
+    control.post("/tests/begin", json={"test": "create"})
+    system.db().insert("items", name="pen")
+    ended = control.post("/tests/end", json={"test": "create", "keep_data": True})
+    assert ended.status_code == 200, ended.text
+    control.post("/tests/begin", json={"test": "use"})
+    assert control.post("/db/count", json={"table": "items"}).json() == {"count": 1}
+    control.post("/tests/end", json={"test": "use"})
+    assert system.db().count("items") == 0  # a test without keep_data puts the data back
+    wrong = control.post("/tests/end", json={"test": "use", "keep_data": "yes"})
+    assert wrong.status_code == 400 and "true or false" in wrong.json()["error"]
