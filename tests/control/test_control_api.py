@@ -110,6 +110,8 @@ def test_bad_calls_say_what_was_expected(running):
     assert unknown.status_code == 404 and "did you mean 'test -> api'" in unknown.json()["error"]
     malformed = control.post("/tests/begin", content=b"{not json")
     assert malformed.status_code == 400 and "expected a JSON object" in malformed.json()["error"]
+    listed = control.post("/tests/end", json=["x"])
+    assert listed.status_code == 400 and "JSON object as the body, found list" in listed.text
     missing = control.post("/tests/begin", json={"name": "x"})
     assert missing.status_code == 400 and "missing field 'test'" in missing.json()["error"]
     mode = control.post("/seams/test/api/mode", json={"mode": "sometimes"})
@@ -118,6 +120,8 @@ def test_bad_calls_say_what_was_expected(running):
     assert fault.status_code == 400 and "latency_ms" in fault.json()["error"]
     for wrong in (control_server.url + "x/seams", control_server.url.rsplit("/", 1)[0] + "/seams"):
         assert httpx.get(wrong).status_code == 401
+    wrong_header = httpx.get(wrong, headers={TOKEN_HEADER: control_server.token + "x"})
+    assert wrong_header.status_code == 401 and "SEAMLINE_CONTROL_URL" in wrong_header.text
     assert httpx.get(control_server.url + "/seams").status_code == 200  # the token in the path
 
 
