@@ -11,24 +11,27 @@ const TIMEOUT_MS = 30000;
 
 // Runs in the worker: one fetch per message, the answer posted back, then the flag raised.
 const WORKER = `
+const http = require("node:http");
 const { workerData } = require("node:worker_threads");
 const { port, flag } = workerData;
 const done = new Int32Array(flag);
-port.on("message", async ({ method, url, body }) => {
-  let answer;
-  try {
-    const response = await fetch(url, {
-      method,
-      headers: body === undefined ? {} : { "Content-Type": "application/json" },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    answer = { status: response.status, text: await response.text() };
-  } catch (err) {
-    answer = { status: 0, text: JSON.stringify({ error: String(err && err.cause || err) }) };
-  }
+// one kept-alive connection: node:http answers in about half the time fetch takes here
+const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+function finish(answer) {
   port.postMessage(answer);
   Atomics.store(done, 0, 1);
   Atomics.notify(done, 0);
+}
+port.on("message", ({ method, url, body }) => {
+  const data = body === undefined ? undefined : JSON.stringify(body);
+  const headers = data === undefined ? {} : { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(data) };
+  const request = http.request(url, { method, headers, agent }, (response) => {
+    const chunks = [];
+    response.on("data", (chunk) => chunks.push(chunk));
+    response.on("end", () => finish({ status: response.statusCode, text: Buffer.concat(chunks).toString() }));
+  });
+  request.on("error", (err) => finish({ status: 0, text: JSON.stringify({ error: String(err) }) }));
+  request.end(data);
 });
 `;
 
