@@ -24,3 +24,11 @@ def test_importing_seamline_does_not_load_the_engine():
     code = "import sys, seamline; print('seamline.http' in sys.modules, 'httpx' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]
+
+
+def test_the_start_path_does_not_load_what_only_xpath_stubs_need():
+    # elementpath costs ~0.3 s under load on every `seamline run` / `up` / `test` start
+    modules = "seamline.cli, seamline.control.runner, seamline.system.core, seamline.mock.server"
+    code = f"import sys, {modules}; print('elementpath' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False"]

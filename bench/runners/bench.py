@@ -1,26 +1,44 @@
-"""`seamline run` figures: time to the command's first line, attribution per test.
+"""`seamline run` figures: the shop's Postman collection three ways, attribution per test,
+time to the command's first line and where it goes.
 
-    .venv/bin/python bench/runners/bench.py        # prints a markdown table
+    ./dev setup && .venv/bin/python bench/runners/bench.py     # prints markdown tables
 
-1. From spawning `seamline run examples/shop -- python -c "print(1)"` to that line on
-   its stdout (warm: the first run fills the caches and is not counted), median of 5.
-2. A `POST /tests/begin` + `POST /tests/end` pair on SEAMLINE_CONTROL_URL, from a command
-   under `seamline run` (plain `http.client`, one keep-alive connection), median per
-   pair over 500 pairs.
+1. The shop's Postman collection (examples/shop/postman/): `seamline run` + Newman with the
+   seamline reporter (start, run, stop, report), plain Newman against a shop already up
+   (`seamline up -d`, the api's own address), and the equivalent pytest test (the checkout
+   test with payments real) through `seamline test`: wall time of each, median of 3.
+2. Attribution per test: a `POST /tests/begin` + `POST /tests/end` pair on
+   SEAMLINE_CONTROL_URL from a command under `seamline run`, median of 500 pairs, from Python
+   (`http.client`, one keep-alive connection) and from the Newman reporter's blocking client.
+3. From spawning `seamline run examples/shop -- python -c "print(1)"` to that line on its
+   stdout (warm: the first run fills the caches and is not counted), median of 5, beside a
+   baseline at the same moment (import + the shop's `System.start()`), and one start's split:
+   import, seamline's own work before the first service starts, the services' critical path.
+
+The children run without PYTHONDONTWRITEBYTECODE (some shells set it): an installed seamline
+has its bytecode compiled, and compiling ~150 modules on every start is not seamline's cost.
 """
 
 from __future__ import annotations
 
+import json
+import os
 import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 SHOP = ROOT / "examples" / "shop"
+BIN = ROOT / "clients" / "js" / "node_modules" / ".bin"
+COLLECTION = SHOP / "postman" / "shop.postman_collection.json"
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+SEAMLINE = [sys.executable, "-m", "seamline"]
+REPORT = "/tmp/bench-runners-report"
 
-PAIRS = """
+PY_PAIRS = """
 import http.client, json, os, statistics, time
 from urllib.parse import urlsplit
 url = urlsplit(os.environ["SEAMLINE_CONTROL_URL"])
@@ -36,72 +54,138 @@ for n in range(500):
 print(f"{statistics.median(times) * 1000:.2f}")
 """
 
+JS_PAIRS = """
+const { BlockingClient } = require(process.argv[1]);
+const base = process.env.SEAMLINE_CONTROL_URL;
+const client = new BlockingClient();
+const times = [];
+for (let n = 0; n < 500; n++) {
+  const started = process.hrtime.bigint();
+  for (const verb of ["begin", "end"]) {
+    const body = { test: `t${n}`, keep_data: true };
+    const { status } = client.call("POST", `${base}/tests/${verb}`, body);
+    if (status !== 200) throw new Error(`${verb}: ${status}`);
+  }
+  times.push(Number(process.hrtime.bigint() - started) / 1e6);
+}
+times.sort((a, b) => a - b);
+console.log(times[times.length >> 1].toFixed(2));
+client.close();
+"""
 
-def seamline_run(*command: str) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "seamline",
-            "run",
-            str(SHOP),
-            "--report-dir",
-            "/tmp/bench-run",
-            "--",
-            *command,
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
+STARTUP = """
+import json, sys, time
+started = time.monotonic()
+from seamline.system.core import System
+imported = time.monotonic()
+system = System.from_config(sys.argv[1]).start()
+ready = time.monotonic()
+first = min(t.started for t in system.timings.values())
+print(json.dumps({"import": imported - started, "start": ready - imported,
+    "before_services": first - imported, "services": ready - first,
+    "each": {n: t.ready - t.started for n, t in system.timings.items()}}))
+system.stop()
+"""
+
+
+def median_of(runs: int, measure: Callable[[], float]) -> float:
+    return statistics.median(measure() for _ in range(runs))
+
+
+def wall(argv: list[str]) -> float:
+    started = time.perf_counter()
+    done = subprocess.run(argv, env=ENV, capture_output=True, text=True, cwd=ROOT, check=False)
+    if done.returncode != 0:
+        sys.exit(f"bench: {argv[:6]} failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
+    return time.perf_counter() - started
+
+
+def seamline_run(*command: str) -> list[str]:
+    return [*SEAMLINE, "run", str(SHOP), "--report-dir", REPORT, "--", *command]
+
+
+def newman(api_url: str, *reporters: str) -> list[str]:
+    argv = [str(BIN / "newman"), "run", str(COLLECTION), "--env-var", f"api_url={api_url}"]
+    return [*argv, "-r", ",".join(("cli", *reporters))]
+
+
+def collection_figures() -> list[tuple[str, float]]:
+    under_run = median_of(3, lambda: wall(seamline_run(*newman("{api.url}", "seamline"))))
+    subprocess.run([*SEAMLINE, "up", "-d", str(SHOP)], env=ENV, capture_output=True, check=True)
+    try:
+        sys.path.insert(0, str(ROOT / "src"))
+        from seamline.system.detached import read_state, state_path
+
+        state = read_state(state_path(SHOP / "seamline.toml"))
+        assert state is not None
+        api = next(row.url for row in state.services if row.name == "api")
+        plain = median_of(3, lambda: wall(newman(api)))
+    finally:
+        subprocess.run([*SEAMLINE, "down", str(SHOP)], env=ENV, capture_output=True, check=True)
+    checkout = "test_checkout_charges_the_cart_total_once_and_stores_the_paid_order[payments-real]"
+    pytest_argv = [*SEAMLINE, "test", str(SHOP), "--plain", "--report-dir", REPORT]
+    pytest_argv += ["--", f"tests/test_checkout.py::{checkout}"]
+    pytest_s = median_of(3, lambda: wall(pytest_argv))
+    return [
+        ("`seamline run` + Newman (start, 7 requests, stop, report)", under_run),
+        ("plain Newman against the shop already up (`seamline up -d`)", plain),
+        ("the equivalent pytest test, `seamline test` (start, test, stop, report)", pytest_s),
+    ]
 
 
 def first_line_s() -> float:
     started = time.perf_counter()
-    proc = seamline_run(sys.executable, "-c", "print(1)")
+    argv = seamline_run(sys.executable, "-c", "print(1)")
+    proc = subprocess.Popen(argv, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     assert proc.stdout is not None
-    assert proc.stdout.readline().strip() == "1"
+    assert proc.stdout.readline().strip() == b"1"
     took = time.perf_counter() - started
-    proc.communicate(timeout=60)
+    proc.communicate(timeout=120)
     return took
 
 
-def start_only_s() -> float:
-    """The baseline at the same moment: the shop's `System.start()` in a fresh process."""
-    code = (
-        "import time; t = time.perf_counter(); from seamline.system.core import System; "
-        f"s = System.from_config({str(SHOP)!r}).start(); print(time.perf_counter() - t); s.stop()"
-    )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    return float(done.stdout.strip())
+def start_split() -> dict[str, float]:
+    argv = [sys.executable, "-c", STARTUP, str(SHOP)]
+    return dict(json.loads(subprocess.run(argv, env=ENV, capture_output=True, check=True).stdout))
+
+
+def pair_ms(*command: str) -> float:
+    argv = seamline_run(*command)
+    done = subprocess.run(argv, env=ENV, capture_output=True, text=True, check=True)
+    return float(done.stdout.strip().splitlines()[-1])
 
 
 def main() -> None:
+    load_before = os.getloadavg()
     first_line_s()  # warm the caches
-    first = statistics.median(first_line_s() for _ in range(5))
-    start = statistics.median(start_only_s() for _ in range(5))
-    proc = seamline_run(sys.executable, "-c", PAIRS)
-    pair_ms = float(proc.communicate(timeout=300)[0].strip())
-    print("| what | measured | goal |\n| --- | --- | --- |")
+    first = median_of(5, first_line_s)
+    baseline = median_of(5, lambda: sum(start_split()[part] for part in ("import", "start")))
+    split = start_split()
+    py_pair = pair_ms(sys.executable, "-c", PY_PAIRS)
+    js_pair = pair_ms("node", "-e", JS_PAIRS, str(ROOT / "clients" / "js" / "blocking.js"))
+    collection = collection_figures()
+    load_after = os.getloadavg()
+
+    print(f"load average (1, 5, 15 min): before {load_before}, after {load_after}\n")
+    print("| the shop's checkout | wall time |\n| --- | --- |")
+    for what, seconds in collection:
+        print(f"| {what} | {seconds:.2f} s |")
     rows = [
-        (
-            "`seamline run` (shop) to the command's first line, warm",
-            f"{first * 1000:.0f} ms",
-            "< 1.5 s",
-        ),
-        (
-            "baseline: import + the shop's `System.start()`, same moment",
-            f"{start * 1000:.0f} ms",
-            "",
-        ),
-        (
-            "attribution through the control API, per test (begin + end)",
-            f"{pair_ms:.2f} ms",
-            "< 2 ms",
-        ),
+        ("`seamline run` (shop) to the command's first line, warm", f"{first * 1000:.0f} ms"),
+        ("baseline: import + the shop's `System.start()`, same time", f"{baseline * 1000:.0f} ms"),
+        ("attribution per test (begin + end), Python keep-alive", f"{py_pair:.2f} ms"),
+        ("attribution per test (begin + end), the Newman reporter's client", f"{js_pair:.2f} ms"),
     ]
-    for row in rows:
-        print("| " + " | ".join(row) + " |")
+    print("\n| what | measured | goal |\n| --- | --- | --- |")
+    for (what, measured), goal in zip(rows, ("< 1.5 s", "", "< 2 ms", "< 2 ms"), strict=True):
+        print(f"| {what} | {measured} | {goal} |")
+    each = ", ".join(f"{name} {s * 1000:.0f} ms" for name, s in split["each"].items())
+    print(
+        f"\none start: import {split['import'] * 1000:.0f} ms; System.start "
+        f"{split['start'] * 1000:.0f} ms, of which {split['before_services'] * 1000:.0f} ms "
+        f"before the first service starts and {split['services'] * 1000:.0f} ms for the "
+        f"services (each, start to ready: {each})"
+    )
 
 
 if __name__ == "__main__":

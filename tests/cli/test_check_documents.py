@@ -147,3 +147,22 @@ def test_check_names_an_invalid_asyncapi_document_and_a_run_does_not_start(write
     assert list(run_root.iterdir()) == []
     (path.parent / "events.yaml").write_text(EVENTS.replace("integr", "integer"))
     assert seamline("check", str(path), run_root=run_root).returncode == 0
+
+
+def test_a_valid_document_is_checked_once_and_a_changed_one_again(
+    write_config, tmp_path, monkeypatch
+):
+    from seamline.system.documents import document_problems
+
+    monkeypatch.setenv("SEAMLINE_CACHE_DIR", str(tmp_path / "cache"))
+    broken = OPENAPI.replace("/Declined", "/Charge")  # only the `objekt` type is wrong
+    valid = broken.replace("type: objekt", "type: object")
+    config_path = write_system(write_config, openapi=valid, bad_mapping=False)
+    assert document_problems(load_config(config_path)) == []
+    marks = list((tmp_path / "cache" / "documents").iterdir())
+    assert len(marks) == 1  # the next start skips the schema checks of this document
+
+    (config_path.parent / "payments.yaml").write_text(broken)  # broken after it was cached
+    problems = document_problems(load_config(config_path))
+    assert [p.key for p in problems] == ["/components/schemas/Charge/properties/amount/type"]
+    assert len(list((tmp_path / "cache" / "documents").iterdir())) == 1

@@ -85,6 +85,17 @@ def test_a_command_not_found_exits_127_saying_so(write_config, run_root):
     assert list(run_root.iterdir()) == []
 
 
+def test_a_command_that_is_not_executable_exits_126_saying_so(write_config, run_root, tmp_path):
+    base = write_config(SYSTEM).parent
+    script = tmp_path / "tests.sh"
+    script.write_text("#!/bin/sh\necho never\n")  # no execute bit
+    done = seamline("run", str(base), "--", str(script), run_root=run_root)
+    assert done.returncode == 126, done.stderr
+    assert f"permission denied: {script} is not executable" in done.stderr
+    assert "never" not in done.stdout
+    assert list(run_root.iterdir()) == []
+
+
 def test_a_template_naming_no_service_fails_before_anything_starts(write_config, run_root):
     base = write_config(SYSTEM).parent
     done = seamline("run", str(base), "--", "echo", "{apx.url}", run_root=run_root)

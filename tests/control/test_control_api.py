@@ -110,6 +110,8 @@ def test_bad_calls_say_what_was_expected(running):
     assert unknown.status_code == 404 and "did you mean 'test -> api'" in unknown.json()["error"]
     malformed = control.post("/tests/begin", content=b"{not json")
     assert malformed.status_code == 400 and "expected a JSON object" in malformed.json()["error"]
+    listed = control.post("/tests/end", json=["x"])
+    assert listed.status_code == 400 and "JSON object as the body, found list" in listed.text
     missing = control.post("/tests/begin", json={"name": "x"})
     assert missing.status_code == 400 and "missing field 'test'" in missing.json()["error"]
     mode = control.post("/seams/test/api/mode", json={"mode": "sometimes"})
@@ -118,6 +120,8 @@ def test_bad_calls_say_what_was_expected(running):
     assert fault.status_code == 400 and "latency_ms" in fault.json()["error"]
     for wrong in (control_server.url + "x/seams", control_server.url.rsplit("/", 1)[0] + "/seams"):
         assert httpx.get(wrong).status_code == 401
+    wrong_header = httpx.get(wrong, headers={TOKEN_HEADER: control_server.token + "x"})
+    assert wrong_header.status_code == 401 and "SEAMLINE_CONTROL_URL" in wrong_header.text
     assert httpx.get(control_server.url + "/seams").status_code == 200  # the token in the path
 
 
@@ -138,3 +142,17 @@ def test_database_reads_as_the_db_fixture_gives_them(running):
     assert no_table.status_code == 400 and "table" in no_table.json()["error"]
     control.post("/tests/end", json={"test": "data"})
     assert system.db().count("items") == 0  # the end put the data back, as after a pytest test
+
+
+def test_keep_data_leaves_a_tests_rows_for_the_next_one(running):
+    system, _, control = running
+    control.post("/tests/begin", json={"test": "create"})
+    system.db().insert("items", name="pen")
+    ended = control.post("/tests/end", json={"test": "create", "keep_data": True})
+    assert ended.status_code == 200, ended.text
+    control.post("/tests/begin", json={"test": "use"})
+    assert control.post("/db/count", json={"table": "items"}).json() == {"count": 1}
+    control.post("/tests/end", json={"test": "use"})
+    assert system.db().count("items") == 0  # a test without keep_data puts the data back
+    wrong = control.post("/tests/end", json={"test": "use", "keep_data": "yes"})
+    assert wrong.status_code == 400 and "true or false" in wrong.json()["error"]

@@ -4,22 +4,13 @@
 from __future__ import annotations
 
 import json
-import os
-import shutil
-from pathlib import Path
-
-import pytest
 
 from tests.cli.test_cli import SYSTEM, seamline
-
-CLIENT = Path(__file__).parents[2] / "clients" / "js"
+from tests.control.node import CLIENTS, require_node
 
 
 def test_the_js_client_announces_tests_and_reads_seams(write_config, run_root, tmp_path):
-    if shutil.which("node") is None:
-        if os.environ.get("CI"):
-            pytest.fail("CI needs Node 18+ on PATH for the JS client's test")
-        pytest.skip("needs Node 18+ (fetch, node:test)")
+    require_node()
     base = write_config(SYSTEM).parent
     done = seamline(
         "run",
@@ -29,7 +20,7 @@ def test_the_js_client_announces_tests_and_reads_seams(write_config, run_root, t
         "--",
         "node",
         "--test",
-        str(CLIENT / "seamline.test.js"),
+        str(CLIENTS / "seamline.test.js"),
         run_root=run_root,
     )
     assert done.returncode == 0, done.stdout + done.stderr

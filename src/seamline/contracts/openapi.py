@@ -26,7 +26,7 @@ from openapi_schema_validator import (
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4, DRAFT202012
 
-from seamline.contracts.document import document_problems, with_lines
+from seamline.contracts.document import document_problems, load_yaml, with_lines
 from seamline.contracts.schema_errors import explain, leaves
 from seamline.errors import ConfigProblem, SeamlineError
 from seamline.records.exchange import Exchange, Violation
@@ -77,9 +77,7 @@ class Contract:
     def load(cls, path: Path) -> Contract:
         try:
             text = path.read_text(encoding="utf-8")
-            document = (
-                yaml.safe_load(text) if path.suffix in (".yaml", ".yml") else json.loads(text)
-            )
+            document = load_yaml(text) if path.suffix in (".yaml", ".yml") else json.loads(text)
         except (OSError, ValueError, yaml.YAMLError) as err:
             raise ContractError(f"{path}: cannot read the OpenAPI document: {err}") from None
         if not isinstance(document, dict):

@@ -70,13 +70,15 @@ class Operations:
         test = field(body, "test", str, "the id given to /tests/begin")
         outcome = optional(body, "outcome", str, "passed, failed, skipped or error") or "passed"
         message = optional(body, "message", str, "a string") or ""
+        keep_data = optional(body, "keep_data", bool, "true or false") or False
         violations = self.violations({})["violations"]
         try:
             if self._has_databases():
-                self._system.databases.end_test()
+                self._system.databases.end_test(keep_data=keep_data)
         finally:
             self._system.reset_seams()
-            self._system.reset_services()
+            if not keep_data:  # Redis is data too
+                self._system.reset_services()
             self._close_stubs()
             self._system.end_test(test, outcome, message)
             self._current = None

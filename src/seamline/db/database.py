@@ -33,6 +33,9 @@ class Database:
         self._recorder = recorder
         self._mark = 0  # capture mark where the current test's changes start
         self._numbered = 0  # changes numbered before the current test, over the run
+        # what tests ended with keep_data changed: put back with the next test's own changes
+        self._kept_tables: set[str] = set()
+        self._kept_inserts: Counter[str] = Counter()
         self._test: str | None = None
         self.notes: list[str] = []  # what capture cannot do for some tables, and why
 
@@ -77,22 +80,30 @@ class Database:
             self._close_window(captured, None)
         self._test = test_id
 
-    def end_test(self) -> None:
-        """Record the test's changes, then put the database back to its starting data."""
-        self._close_window(self._backend.read(self._mark), self._test)
+    def end_test(self, *, keep_data: bool = False) -> None:
+        """Record the test's changes, then put the database back to its starting data
+        (`keep_data`: leave them for the next test, as chained Postman requests need; the
+        next test ended without it puts them back too)."""
+        self._close_window(self._backend.read(self._mark), self._test, keep_data=keep_data)
         self._test = None
 
-    def _close_window(self, captured: list[Captured], test: str | None) -> None:
+    def _close_window(
+        self, captured: list[Captured], test: str | None, *, keep_data: bool = False
+    ) -> None:
         changes = self._number(captured)
         if self._recorder is not None:
             self._recorder.write_all(change.to_json(self.name, test) for change in changes)
         self._numbered += len(changes)
         read_up_to = captured[-1].mark if captured else self._mark
-        if self.isolation == "none":
+        self._kept_tables.update(c.table for c in changes)
+        self._kept_inserts.update(c.table for c in changes if c.op == "insert")
+        if self.isolation == "none" or keep_data:
             self._mark = read_up_to
             return
-        inserted = Counter(c.table for c in changes if c.op == "insert")
-        self._mark = self._backend.reset({c.table for c in changes}, inserted, read_up_to)
+        touched, inserted = set(self._kept_tables), Counter(self._kept_inserts)
+        self._kept_tables.clear()
+        self._kept_inserts.clear()
+        self._mark = self._backend.reset(touched, inserted, read_up_to)
 
     def _number(self, captured: list[Captured]) -> list[Change]:
         tables = self._backend.schema.tables

@@ -53,11 +53,11 @@ class Databases:
         for database in self.all():
             database.begin_test(test_id)
 
-    def end_test(self) -> None:
+    def end_test(self, *, keep_data: bool = False) -> None:
         errors: list[str] = []
         for database in self._attached.values():
             try:
-                database.end_test()
+                database.end_test(keep_data=keep_data)
             except DatabaseError as err:  # still reset the other databases
                 errors.append(str(err))
         if errors:

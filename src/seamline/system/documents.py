@@ -8,6 +8,7 @@ skipped or quietly check nothing stops the run instead, with its file, line and 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from pathlib import Path
@@ -15,11 +16,14 @@ from typing import Any
 
 from seamline.config import SystemConfig
 from seamline.contracts import Contract, ContractError
+from seamline.contracts import document as document_checks
 from seamline.contracts.asyncapi import EventContract
 from seamline.contracts.document import pointer_lines
 from seamline.errors import ConfigError, ConfigProblem
 from seamline.mock.errors import LoadProblem
 from seamline.mock.loader import load_directory
+from seamline.services.buildcache import cache_root
+from seamline.version import __version__
 
 _INDEX = re.compile(r"\[(\d+)\]")
 
@@ -49,13 +53,36 @@ def document_problems(config: SystemConfig) -> list[ConfigProblem]:
 
 def _contract_problems(service: str, key: str, path: Path) -> list[ConfigProblem]:
     what = "an OpenAPI" if key == "openapi" else "an AsyncAPI"
+    # checking every schema of a document costs ~0.1 s of each start (the shop's two): a
+    # document found valid once, by these very checks, is not checked again
+    valid_mark = _valid_mark(key, path)
+    if valid_mark is not None and valid_mark.exists():
+        return []
     try:
         (Contract if key == "openapi" else EventContract).load(path)
     except ContractError as err:
         if err.problems:
             return err.problems
         return [ConfigProblem(f"services.{service}.{key}", f"{what} document", str(err), "", path)]
+    if valid_mark is not None:
+        try:
+            valid_mark.parent.mkdir(parents=True, exist_ok=True)
+            valid_mark.touch()
+        except OSError:  # a read-only cache: check again next time
+            pass
     return []
+
+
+def _valid_mark(key: str, path: Path) -> Path | None:
+    """The cache file that says this document, with this version of the checks, is valid."""
+    try:
+        digest = hashlib.sha256(path.read_bytes())
+        for checks in sorted(Path(document_checks.__file__).parent.glob("*.py")):
+            digest.update(checks.read_bytes())
+    except OSError:
+        return None  # the load says what is wrong with the file
+    digest.update(__version__.encode())
+    return cache_root() / "documents" / f"{key}-{digest.hexdigest()[:32]}.valid"
 
 
 def _mapping_problems(root: Path) -> list[ConfigProblem]:

@@ -1,0 +1,109 @@
+"""The shop through other test runners, under `seamline run`: its Postman collection with
+Newman and the seamline reporter, its Jest suite with the seamline environment. Each item or
+test is a test of the report, with its exchanges and its sequence diagram (issue 16)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from tests.cli.test_cli import SYSTEM, seamline
+from tests.control.node import require_node
+
+REPO = Path(__file__).parents[2]
+SHOP = REPO / "examples" / "shop"
+FIXTURES = Path(__file__).parent / "js"
+CHECKOUT = [
+    "create a user",
+    "find the mug in the catalogue",
+    "open a cart",
+    "add the mug",
+    "add the mug again",
+    "submit the order",
+    "read the order back",
+]
+
+
+def newman_command(newman: str, collection: Path) -> list[str]:
+    return [newman, "run", str(collection), "--env-var", "api_url={api.url}", "-r", "cli,seamline"]
+
+
+def report_tests(out: Path) -> dict[str, dict[str, Any]]:
+    report = json.loads((out / "report.json").read_text())
+    return {t["id"]: t for t in report["tests"] if t["outcome"] != "session"}
+
+
+def seams_of(test: dict[str, Any]) -> list[str]:
+    return sorted({exchange["seam"] for exchange in test["exchanges"]})
+
+
+def test_the_shop_collection_under_newman_is_one_test_per_request_item(run_root, tmp_path):
+    (newman,) = require_node("newman")
+    collection = SHOP / "postman" / "shop.postman_collection.json"
+    out = tmp_path / "out"
+    argv = ["run", str(SHOP), "--report-dir", str(out), "--", *newman_command(newman, collection)]
+    done = seamline(*argv, run_root=run_root, cwd=REPO)
+
+    # each item builds on the one before (user -> cart -> items -> order): all pass only if
+    # the ids were carried over and the data kept between the items' tests
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    tests = report_tests(out)
+    assert list(tests) == [f"shop > checkout > {name}" for name in CHECKOUT]
+    assert {t["outcome"] for t in tests.values()} == {"passed"}
+    order = tests["shop > checkout > submit the order"]
+    assert seams_of(order) == ["api -> payments", "test -> api"]
+    assert order["diagram"]["participants"] == ["test", "api", "payments"]
+    assert seams_of(tests["shop > checkout > open a cart"]) == ["test -> api"]
+    assert [c["table"] for c in tests["shop > checkout > create a user"]["db_changes"]] == ["users"]
+
+
+def test_the_shop_jest_suite_asserts_on_the_payments_seam(run_root, tmp_path):
+    (jest,) = require_node("jest")
+    out = tmp_path / "out"
+    config = SHOP / "jest" / "jest.config.js"
+    argv = ["run", str(SHOP), "--report-dir", str(out), "--", jest, "--ci", "--config", str(config)]
+    done = seamline(*argv, run_root=run_root, cwd=REPO)
+
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    assert "Tests:       2 passed, 2 total" in done.stderr
+    tests = report_tests(out)
+    prefix = "examples/shop/jest/checkout.test.js > checkout > "
+    assert sorted(tests) == [
+        prefix + "a declined card fails the order with 402 after one charge attempt",
+        prefix + "charges the cart total once and stores the paid order",
+    ]
+    for test in tests.values():
+        assert test["outcome"] == "passed"
+        assert seams_of(test) == ["api -> payments", "test -> api"]
+        assert test["diagram"]["participants"] == ["test", "api", "payments"]
+
+
+def test_failed_items_and_tests_are_failed_in_the_report_and_the_code_is_the_runners(
+    write_config, run_root, tmp_path
+):
+    newman, jest = require_node("newman", "jest")
+    base = write_config(SYSTEM).parent
+    collection = FIXTURES / "health.postman_collection.json"
+    config = FIXTURES / "jest.config.js"
+    runners = (
+        " ".join(newman_command(newman, collection)) + f"; {jest} --ci --config {config}; exit 3"
+    )
+    out = tmp_path / "out"
+    argv = ["run", str(base), "--report-dir", str(out), "--", "sh", "-c", runners]
+    done = seamline(*argv, run_root=run_root, cwd=REPO)
+
+    assert done.returncode == 3, done.stderr[-3000:]
+    tests = report_tests(out)
+    jest_file = "tests/control/js/health.test.js"
+    outcomes = {name: test["outcome"] for name, test in tests.items()}
+    assert outcomes == {
+        "health > healthy": "passed",
+        "health > a teapot": "failed",
+        f"{jest_file} > healthy": "passed",
+        f"{jest_file} > a teapot": "failed",
+    }
+    assert "expected response to have status code 418" in tests["health > a teapot"]["message"]
+    assert "418" in tests[f"{jest_file} > a teapot"]["message"]
+    for test in tests.values():
+        assert seams_of(test) == ["test -> api"] and len(test["exchanges"]) == 1
