@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 from rich.markup import escape
 
 from seamline import console as out
-from seamline.config import SystemConfig, find_config, load_config
+from seamline.config import SystemConfig, chosen_profile, find_config, load_config
 from seamline.errors import ConfigError, SeamlineError
 from seamline.runtime.signals import exit_code_of
 from seamline.system.core import System
@@ -37,6 +37,7 @@ from seamline.system.detached import (
     write_state,
 )
 from seamline.system.documents import check_documents
+from seamline.system.harness import Harness
 
 if TYPE_CHECKING:
     from seamline.progress import RunProgress
@@ -51,9 +52,7 @@ def _add_config_args(parser: argparse.ArgumentParser) -> None:
     # no short forms: `seamline test` passes unknown options on to pytest (-c, -p are pytest's)
     parser.add_argument("--config", help="the config file (overrides PATH)")
     parser.add_argument(
-        "--profile",
-        default=os.environ.get("SEAMLINE_PROFILE"),
-        help="a [profiles.NAME] table to apply (env: SEAMLINE_PROFILE)",
+        "--profile", help="a [profiles.NAME] table to apply (env: SEAMLINE_PROFILE)"
     )
 
 
@@ -177,7 +176,7 @@ def _shard_spec(text: str) -> str:
 
 
 def _config(args: argparse.Namespace) -> SystemConfig:
-    return load_config(args.config or args.path, args.profile)
+    return load_config(args.config or args.path, chosen_profile(args.profile))
 
 
 def cmd_check(args: argparse.Namespace, _: list[str]) -> int:
@@ -192,8 +191,8 @@ def cmd_check(args: argparse.Namespace, _: list[str]) -> int:
 
 def _rows(system: System) -> list[ServiceRow]:
     rows = []
-    for name, service in system.services.items():
-        timing = system.timings.get(name)
+    harness = Harness(system)
+    for name, service in harness.services().items():
         log = service.log_path()
         rows.append(
             ServiceRow(
@@ -202,16 +201,17 @@ def _rows(system: System) -> list[ServiceRow]:
                 service.url or "",
                 service.describe(),
                 str(log) if log else "",
-                (timing.ready - timing.started) if timing and timing.ready else None,
+                harness.ready_s(name),
             )
         )
     return rows
 
 
 def _seam_rows(system: System) -> list[SeamRow]:
-    if system._seams is None:
-        return []
-    return [SeamRow(view.name, view.url, system.direct_url(view.provider)) for view in system.seams]
+    return [
+        SeamRow(view.name, view.url, system.direct_url(view.provider))
+        for view in Harness(system).seams_in_use()
+    ]
 
 
 def cmd_up(args: argparse.Namespace, _: list[str]) -> int:
@@ -219,9 +219,9 @@ def cmd_up(args: argparse.Namespace, _: list[str]) -> int:
     if not args.state_file and _already_up(config):
         return EXIT_FAILED
     if args.detach:
-        return _up_detached(config, args.profile)
+        return _up_detached(config, config.profile)
     state_file = Path(args.state_file) if args.state_file else None
-    state = UpState.for_this_process(config.path, args.profile)
+    state = UpState.for_this_process(config.path, config.profile)
     console = out.console()
     system = System(config)
     try:
@@ -336,7 +336,7 @@ def cmd_test(args: argparse.Namespace, pytest_args: list[str], steps: object | N
     """
     import pytest
 
-    from seamline.progress import PROGRESS_PLUGIN
+    from seamline.progress import CONFIG_PLUGIN, PROGRESS_PLUGIN
 
     config = _config(args)
     if pytest_args[:1] == ["--"]:
@@ -356,15 +356,15 @@ def cmd_test(args: argparse.Namespace, pytest_args: list[str], steps: object | N
         "ignore:Module already imported so cannot be rewritten; seamline",
         *pytest_args,
     ]
-    if args.profile:
-        argv.append(f"--seamline-profile={args.profile}")
+    # xdist workers load the config again: with the same profile, whatever the ini says
+    argv += ["-o", f"seamline_profile={config.profile or ''}"]
     if getattr(args, "shard", None):  # `record` and `bisect` run the suite whole
         argv.append(f"--seamline-shard={args.shard}")
     if getattr(args, "durations_from", None):
         argv.append(f"--seamline-durations={Path(args.durations_from).resolve()}")
     progress = _progress(plain=args.plain)
+    plugins = [_Named(progress, PROGRESS_PLUGIN), _HandedOn(config, CONFIG_PLUGIN)]
     with _in_directory(config.base_dir), _signals_interrupt() as received:
-        plugins = [_Named(progress, PROGRESS_PLUGIN)]
         if steps is not None:  # a strategy's or bisect's steps (strategy_steps.py)
             plugins.append(_Named(steps, "seamline-steps"))
         code = int(pytest.main(argv, plugins=plugins))
@@ -549,6 +549,16 @@ def cmd_run(args: argparse.Namespace, command: list[str]) -> int:
         return EXIT_USAGE
     junit = Path(args.junit).resolve() if args.junit else None
     return run_command(_config(args), RunOptions(command, Path(args.report_dir).resolve(), junit))
+
+
+class _HandedOn:
+    """The config `seamline test` loaded, handed to the pytest plugin so the process loads
+    it once. Registered by `pytest.main(plugins=...)` under its `__name__` (pluggy's
+    canonical name), so the plugin finds it from its first hook on."""
+
+    def __init__(self, system_config: SystemConfig, name: str) -> None:
+        self.system_config = system_config
+        self.__name__ = name
 
 
 def cmd_report(args: argparse.Namespace, _: list[str]) -> int:
