@@ -90,14 +90,26 @@ class Seams:
                 options=self._options,
             )
             self._loop.run(proxy.start())
-            if provider in self._stopped:
-                self._loop.run(proxy.check_provider())
+            try:
+                if provider in self._stopped:
+                    self._loop.run(proxy.check_provider())
+                self._route_new(proxy)
+            except BaseException:
+                # a seam whose mode cannot be set (no recording to replay) is not opened: a
+                # listening proxy nobody owns would outlive the System and its loop
+                self._loop.run(proxy.close())
+                raise
             self._proxies[name] = proxy
-            if provider in self._provider_modes:
-                SeamView(self, proxy).set_mode(self._provider_modes[provider])
-            elif self._default_route(proxy).kind != "real":
-                self._loop.run(proxy.switch(self._default_route(proxy)))
             return proxy
+
+    def _route_new(self, proxy: SeamProxy) -> None:
+        """A new seam takes the mode asked for its provider, else the default mode."""
+        if proxy.provider in self._provider_modes:
+            SeamView(self, proxy).set_mode(self._provider_modes[proxy.provider])
+            return
+        route = self._default_route(proxy)
+        if route.kind != "real":
+            self._loop.run(proxy.switch(route))
 
     def carries(self, provider: str) -> bool:
         """Whether links into `provider` get a seam (an HTTP service on plain http://)."""

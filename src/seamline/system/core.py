@@ -128,7 +128,8 @@ class System:
             tracker.on_exit = self._watch.exited
             for service in self._services.values():
                 service.allocate()
-            self._seams = self._wire_seams(self._journal)
+            self._seams = self._make_seams(self._journal)
+            self._open_link_seams(self._seams)
             topo = [name for wave in self._config.waves for name in wave]
             self._started, self._timings = lifecycle.start_all(
                 self._services,
@@ -152,10 +153,9 @@ class System:
         write_run_json(self._dirs.record_dir, self._describe())
         return self
 
-    def _wire_seams(self, journal: Journal) -> Seams:
-        """The seams, with their providers' contracts, and a proxy on every declared link:
-        made before any service starts, so that filling in templates only reads addresses."""
-        seams = make_seams(
+    def _make_seams(self, journal: Journal) -> Seams:
+        """The seams, with their providers' contracts; no proxy open yet."""
+        return make_seams(
             self._config,
             self._services,
             self._shared_loop(),
@@ -163,10 +163,14 @@ class System:
             lambda: self.current_test,
             self._stubs,
         )
+
+    def _open_link_seams(self, seams: Seams) -> None:
+        """A proxy on every declared link, opened before any service starts, so that filling
+        in templates only reads addresses. The System owns `seams` already: when one link
+        fails (a replayed seam without a recording), stop() closes those opened before it."""
         for link in self._config.links:
             if seams.carries(link.provider):
                 seams.proxy(link.consumer, link.provider)
-        return seams
 
     def stop(self, failed: bool = False) -> None:
         """Stop everything this System started. Safe to call more than once."""
