@@ -20,6 +20,15 @@ Code branches on these types and their fields, never on their messages. The tree
     |   +-- MappingLoadError          mock/errors.py: mapping files did not load (strict)
     |   +-- NotRecording              mock/recordings.py: stop_recording() with none running
     |   +-- TlsError                  mock/tls.py: a certificate or key HTTPS cannot use
+    |   +-- RecordingError            strategies/errors.py: a seam's recording cannot be used
+    |   |   +-- NoRecording           the seam has no recording (or an empty one)
+    |   |   +-- RecordingOutdated     made with another version of the config
+    |   |   +-- InvalidRecording      its files are not valid WireMock mappings / index
+    |   +-- StrategyError             strategies/errors.py: a strategy or a bisection cannot run
+    |       +-- NoSeams               no seam between two services to switch
+    |       +-- UnknownTarget         --target names no service
+    |       +-- NotBisectable         the suite passes all-real, or fails all-replay
+    |       +-- FlakyStep             the same plan gave different results
     +-- AssertionError                a test's assertion on what crossed: Calls, Flow, verify
     |   +-- VerificationError         mock/errors.py: `mock.verify(...)` counted otherwise
     +-- ConnectionError
