@@ -13,7 +13,7 @@ from tests.conftest import APP
 # Counts the loads in one `seamline test` process, wherever a module bound `load_config`.
 COUNTING_RUN = """
 import sys
-import seamline.cli, seamline.pytest_plugin, seamline.system.core
+import seamline.cli, seamline.cli.common, seamline.pytest_plugin, seamline.system.core
 from seamline.config import load_config
 
 loads = []
@@ -22,7 +22,7 @@ def counting(*args, **kwargs):
     loads.append(args)
     return load_config(*args, **kwargs)
 
-for module in (seamline.cli, seamline.pytest_plugin, seamline.system.core):
+for module in (seamline.cli.common, seamline.pytest_plugin, seamline.system.core):
     module.load_config = counting
 code = seamline.cli.main(sys.argv[1:])
 print("loads:", len(loads))
