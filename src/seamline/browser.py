@@ -20,6 +20,8 @@ import shutil
 from pathlib import Path
 from typing import NoReturn
 
+__all__ = ["CHROMIUM_ARGS", "find_chromium"]
+
 # Headless, as root in a container, and quiet: without the last five Chromium reaches out
 # on its own (updates, sync, QUIC probes), which a closed test network refuses or delays.
 CHROMIUM_ARGS = (

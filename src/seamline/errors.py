@@ -1,5 +1,48 @@
 """The errors seamline raises. Each one says what was expected, what was found,
-where, and how to fix it, so that a failing run explains itself."""
+where, and how to fix it, so that a failing run explains itself.
+
+Code branches on these types and their fields, never on their messages. The tree
+(public names are importable from `seamline`, `seamline.db` or `seamline.mock`):
+
+    Exception
+    +-- SeamlineError                 everything seamline raises on purpose
+    |   +-- ConfigError               seamline.toml is invalid (.problems: ConfigProblem list)
+    |   +-- StartError                a service did not start (.service, .exit_code, .log_tail)
+    |   +-- ArgumentTypeError         a test API call got a wrong type (also a TypeError)
+    |   +-- ContractError             an OpenAPI document cannot be used (contracts/openapi.py)
+    |   +-- RecordVersionError        records/lines.py: a record line of an unknown format version
+    |   +-- DatabaseError             db/errors.py: a database call that cannot be done
+    |   |   +-- NotATestDatabase      not a database seamline created
+    |   |   +-- ResetError            the database could not be put back between tests
+    |   +-- InvalidMapping            mock/errors.py: a stub mapping breaks WireMock's format
+    |   |   +-- TemplateSyntaxError   mock/templating.py: a response template that cannot be read
+    |   |   +-- TemplateError         mock/template_model.py: a helper refused its arguments
+    |   +-- MappingLoadError          mock/errors.py: mapping files did not load (strict)
+    |   +-- NotRecording              mock/recordings.py: stop_recording() with none running
+    |   +-- TlsError                  mock/tls.py: a certificate or key HTTPS cannot use
+    |   +-- RecordingError            strategies/errors.py: a seam's recording cannot be used
+    |   |   +-- NoRecording           the seam has no recording (or an empty one)
+    |   |   +-- RecordingOutdated     made with another version of the config
+    |   |   +-- InvalidRecording      its files are not valid WireMock mappings / index
+    |   +-- StrategyError             strategies/errors.py: a strategy or a bisection cannot run
+    |       +-- NoSeams               no seam between two services to switch
+    |       +-- UnknownTarget         --target names no service
+    |       +-- NotBisectable         the suite passes all-real, or fails all-replay
+    |       +-- FlakyStep             the same plan gave different results
+    +-- AssertionError                a test's assertion on what crossed: Calls, Flow, verify
+    |   +-- VerificationError         mock/errors.py: `mock.verify(...)` counted otherwise
+    +-- ConnectionError
+        +-- UpstreamError             http/client.py: the provider closed or sent no HTTP
+            +-- UpstreamRefused       nothing listens at the provider's address
+
+    Warning
+    +-- UserWarning
+        +-- ContractWarning           a contract violation under `contracts = "warn"`
+        +-- CaptureWarning            db/errors.py: a table whose changes are captured in part
+
+Internal signals that never reach a user (`lifecycle.StartFailed`, `readiness.NotReady`,
+`http.message.HttpError`, `templates.TemplateSyntaxError`, ...) stay in their modules.
+"""
 
 from __future__ import annotations
 
@@ -84,8 +127,8 @@ def check_argument(name: str, value: object, types: type | tuple[type, ...], exp
     )
 
 
-class RemoteTargetError(SeamlineError):
-    """An `external` service points at a non-loopback host without opt-in."""
+class ContractWarning(UserWarning):
+    """A contract violation on a seam under `contracts = "warn"` (with "fail", the test fails)."""
 
 
 def _indent(text: str, prefix: str) -> str:

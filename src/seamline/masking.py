@@ -39,12 +39,6 @@ DEFAULT_SECRET_NAMES: tuple[str, ...] = (
     "cookie",
     "credential",
 )
-CREDENTIAL_HEADERS: tuple[str, ...] = (
-    "authorization",
-    "proxy-authorization",
-    "cookie",
-    "set-cookie",
-)
 
 # Values this short cannot be scrubbed from free text without destroying it
 # ("1", "true", a cookie's "dark", a card brand's "visa"); they are still masked

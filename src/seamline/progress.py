@@ -14,6 +14,9 @@ from rich.markup import escape
 from rich.table import Table
 
 PROGRESS_PLUGIN = "seamline-progress"
+# The name under which `seamline test` hands the config it loaded to the pytest plugin (an
+# object with a `system_config`), so the process loads it once.
+CONFIG_PLUGIN = "seamline-config"
 
 
 class RunProgress:

@@ -16,6 +16,7 @@ import pytest
 
 from seamline.db.database import Database
 from seamline.system.core import System
+from seamline.system.harness import Harness
 
 
 @pytest.fixture(autouse=True)
@@ -32,7 +33,7 @@ def seamline_databases(request: pytest.FixtureRequest) -> Iterator[None]:
     try:
         databases.end_test()
     finally:
-        system.reset_services()  # Redis emptied, mock services' test stubs gone
+        Harness(system).reset_services()  # Redis emptied, mock services' test stubs gone
 
 
 @pytest.fixture

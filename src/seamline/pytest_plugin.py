@@ -19,14 +19,16 @@ from typing import NoReturn
 import pytest
 
 from seamline import pytest_page
-from seamline.config import find_config, load_config
-from seamline.errors import ConfigError, SeamlineError
+from seamline.config import SystemConfig, chosen_profile, find_config, load_config
+from seamline.errors import ConfigError, ContractWarning, SeamlineError
 from seamline.mock.pytest_fixtures import _mock_session_server, mock, mock_loop, mock_shared
-from seamline.progress import PROGRESS_PLUGIN
+from seamline.progress import CONFIG_PLUGIN, PROGRESS_PLUGIN
 from seamline.pytest_db import db, seamline_databases
-from seamline.report import DEFAULT_SECRET_NAMES, REPORT_PLUGIN, ReportOptions, ReportPlugin
+from seamline.report import ReportOptions
+from seamline.report.pytest_support import REPORT_PLUGIN, ReportPlugin
 from seamline.report.sharding import DEFAULT_DURATIONS, SHARD_KEY, select_shard
 from seamline.system.core import System
+from seamline.system.harness import Harness
 
 __all__ = [
     "_mock_session_server",
@@ -37,10 +39,6 @@ __all__ = [
     "seamline_databases",
     "system",
 ]
-
-
-class ContractWarning(UserWarning):
-    """A contract violation under `contracts = "warn"`."""
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -100,15 +98,38 @@ def pytest_configure(config: pytest.Config) -> None:
 def _report_options(config: pytest.Config) -> ReportOptions:
     """The report's options from the system's config (its secret names), if there is one."""
     try:
-        spec = load_config(config_path(config), _profile(config)).spec.report
+        system_config = loaded_config(config)
     except ConfigError:
         return ReportOptions()  # the `system` fixture reports the problem, once
-    names = tuple(spec.secret_names) if spec.secret_names is not None else DEFAULT_SECRET_NAMES
-    return ReportOptions(secret_names=(*names, *spec.extra_secret_names))
+    if system_config is None:
+        return ReportOptions()
+    return ReportOptions.from_spec(system_config.spec.report)
 
 
-def config_path(config: pytest.Config) -> Path:
-    """--seamline-config, else the ini key, else the nearest seamline.toml above the test paths."""
+def loaded_config(config: pytest.Config) -> SystemConfig | None:
+    """The system's config, loaded once per process: the one `seamline test` hands on, else
+    the one `config_path` finds, loaded on first use; None when there is none to find.
+
+    A `ConfigError` is kept and raised again to every caller (the fixture reports it)."""
+    if CONFIG_KEY not in config.stash:
+        handed_on = config.pluginmanager.get_plugin(CONFIG_PLUGIN)
+        if handed_on is not None:
+            config.stash[CONFIG_KEY] = handed_on.system_config
+        else:
+            path = config_path(config)
+            try:
+                config.stash[CONFIG_KEY] = load_config(path, _profile(config)) if path else None
+            except ConfigError as err:
+                config.stash[CONFIG_KEY] = err
+    loaded = config.stash[CONFIG_KEY]
+    if isinstance(loaded, ConfigError):
+        raise loaded
+    return loaded
+
+
+def config_path(config: pytest.Config) -> Path | None:
+    """--seamline-config, else the ini key, else the nearest seamline.toml above the test
+    paths; None when there is none."""
     option = config.getoption("seamline_config")
     if option:
         return find_config(Path(option))
@@ -123,12 +144,11 @@ def config_path(config: pytest.Config) -> Path:
         for candidate in (directory, *directory.parents):
             if (candidate / "seamline.toml").is_file():
                 return candidate / "seamline.toml"
-    raise ConfigError([])  # replaced below with a helpful message
+    return None
 
 
 def _profile(config: pytest.Config) -> str | None:
-    value = config.getoption("seamline_profile") or config.getini("seamline_profile")
-    return str(value) if value else os.environ.get("SEAMLINE_PROFILE") or None
+    return chosen_profile(config.getoption("seamline_profile") or config.getini("seamline_profile"))
 
 
 @pytest.hookimpl(trylast=True)  # shard what -k, -m and the other plugins left selected
@@ -136,10 +156,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if not config.getoption("seamline_shard"):
         return
     try:
-        default = config_path(config).parent / DEFAULT_DURATIONS
-    except ConfigError:
-        default = None
-    select_shard(config, items, default)
+        found = config_path(config)
+    except ConfigError:  # the `system` fixture reports it
+        found = None
+    select_shard(config, items, found.parent / DEFAULT_DURATIONS if found else None)
 
 
 def pytest_report_collectionfinish(config: pytest.Config) -> str | None:
@@ -155,43 +175,39 @@ def system(pytestconfig: pytest.Config) -> System:
 def session_system(pytestconfig: pytest.Config) -> System:
     """The session's started system: started now unless it runs already (a strategy's steps
     start it before their first test, as drivers need it)."""
-    running = pytestconfig.stash.get(SYSTEM_KEY, None)
+    running = pytestconfig.stash.get(HARNESS_KEY, None)
     if running is not None:
-        return running
-    try:
-        path = config_path(pytestconfig)
-    except ConfigError as err:
-        if err.problems:
-            raise
+        return running.system
+    system_config = loaded_config(pytestconfig)
+    if system_config is None:
         raise pytest.UsageError(
             "seamline: no system config found. Pass --seamline-config=path/to/seamline.toml, "
             "set `seamline_config` in your pytest ini, or put seamline.toml above your tests"
-        ) from None
+        )
     worker = os.environ.get("PYTEST_XDIST_WORKER")
     # every xdist worker of one run shares its run id: the report groups their records by it
     session = os.environ.get("PYTEST_XDIST_TESTRUNUID")
-    system_ = System.from_config(
-        path, profile=_profile(pytestconfig), worker=worker, session=session
-    )
+    system_ = System(system_config, worker=worker, session=session)
     progress = pytestconfig.pluginmanager.get_plugin(PROGRESS_PLUGIN)
     if progress is not None:
         progress.system_starting(
-            system_.config.name, [name for wave in system_.config.waves for name in wave]
+            system_config.name, [name for wave in system_config.waves for name in wave]
         )
     try:
-        started = system_.start(on_ready=progress.service_ready if progress is not None else None)
+        system_.start(on_ready=progress.service_ready if progress is not None else None)
     except SeamlineError as err:
         _failed_start(pytestconfig, system_, err)
     # Stopped in pytest_sessionfinish, after the last test's teardown report,
     # so that report is recorded too.
-    pytestconfig.stash[SYSTEM_KEY] = started
+    harness = Harness(system_)
+    pytestconfig.stash[HARNESS_KEY] = harness
     report = pytestconfig.pluginmanager.get_plugin(REPORT_PLUGIN)
     if report is not None:
-        report.add_record_dir(started.record_dir)
+        report.add_record_dir(system_.record_dir)
     current = pytestconfig.stash.get(CURRENT_KEY, None)
     if current is not None:
-        started.begin_test(current)
-    return started
+        harness.begin_test(current)
+    return system_
 
 
 def _failed_start(pytestconfig: pytest.Config, system_: System, err: SeamlineError) -> NoReturn:
@@ -212,32 +228,31 @@ def _failed_start(pytestconfig: pytest.Config, system_: System, err: SeamlineErr
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
-    started = session.config.stash.get(SYSTEM_KEY, None)
-    if started is not None:
-        del session.config.stash[SYSTEM_KEY]
-        started.stop(failed=session.testsfailed > 0)
+    harness = session.config.stash.get(HARNESS_KEY, None)
+    if harness is not None:
+        del session.config.stash[HARNESS_KEY]
+        harness.system.stop(failed=session.testsfailed > 0)
 
 
 @pytest.fixture(autouse=True)
 def _seamline_seams_per_test(request: pytest.FixtureRequest) -> Iterator[None]:
     """Apply the `seams` marker; afterwards check contracts and reset every seam to real."""
     marker = request.node.get_closest_marker("seams")
-    started = request.config.stash.get(SYSTEM_KEY, None)
     if marker is not None:
-        started = started or request.getfixturevalue("system")
-        _apply_seams_marker(started, marker)
-    if started is not None and "system" in request.fixturenames:
-        _fail_if_a_service_died(started, at_setup=True)
+        _apply_seams_marker(request.getfixturevalue("system"), marker)
+    harness = request.config.stash.get(HARNESS_KEY, None)
+    if harness is not None and "system" in request.fixturenames:
+        _fail_if_a_service_died(harness.system, at_setup=True)
     yield
-    started = request.config.stash.get(SYSTEM_KEY, None)
-    if started is None:
+    harness = request.config.stash.get(HARNESS_KEY, None)
+    if harness is None:
         return
     try:
-        _check_replay(started)  # first: a miss's 404 also breaks the contract, as a symptom
-        _check_contracts(started, expected=request.node.get_closest_marker(EXPECT) is not None)
+        _check_replay(harness)  # first: a miss's 404 also breaks the contract, as a symptom
+        _check_contracts(harness, expected=request.node.get_closest_marker(EXPECT) is not None)
     finally:
-        started.reset_seams()
-    _fail_if_a_service_died(started, at_setup=False)
+        harness.reset_seams()
+    _fail_if_a_service_died(harness.system, at_setup=False)
 
 
 def _fail_if_a_service_died(started: System, at_setup: bool) -> None:
@@ -266,9 +281,9 @@ def _apply_seams_marker(started: System, marker: pytest.Mark) -> None:
         started.seams.set_provider_mode(provider, mode)
 
 
-def _check_replay(started: System) -> None:
+def _check_replay(harness: Harness) -> None:
     """A request that no recording answered fails the test (a replayed seam only)."""
-    misses = started.seams.replay_misses() if started._seams is not None else []
+    misses = harness.replay_misses()
     if misses:
         pytest.fail("\n\n".join(misses), pytrace=False)
 
@@ -276,10 +291,10 @@ def _check_replay(started: System) -> None:
 EXPECT = "expect_violations"
 
 
-def _check_contracts(started: System, *, expected: bool) -> None:
-    if started.config.spec.contracts == "off":
+def _check_contracts(harness: Harness, *, expected: bool) -> None:
+    if harness.system.config.spec.contracts == "off":
         return
-    violations = started.seams.violations() if started._seams is not None else []
+    violations = harness.contract_violations()
     if expected:  # the marker form of `system.seams.expect_violations()`
         if not violations:
             pytest.fail(
@@ -292,7 +307,7 @@ def _check_contracts(started: System, *, expected: bool) -> None:
         return
     lines = "\n  ".join(v.message for v in violations)
     text = f"{len(violations)} contract violation(s) on the seams in this test:\n  {lines}"
-    if started.config.spec.contracts == "warn":
+    if harness.system.config.spec.contracts == "warn":
         warnings.warn(ContractWarning(text), stacklevel=1)
     else:
         pytest.fail(text, pytrace=False)
@@ -300,7 +315,8 @@ def _check_contracts(started: System, *, expected: bool) -> None:
 
 # -- attributing what happens to the test it happens in -------------------------
 
-SYSTEM_KEY = pytest.StashKey[System]()
+HARNESS_KEY = pytest.StashKey[Harness]()
+CONFIG_KEY = pytest.StashKey[SystemConfig | ConfigError | None]()
 CURRENT_KEY = pytest.StashKey[str]()
 FAILED_START_KEY = pytest.StashKey[str]()  # the one line every test after the first gets
 REPORTS_KEY = pytest.StashKey[dict[str, pytest.TestReport]]()
@@ -312,9 +328,9 @@ def pytest_runtest_setup(item: pytest.Item) -> Iterator[None]:
     item.stash[REPORTS_KEY] = {}
     # the system failed to start at an earlier test: this one gets a line, not the cause again
     failed_start = item.config.stash.get(FAILED_START_KEY, None)
-    started = item.config.stash.get(SYSTEM_KEY, None)
-    if started is not None:
-        started.begin_test(item.nodeid)
+    harness = item.config.stash.get(HARNESS_KEY, None)
+    if harness is not None:
+        harness.begin_test(item.nodeid)
     try:
         return (yield)
     except pytest.fail.Exception:
@@ -330,10 +346,10 @@ def pytest_runtest_makereport(
     report = yield
     reports = item.stash.setdefault(REPORTS_KEY, {})
     reports[report.when] = report
-    started = item.config.stash.get(SYSTEM_KEY, None)
-    if report.when == "teardown" and started is not None:
+    harness = item.config.stash.get(HARNESS_KEY, None)
+    if report.when == "teardown" and harness is not None:
         outcome, message, longrepr = _outcome(reports)
-        started.end_test(item.nodeid, outcome, message, longrepr)
+        harness.end_test(item.nodeid, outcome, message, longrepr)
     return report
 
 

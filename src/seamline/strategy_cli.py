@@ -202,7 +202,7 @@ def _build_report(config: SystemConfig, record_dir: Path, out_dir: Path) -> Path
     # imported here: the report's modules cost ~0.2 s, needed only once the drive is done
     from seamline.report import ReportOptions, build
 
-    options = ReportOptions.of_config(config.spec.report)
+    options = ReportOptions.from_spec(config.spec.report)
     return build([record_dir], out_dir, options=options).html
 
 

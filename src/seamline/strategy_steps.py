@@ -27,6 +27,7 @@ from seamline.strategies.matrix import StepResult, StrategyJson, strategy_json
 from seamline.strategies.plans import Mode, Step
 from seamline.strategies.recordings import load_recording
 from seamline.strategies.search import SearchResult, find_culprits
+from seamline.system.harness import Harness
 
 if TYPE_CHECKING:
     from seamline.records.exchange import Exchange
@@ -72,7 +73,7 @@ class _StepRunner:
         if self.system is not None:
             rerun = self._rerun_ids.get(item.nodeid)
             if rerun is not None:
-                self.system.begin_test(rerun)
+                Harness(self.system).begin_test(rerun)
             self.apply()
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
@@ -84,7 +85,7 @@ class _StepRunner:
             self._outcomes.setdefault(report.nodeid, report.outcome)
         rerun = self._rerun_ids.get(report.nodeid)
         if report.when == "teardown" and rerun is not None and self.system is not None:
-            self.system.end_test(rerun, self._outcomes.get(report.nodeid, "passed"))
+            Harness(self.system).end_test(rerun, self._outcomes.get(report.nodeid, "passed"))
 
     def _label(self, item: pytest.Item, run: int) -> None:
         """A test run again is known to the system as `<node id>@<run>`, so the journal, the

@@ -56,24 +56,24 @@ def test_check_of_a_broken_config_exits_2_with_the_problem(write_config, run_roo
 def test_up_prints_the_services_and_stops_cleanly_on_ctrl_c(write_config, run_root):
     path = write_config(SYSTEM)
     env = {**os.environ, "SEAMLINE_RUN_ROOT": str(run_root), "COLUMNS": "200"}
-    proc = subprocess.Popen(
+    with subprocess.Popen(
         [sys.executable, "-m", "seamline", "up", str(path.parent)],
         stdout=subprocess.PIPE,
         text=True,
         env=env,
-    )
-    assert proc.stdout is not None
-    lines: list[str] = []
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and not any("Ctrl-C" in line for line in lines):
-        lines.append(proc.stdout.readline())
-    text = "".join(lines)
+    ) as proc:
+        assert proc.stdout is not None
+        lines: list[str] = []
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and not any("Ctrl-C" in line for line in lines):
+            lines.append(proc.stdout.readline())
+        text = "".join(lines)
+        api_url = next(w for w in text.split() if w.startswith("http://127.0.0.1:"))
+        assert httpx.get(api_url + "/health").text == "ok"
+        run_id = next(run_root.iterdir()).name
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(30) == 0
     assert "clidemo is up" in text and "logs: " in text and "/.seamline/runs/" in text
-    api_url = next(w for w in text.split() if w.startswith("http://127.0.0.1:"))
-    assert httpx.get(api_url + "/health").text == "ok"
-    run_id = next(run_root.iterdir()).name
-    proc.send_signal(signal.SIGINT)
-    assert proc.wait(30) == 0
     assert not marked_pids(run_id)
     assert list(run_root.iterdir()) == []
 

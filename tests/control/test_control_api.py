@@ -15,6 +15,7 @@ import pytest
 from seamline.config import load_config
 from seamline.control.server import TOKEN_HEADER, ControlServer
 from seamline.system.core import System
+from seamline.system.harness import Harness
 
 DOCUMENT = Path(__file__).parents[2] / "docs" / "control-api.yaml"
 SYSTEM = """
@@ -46,7 +47,7 @@ def running(write_config, run_root) -> Iterator[tuple[System, ControlServer, htt
         "CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT);"
     )
     system = System(load_config(config), run_root=run_root).start()
-    control = ControlServer(system, system.loop()).start()
+    control = ControlServer(system, Harness(system).loop()).start()
     base = control.url.rsplit("/", 1)[0]
     checker_config = write_config(
         CHECKER.replace("URL", base).replace("DOCUMENT", str(DOCUMENT)), "checker.toml"

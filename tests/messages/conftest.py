@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from seamline.system.core import System
+from seamline.system.harness import Harness
 
 WORKER = f"{sys.executable} {Path(__file__).parent.parent / 'apps' / 'broker_worker.py'}"
 
@@ -30,7 +31,7 @@ def bus_system(write_config, start_system) -> Callable[..., System]:
 
     def start(mode: str, extra: str = "") -> System:
         system = start_system(write_config(config(mode, extra)))
-        system.begin_test("t")
+        Harness(system).begin_test("t")
         return system
 
     return start

@@ -9,6 +9,7 @@ import json
 import pytest
 
 from seamline.seams.assertions import eventually
+from seamline.system.harness import Harness
 from tests.messages.conftest import config
 
 EVENTS = """\
@@ -34,7 +35,7 @@ def checked_bus(write_config, start_system):
     )
     (path.parent / "events.yaml").write_text(EVENTS)
     system = start_system(path)
-    system.begin_test("t")
+    Harness(system).begin_test("t")
     return system
 
 
@@ -131,7 +132,7 @@ def test_a_nats_broker_checks_headers_against_an_asyncapi_2_6_document(write_con
     path = write_config('[services.bus]\nkind = "nats"\nasyncapi = "events.yaml"\n')
     (path.parent / "events.yaml").write_text(EVENTS_2_6)
     system = start_system(path)
-    system.begin_test("t")
+    Harness(system).begin_test("t")
 
     async def publish() -> None:
         client = await nats.connect(system.url("bus"))
@@ -155,7 +156,7 @@ def test_contracts_off_neither_reads_nor_applies_the_document(write_config, star
     path = write_config('contracts = "off"\n[services.bus]\nkind = "redis"\nasyncapi = "e.yaml"\n')
     (path.parent / "e.yaml").write_text(EVENTS.replace("type: integer", "type: integr"))
     system = start_system(path)  # an invalid document: not read at all
-    system.begin_test("t")
+    Harness(system).begin_test("t")
     system.publish("bus", "order.paid", json.dumps({"order_id": "7"}))
     assert system.messages("bus", published_by="test").one().violations == []
     assert system.seams.violations() == []

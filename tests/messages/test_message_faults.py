@@ -7,6 +7,7 @@ import json
 import redis
 
 from seamline.seams.assertions import eventually
+from seamline.system.harness import Harness
 
 
 def shipments(system) -> list[str]:
@@ -105,5 +106,5 @@ def test_a_fault_is_cleared_by_use_real_and_by_the_next_test(bus_system):
     publish_orders(system, 1)
     eventually(lambda: shipments(system) == [1])
     seam.fault("drop")
-    system.reset_seams()
+    Harness(system).reset_seams()
     assert "real" in repr(seam)

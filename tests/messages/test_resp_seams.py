@@ -10,6 +10,7 @@ import redis
 
 from seamline.records.reader import read_record_dir
 from seamline.seams.assertions import eventually
+from seamline.system.harness import Harness
 
 
 def shipments(system) -> list[bytes]:
@@ -124,7 +125,7 @@ command = "{APP} --port {{self.port}}"
 ready = "http GET /health"
 """
     system = start_system(write_config(config("pubsub") + extra))
-    system.begin_test("t")
+    Harness(system).begin_test("t")
     api = system.client("api")
     api.get("/health")
     system.publish("bus", "order.paid", '{"order_id": 7}')

@@ -49,6 +49,9 @@ def server(root: Path) -> Iterator[tuple[subprocess.Popen[str], str]]:
     if proc.poll() is None:
         proc.kill()
     proc.wait(10)
+    proc.stdout.close()
+    if proc.stderr is not None:
+        proc.stderr.close()
 
 
 def test_serves_root_dir_mappings_and_stops_on_sigterm(
@@ -117,4 +120,4 @@ def test_stub_cors_and_journal_flags_reach_the_server(root: Path) -> None:
         assert listed["meta"]["dropped"]["count"] == 1
     finally:
         proc.kill()
-        proc.wait(10)
+        proc.communicate(timeout=10)  # closes the pipes

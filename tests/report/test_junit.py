@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from seamline.report import JournalTail, attach_seam_summary, junit_text
-from seamline.report.junit import SECTION
+from seamline.report import junit_text
+from seamline.report.junit import SECTION, JournalTail, attach_seam_summary
 from tests.report.records_builder import RunBuilder
 from tests.report.shop_records import T, write_shop_run
 

@@ -45,6 +45,7 @@ def test_journal_numbers_exchanges_writes_them_through_and_reads_them_back(tmp_p
     # the two oldest were evicted from memory but queries still see them, from the file
     assert [e.request.target for e in journal.select()] == [f"/charges/{n}" for n in range(5)]
     assert read_exchanges(tmp_path / "journal.jsonl")[0].request.json == {"amount": 3998}
+    journal.close()
 
 
 def test_journal_is_safe_from_many_threads(tmp_path):
@@ -58,6 +59,7 @@ def test_journal_is_safe_from_many_threads(tmp_path):
         t.join()
     assert sorted(e.seq for e in journal.select()) == list(range(1, 1601))
     assert len((tmp_path / "j.jsonl").read_text().splitlines()) == 1600
+    journal.close()
 
 
 def test_one_none_and_count_fail_with_what_was_there():

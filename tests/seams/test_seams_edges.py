@@ -6,6 +6,7 @@ from __future__ import annotations
 import socket
 import threading
 import time
+from collections.abc import Iterator
 
 import httpx
 import pytest
@@ -39,12 +40,15 @@ def external(write_config, start_system, tmp_path):
     return make
 
 
-def listener() -> socket.socket:
-    return socket.create_server(("127.0.0.1", 0))
+@pytest.fixture
+def listener() -> Iterator[socket.socket]:
+    """A bare listening socket for a provider that misbehaves on purpose."""
+    with socket.create_server(("127.0.0.1", 0)) as server:
+        yield server
 
 
-def test_a_consumer_hanging_up_is_passed_on_and_journaled(external):
-    provider, seen = listener(), []
+def test_a_consumer_hanging_up_is_passed_on_and_journaled(external, listener):
+    provider, seen = listener, []
 
     def serve() -> None:  # read a request, then wait for the client to hang up
         conn, _ = provider.accept()
@@ -96,8 +100,10 @@ def test_a_cors_preflight_through_a_seam_breaks_no_contract(external):
         assert system.seam("test", "p").one().violations == []
 
 
-def test_a_pooled_connection_the_provider_closes_is_retried_for_a_late_small_body(external):
-    provider = listener()
+def test_a_pooled_connection_the_provider_closes_is_retried_for_a_late_small_body(
+    external, listener
+):
+    provider = listener
     answer = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
 
     def serve() -> None:

@@ -16,6 +16,7 @@ from seamline.errors import StartError
 from seamline.runtime.procs import marked_pids
 from seamline.services.nats import find_nats_server
 from seamline.system.core import System
+from seamline.system.harness import Harness
 
 CONFIG = """
 [services.events]
@@ -103,7 +104,7 @@ def test_between_tests_streams_are_purged_and_consumers_start_afresh(system: Sys
     run(fill_stream, kept_url)
     assert run(stream_state, url) == (3, 2, 1)
     started = time.perf_counter()
-    system.reset_services()  # what the pytest plugin does after each test
+    Harness(system).reset_services()  # what the pytest plugin does after each test
     cost = time.perf_counter() - started
     assert run(stream_state, url) == (0, 0, 0)
     # The stream and its consumer are still declared, and the consumer gets what comes next.

@@ -20,6 +20,7 @@ from seamline.errors import StartError
 from seamline.runtime.procs import marked_pids
 from seamline.services import rabbitnode
 from seamline.system.core import System
+from seamline.system.harness import Harness
 
 CONFIG = """
 [services.bus]
@@ -107,7 +108,7 @@ def test_between_tests_every_queue_of_every_vhost_is_purged(system: System):
     for where, queue in queues:
         assert eventually_depth(where, queue, 3) == 3
     started = time.perf_counter()
-    system.reset_services()  # what the pytest plugin does after each test
+    Harness(system).reset_services()  # what the pytest plugin does after each test
     cost = time.perf_counter() - started
     for where, queue in queues[:-1]:
         assert depth(where, queue) == 0, queue

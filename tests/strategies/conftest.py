@@ -9,6 +9,7 @@ import pytest
 
 from seamline.strategies.build import record_seams
 from seamline.system.core import System
+from seamline.system.harness import Harness
 from tests.strategies.ledgers import TEST_ID, shop_traffic, write_project
 
 
@@ -21,9 +22,9 @@ def project(tmp_path: Path) -> Path:
 def recorded(project: Path, start_system: Callable[..., System]) -> Path:
     """The project with a recording of `shop_traffic`, made from a real run's journal."""
     system = start_system(project)
-    system.begin_test(TEST_ID)
+    Harness(system).begin_test(TEST_ID)
     shop_traffic(system)
-    system.end_test(TEST_ID, "passed")
+    Harness(system).end_test(TEST_ID, "passed")
     record_seams(system.config, system.seams.exchanges(all_tests=True))
     system.stop()
     return project

@@ -14,6 +14,7 @@ from seamline.strategies.build import record_seams
 from seamline.strategies.errors import InvalidRecording, NoRecording, RecordingOutdated
 from seamline.strategies.replay import RECORD_MISSING_TEST
 from seamline.system.core import System
+from seamline.system.harness import Harness
 from tests.strategies.ledgers import write_project
 
 
@@ -73,7 +74,7 @@ def test_seams_mode_replay_in_the_config_replays_links_between_services_only(
     assert system.seam("shop", "ledger").mode == "replay"
     assert system.seam("test", "shop").mode == "real"
     system.seam("shop", "ledger").use_real()
-    system.reset_seams()
+    Harness(system).reset_seams()
     assert system.seam("shop", "ledger").mode == "replay"  # back to the config's mode
 
 
@@ -166,10 +167,10 @@ def test_a_replayed_test_starts_at_its_own_answers_of_a_scenario(
 ):
     system = start_system(project)
     shop = system.client("shop")
-    system.begin_test("tests/t.py::test_a")
+    Harness(system).begin_test("tests/t.py::test_a")
     shop.post("/buy", json={"amount": 5})
     assert shop.get("/total").json()["entry"] == {"balance": 5}
-    system.begin_test("tests/t.py::test_b")
+    Harness(system).begin_test("tests/t.py::test_b")
     assert shop.get("/total").json()["entry"] == {"balance": 5}
     shop.post("/buy", json={"amount": 7})
     assert shop.get("/total").json()["entry"] == {"balance": 12}
@@ -179,6 +180,6 @@ def test_a_replayed_test_starts_at_its_own_answers_of_a_scenario(
     again.seam("shop", "ledger").use_replay()
     again.stop_service("ledger")
     # run alone (its id as pytest writes it from another directory), test_b gets its answers
-    again.begin_test("project/tests/t.py::test_b")
+    Harness(again).begin_test("project/tests/t.py::test_b")
     totals = [again.client("shop").get("/total").json()["entry"] for _ in range(2)]
     assert totals == [{"balance": 5}, {"balance": 12}]

@@ -41,6 +41,8 @@ def test_sigkill_of_the_runner_leaves_no_broker_behind(
     finally:
         runner.send_signal(signal.SIGKILL)
         runner.wait()
+        assert runner.stdout is not None
+        runner.stdout.close()
     assert wait_until(lambda: not marked_pids(run_id), 30), f"left behind: {marked_pids(run_id)}"
     assert wait_until(lambda: not any(run_root.iterdir()), 30), list(run_root.iterdir())
     if moment == "mid-build":

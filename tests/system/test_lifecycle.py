@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from seamline.errors import SeamlineError, StartError
+from seamline.system.harness import Harness
 from tests.conftest import pid_alive
 
 
@@ -44,7 +45,8 @@ def test_services_start_in_dependency_order_and_get_their_rendered_environment(
 ):
     system = start_system(write_config(CHAIN))
     backend, frontend = system.service("backend"), system.service("frontend")
-    assert system.timings["backend"].ready <= system.timings["frontend"].started
+    timings = Harness(system).timings()
+    assert timings["backend"].ready <= timings["frontend"].started
     env = get_json(system.url("frontend") + "/env")
     # a link is a seam: the consumer gets the proxy's address; other attributes are direct
     assert env["BACKEND_URL"] == system.seam("frontend", "backend").url != backend.url

@@ -74,6 +74,8 @@ def test_sigkill_of_the_runner_leaves_no_process_and_no_run_dir(write_config, ru
     finally:
         runner.send_signal(signal.SIGKILL)
         runner.wait()
+        assert runner.stdout is not None
+        runner.stdout.close()
     assert wait_until(lambda: not marked_pids(run_id)), f"left behind: {marked_pids(run_id)}"
     assert wait_until(lambda: not any(run_root.iterdir())), list(run_root.iterdir())
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import redis
 
-from seamline import eventually
+from seamline.seams import eventually
 
 
 def shipped(system) -> int:

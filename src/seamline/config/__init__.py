@@ -1,6 +1,6 @@
 """Load and validate a system declaration (`seamline.toml`)."""
 
-from seamline.config.load import Link, SystemConfig, find_config, load_config
+from seamline.config.load import Link, SystemConfig, chosen_profile, find_config, load_config
 from seamline.config.model import ServiceSpec, SystemSpec
 from seamline.config.probes import Probe
 
@@ -10,6 +10,7 @@ __all__ = [
     "ServiceSpec",
     "SystemConfig",
     "SystemSpec",
+    "chosen_profile",
     "find_config",
     "load_config",
 ]

@@ -17,14 +17,7 @@ from seamline.config import model as m
 from seamline.errors import ConfigProblem
 
 KIND_MODELS: dict[str, type[BaseModel]] = {
-    "process": m.ProcessSpec,
-    "sqlite": m.SqliteSpec,
-    "postgres": m.PostgresSpec,
-    "redis": m.RedisSpec,
-    "rabbitmq": m.RabbitMQSpec,
-    "nats": m.NatsSpec,
-    "mock": m.MockSpec,
-    "external": m.ExternalSpec,
+    kind: info.spec for kind, info in m.SERVICE_KINDS.items()
 }
 
 

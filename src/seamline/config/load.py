@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import os
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -55,13 +56,24 @@ class SystemConfig:
 
     @property
     def name(self) -> str:
+        """The system's name (`name = ...` in the config, else "system")."""
         return self.spec.name
 
     def needs(self, service: str) -> list[str]:
+        """The services `service` needs started first (`depends_on` and the ones its templates
+        reach)."""
         return sorted({e.provider for e in self.edges if e.consumer == service})
 
     def resolve(self, path: Path | str) -> Path:
+        """`path` relative to the config file's directory, resolved."""
         return (self.base_dir / path).resolve()
+
+
+def chosen_profile(given: str | None) -> str | None:
+    """The profile to apply: the one given (an option), else `$SEAMLINE_PROFILE`, else none.
+
+    The one rule for the CLI's `--profile` and the plugin's `--seamline-profile` / ini key."""
+    return given or os.environ.get("SEAMLINE_PROFILE") or None
 
 
 def find_config(start: Path | str) -> Path:
@@ -93,6 +105,9 @@ def _has_tool_table(path: Path) -> bool:
 
 
 def load_config(path: Path | str, profile: str | None = None) -> SystemConfig:
+    """The system declared by the `seamline.toml` at `path` (a file, or a directory holding one or a
+    `pyproject.toml` with `[tool.seamline]`), with `profile` applied. A `ConfigError` lists every
+    problem, each with its file:line, what was expected and found, and the fix."""
     file = find_config(path)
     source = file.read_text(encoding="utf-8")
     try:

@@ -7,8 +7,9 @@ file, line, expected and found values, and a fix.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -20,17 +21,8 @@ Isolation = Literal["auto", "truncate", "template", "none"]
 RedisIsolation = Literal["flush", "none"]
 # What a broker does between tests: `purge` empties its queues or streams, `none` keeps them.
 BrokerIsolation = Literal["purge", "none"]
+# The service kinds; SERVICE_KINDS below says everything seamline knows about each one.
 Kind = Literal["process", "sqlite", "postgres", "redis", "rabbitmq", "nats", "mock", "external"]
-KINDS: tuple[str, ...] = (
-    "process",
-    "sqlite",
-    "postgres",
-    "redis",
-    "rabbitmq",
-    "nats",
-    "mock",
-    "external",
-)
 
 # What `{name.attr}` may name, per kind. `url` is the seam proxy's address for the
 # service that uses it; `direct_url` bypasses the seam; `browser_url` is the address
@@ -38,25 +30,15 @@ KINDS: tuple[str, ...] = (
 _HTTP_ATTRIBUTES = frozenset({"url", "direct_url", "browser_url", "host", "port", "name"})
 # a `kind = "mock"` service with `https = true` has these too
 HTTPS_ATTRIBUTES = frozenset({"https_url", "https_port", "ca"})
-ATTRIBUTES: dict[str, frozenset[str]] = {
-    "process": _HTTP_ATTRIBUTES,
-    "mock": _HTTP_ATTRIBUTES | HTTPS_ATTRIBUTES,
-    "external": _HTTP_ATTRIBUTES,
-    "postgres": frozenset({"url", "dsn", "host", "port", "user", "password", "database", "name"}),
-    "sqlite": frozenset({"url", "path", "name"}),
-    "redis": frozenset({"url", "host", "port", "name"}),
-    "rabbitmq": frozenset({"url", "amqp_url", "management_url", "host", "port", "name"}),
-    "nats": frozenset({"url", "host", "port", "name"}),
-}
-# Kinds that speak HTTP and so get a seam proxy on every link into them.
-HTTP_KINDS = frozenset({"process", "mock", "external"})
 
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class _ServiceBase(_Strict):
+class BaseServiceSpec(_Strict):
+    """What every service kind's table may hold."""
+
     env: dict[str, str] = Field(default_factory=dict)
     depends_on: list[str] = Field(default_factory=list)
     ready: Probe | None = None
@@ -72,7 +54,7 @@ class _ServiceBase(_Strict):
         return parse_probe(value)
 
 
-class ProcessSpec(_ServiceBase):
+class ProcessSpec(BaseServiceSpec):
     kind: Literal["process"] = "process"
     command: str | list[str]
     workdir: Path | None = None
@@ -80,14 +62,14 @@ class ProcessSpec(_ServiceBase):
     stop_timeout: Annotated[float, Field(gt=0, le=120)] = 5.0
 
 
-class SqliteSpec(_ServiceBase):
+class SqliteSpec(BaseServiceSpec):
     kind: Literal["sqlite"]
     schema_: Path | None = Field(default=None, alias="schema")
     seed: Path | str | None = None
     isolation: Isolation | None = None  # overrides the system's `isolation`
 
 
-class PostgresSpec(_ServiceBase):
+class PostgresSpec(BaseServiceSpec):
     kind: Literal["postgres"]
     schema_: Path | None = Field(default=None, alias="schema")
     seed: Path | str | None = None
@@ -100,7 +82,7 @@ class PostgresSpec(_ServiceBase):
     isolation: Isolation | None = None  # overrides the system's `isolation`
 
 
-class _BrokerBase(_ServiceBase):
+class _BrokerBase(BaseServiceSpec):
     # The broker's AsyncAPI (2.x or 3.0) document: every message on a seam into it is validated
     # against its channel's message (docs/contracts.md).
     asyncapi: Path | None = None
@@ -145,7 +127,7 @@ class NatsSpec(_BrokerBase):
     isolation: BrokerIsolation | None = None
 
 
-class MockSpec(_ServiceBase):
+class MockSpec(BaseServiceSpec):
     kind: Literal["mock"]
     mappings: Path | None = None
     port: Annotated[int, Field(ge=0, le=65535)] = 0
@@ -154,11 +136,71 @@ class MockSpec(_ServiceBase):
     https_port: Annotated[int, Field(ge=0, le=65535)] = 0
 
 
-class ExternalSpec(_ServiceBase):
+class ExternalSpec(BaseServiceSpec):
     kind: Literal["external"]
     url: str
     allow_remote: bool = False
 
+
+@dataclass(frozen=True)
+class KindInfo:
+    """One service kind: its config model, its implementation, what templates may name."""
+
+    spec: type[BaseServiceSpec]
+    # "module:Class" of the Service that runs it, imported only when one is started
+    service: str
+    attributes: frozenset[str]
+    # speaks HTTP: every link into it gets a seam proxy
+    http: bool = False
+    # a database: `system.db(name)` attaches to it
+    database: bool = False
+
+
+SERVICE_KINDS: dict[Kind, KindInfo] = {
+    "process": KindInfo(
+        ProcessSpec, "seamline.services.process:ProcessService", _HTTP_ATTRIBUTES, http=True
+    ),
+    "sqlite": KindInfo(
+        SqliteSpec,
+        "seamline.services.sqlite:SqliteService",
+        frozenset({"url", "path", "name"}),
+        database=True,
+    ),
+    "postgres": KindInfo(
+        PostgresSpec,
+        "seamline.services.postgres:PostgresService",
+        frozenset({"url", "dsn", "host", "port", "user", "password", "database", "name"}),
+        database=True,
+    ),
+    "redis": KindInfo(
+        RedisSpec,
+        "seamline.services.redis:RedisService",
+        frozenset({"url", "host", "port", "name"}),
+    ),
+    "rabbitmq": KindInfo(
+        RabbitMQSpec,
+        "seamline.services.rabbitmq:RabbitMQService",
+        frozenset({"url", "amqp_url", "management_url", "host", "port", "name"}),
+    ),
+    "nats": KindInfo(
+        NatsSpec, "seamline.services.nats:NatsService", frozenset({"url", "host", "port", "name"})
+    ),
+    "mock": KindInfo(
+        MockSpec,
+        "seamline.services.mock:MockService",
+        _HTTP_ATTRIBUTES | HTTPS_ATTRIBUTES,
+        http=True,
+    ),
+    "external": KindInfo(
+        ExternalSpec, "seamline.services.external:ExternalService", _HTTP_ATTRIBUTES, http=True
+    ),
+}
+KINDS: tuple[Kind, ...] = get_args(Kind)
+ATTRIBUTES: dict[str, frozenset[str]] = {
+    kind: info.attributes for kind, info in SERVICE_KINDS.items()
+}
+HTTP_KINDS = frozenset(kind for kind, info in SERVICE_KINDS.items() if info.http)
+DATABASE_KINDS = frozenset(kind for kind, info in SERVICE_KINDS.items() if info.database)
 
 ServiceSpec = Annotated[
     ProcessSpec

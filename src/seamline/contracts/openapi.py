@@ -59,6 +59,9 @@ class Operation:
 
 
 class Contract:
+    """The provider's OpenAPI 3.0 / 3.1 document, against which every exchange into it is checked:
+    `Contract.load(path).check(exchange)` lists the violations."""
+
     def __init__(self, document: dict[str, Any], source: Path | str = "<contract>") -> None:
         version = _version(document, source)
         self.source = str(source)
@@ -75,6 +78,8 @@ class Contract:
 
     @classmethod
     def load(cls, path: Path) -> Contract:
+        """The contract in the YAML or JSON file at `path`; a `ContractError` says what the file
+        lacks."""
         try:
             text = path.read_text(encoding="utf-8")
             document = load_yaml(text) if path.suffix in (".yaml", ".yml") else json.loads(text)
@@ -134,12 +139,15 @@ class Contract:
         return value
 
     def operation(self, method: str, path: str) -> Operation | None:
+        """The operation `method path` (a concrete path, e.g. `/orders/7`) falls under, or None."""
         for op in self.operations:
             if op.method == method.lower() and op.pattern.match(path):
                 return op
         return None
 
     def check(self, exchange: Exchange) -> list[Violation]:
+        """Every way `exchange` breaks the contract (an operation it does not have, a request or
+        response body, status or header it does not allow); empty when it keeps it."""
         request = exchange.request
         op = self.operation(request.method, request.path)
         if op is None and _is_cors_preflight(exchange):

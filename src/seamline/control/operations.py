@@ -15,6 +15,7 @@ from seamline.mock.server import MockServer
 from seamline.seams.manager import SeamView
 from seamline.seams.modes import Fault
 from seamline.system.core import System
+from seamline.system.harness import Harness
 
 Json = dict[str, Any]
 MODES = ("real", "stub", "fault")
@@ -48,6 +49,7 @@ class Operations:
 
     def __init__(self, system: System, loop: LoopThread) -> None:
         self._system = system
+        self._harness = Harness(system)
         self._loop = loop
         self._stubs: list[MockServer] = []  # stub servers made from request bodies, per test
         self._current: str | None = None
@@ -61,7 +63,7 @@ class Operations:
             self.end_test({"test": self._current, "outcome": "error", "message": "no end"})
         self._current = test
         self.announced += 1
-        self._system.begin_test(test)
+        self._harness.begin_test(test)
         if self._has_databases():
             self._system.databases.begin_test(test)
         return {"test": test}
@@ -76,11 +78,11 @@ class Operations:
             if self._has_databases():
                 self._system.databases.end_test(keep_data=keep_data)
         finally:
-            self._system.reset_seams()
+            self._harness.reset_seams()
             if not keep_data:  # Redis is data too
-                self._system.reset_services()
+                self._harness.reset_services()
             self._close_stubs()
-            self._system.end_test(test, outcome, message)
+            self._harness.end_test(test, outcome, message)
             self._current = None
         return {"test": test, "outcome": outcome, "violations": violations}
 

@@ -27,6 +27,7 @@ from seamline.control.server import ControlServer
 from seamline.errors import ConfigError, ConfigProblem, SeamlineError
 from seamline.runtime.procs import RUN_MARKER, ProcessTracker
 from seamline.system.core import System
+from seamline.system.harness import Harness
 
 EXIT_USAGE, EXIT_NOT_FOUND, EXIT_NOT_EXECUTABLE = 2, 127, 126
 GRACE_S = 5.0  # how long the command's group gets after SIGTERM before SIGKILL
@@ -118,7 +119,7 @@ def run_command(config: SystemConfig, options: RunOptions) -> int:
     system = System(config)
     with _signals() as received:
         system.start()
-        control = ControlServer(system, system.loop()).start()
+        control = ControlServer(system, Harness(system).loop()).start()
         try:
             code = _run(system, control, options, received)
             _record_junit(system, options, started_at, control)
@@ -205,7 +206,7 @@ def _record_junit(
 ) -> None:
     """The runner's JUnit test cases into tests.jsonl, each with its window when known."""
     files = [options.junit] if options.junit else default_files(Path.cwd(), started_at)
-    if not files or system.tests is None:
+    if not files:
         return
     if control.tests_announced:
         options.say("JUnit file not used: the tests announced themselves to the control API")
@@ -219,7 +220,7 @@ def _record_junit(
         for case in cases:
             started = case.started if case.started is not None else started_at
             ended = case.ended if case.ended is not None else started
-            system.tests.add_finished(case.test_id, case.outcome, case.message, started, ended)
+            Harness(system).add_finished(case.test_id, case.outcome, case.message, started, ended)
         options.say(f"{len(cases)} test case(s) from {path}")
 
 
@@ -227,5 +228,5 @@ def _build_report(config: SystemConfig, record_dir: Path, out_dir: Path) -> Path
     # imported here: the report's modules (pytest's among them) cost ~0.2 s, after the command
     from seamline.report import ReportOptions, build
 
-    options = ReportOptions.of_config(config.spec.report)
+    options = ReportOptions.from_spec(config.spec.report)
     return build([record_dir], out_dir, options=options).html

@@ -14,7 +14,7 @@ import re
 import secrets
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import parse_qsl, unquote
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 from seamline.control.operations import ControlError, Json, Operations
 from seamline.errors import SeamlineError
@@ -90,7 +90,7 @@ class ControlServer:
                 "error": f"wrong or missing token: use the URL in SEAMLINE_CONTROL_URL "
                 f"(or the {TOKEN_HEADER} header)"
             }
-        query = dict(parse_qsl(request.query_string))
+        query = dict(parse_qsl(urlsplit(request.target).query))
         try:
             for method, pattern, route in ROUTES:
                 match = pattern.fullmatch(path)

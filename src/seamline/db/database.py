@@ -41,6 +41,7 @@ class Database:
 
     @property
     def isolation(self) -> str:
+        """How this database is put back between tests: "truncate", "template" or "none"."""
         return self._backend.isolation
 
     @property
@@ -50,9 +51,12 @@ class Database:
 
     @property
     def tables(self) -> list[str]:
+        """The names of the database's tables (seamline's own left out)."""
         return list(self._backend.schema.tables)
 
     def attach(self) -> None:
+        """Install change capture and remember the starting data (done on first use); notes what
+        cannot be captured."""
         self._backend.attach()
         schema, uncaptured = self._backend.schema, self._backend.uncaptured
         for table, reason in sorted(uncaptured.items()):
@@ -190,6 +194,8 @@ class Database:
         return self._select(self._table(table, where, "db.rows"), where)
 
     def count(self, table: str, /, **where: Any) -> int:
+        """The number of rows of `table` matching `where` (column=value): `db.count("orders",
+        status="paid")`. An unknown table or column fails naming the known ones."""
         spec = self._table(table, where, "db.count")
         clause, params = _where(where)
         return int(self._scalar(f"SELECT count(*) FROM {spec.sql}{clause}", params))
@@ -243,6 +249,7 @@ class Database:
             ) from None
 
     def close(self) -> None:
+        """Close this database's connections (the System does this when it stops)."""
         self._backend.close()
 
     def __repr__(self) -> str:

@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-from seamline.config.model import SystemSpec
+from seamline.config.model import DATABASE_KINDS, SystemSpec
 from seamline.db.backend import Backend, Isolation
 from seamline.db.database import Database
 from seamline.db.errors import DatabaseError, did_you_mean, listing
 from seamline.records.layout import DB_CHANGES
 from seamline.records.writer import LineWriter
-from seamline.services.base import Service
+from seamline.services.base import AnyService
 from seamline.services.postgres import PostgresService
 from seamline.services.sqlite import SqliteService
 
@@ -19,14 +19,13 @@ from seamline.services.sqlite import SqliteService
 # measured by bench/db/isolation.py (figures in bench/RESULTS.md).
 # On SQLite, `truncate` falls back to `template` for a schema with triggers of its own.
 AUTO: dict[str, Isolation] = {"postgres": "truncate", "sqlite": "truncate"}
-DATABASE_KINDS = ("postgres", "sqlite")
 
 
 class Databases:
     """Every `postgres` and `sqlite` service of a System, as `Database` objects."""
 
     def __init__(
-        self, services: Mapping[str, Service], spec: SystemSpec, run_dir: Path, record_dir: Path
+        self, services: Mapping[str, AnyService], spec: SystemSpec, run_dir: Path, record_dir: Path
     ) -> None:
         self._services = services
         self._spec = spec
@@ -97,14 +96,14 @@ class Databases:
                 f"expected a database (postgres or sqlite){did_you_mean(name, self.names)}"
                 f"\n  databases of this system: {listing(self.names)}"
             )
-        isolation, auto = self._isolation(name, service.kind)
+        assert isinstance(service, PostgresService | SqliteService)
+        isolation, auto = self._isolation(service)
         backend: Backend
         if isinstance(service, PostgresService):
             from seamline.db.backend_pg import PostgresBackend
 
             backend = PostgresBackend(service, self._run_dir, isolation)
         else:
-            assert isinstance(service, SqliteService)
             from seamline.db.backend_sqlite import SqliteBackend
 
             backend = SqliteBackend(service, self._run_dir, isolation, auto)
@@ -114,7 +113,7 @@ class Databases:
         database.attach()
         return database
 
-    def _isolation(self, name: str, kind: str) -> tuple[Isolation, bool]:
+    def _isolation(self, service: PostgresService | SqliteService) -> tuple[Isolation, bool]:
         """The service's `isolation`, else the system's; and whether it was "auto"."""
-        chosen = getattr(self._spec.services[name], "isolation", None) or self._spec.isolation
-        return (AUTO[kind], True) if chosen == "auto" else (chosen, False)
+        chosen = service.spec.isolation or self._spec.isolation
+        return (AUTO[service.kind], True) if chosen == "auto" else (chosen, False)

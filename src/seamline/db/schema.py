@@ -140,13 +140,11 @@ def load_postgres(conn: sa.Connection, database: str) -> Schema:
 
 # -- SQLite --------------------------------------------------------------------
 
-# seamline's own tables in an SQLite file all start with this.
-SQLITE_PREFIX = "seamline_"
-
 
 def load_sqlite(conn: sa.Connection, database: str) -> Schema:
     entries = conn.exec_driver_sql(
         "SELECT name, coalesce(sql, '') FROM sqlite_schema WHERE type = 'table' "
+        # SQLite's own tables, and seamline's (their names all start with seamline_)
         "AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND name NOT LIKE 'seamline\\_%' ESCAPE '\\' "
         "ORDER BY name"
     ).all()

@@ -9,7 +9,7 @@
 * `LoopThread` (loop.py): an event loop (uvloop when installed) on a daemon thread.
 """
 
-from seamline.http.client import ClientResponse, HttpClient, UpstreamError
+from seamline.http.client import ClientResponse, HttpClient, UpstreamError, UpstreamRefused
 from seamline.http.loop import LoopThread
 from seamline.http.message import (
     FastHandler,
@@ -40,4 +40,5 @@ __all__ = [
     "Request",
     "Response",
     "UpstreamError",
+    "UpstreamRefused",
 ]

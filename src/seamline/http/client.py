@@ -36,6 +36,10 @@ class UpstreamError(ConnectionError):
     """The upstream closed, refused or sent something that is not HTTP."""
 
 
+class UpstreamRefused(UpstreamError):
+    """The upstream could not be reached: nothing listens there, or the connect failed."""
+
+
 class ClientResponse:
     __slots__ = ("_body", "_conn", "headers", "http_version", "reason", "status")
 
@@ -347,7 +351,7 @@ class HttpClient:
                 self._connect_timeout,
             )
         except (OSError, TimeoutError) as exc:
-            raise UpstreamError(f"cannot connect to {key[0]}:{key[1]}: {exc}") from exc
+            raise UpstreamRefused(f"cannot connect to {key[0]}:{key[1]}: {exc}") from exc
         return conn, False
 
     def _lost(self, conn: _ClientConnection) -> None:

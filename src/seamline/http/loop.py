@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import warnings
 from collections.abc import Coroutine
 from concurrent.futures import Future
 from typing import Any, TypeVar
@@ -58,4 +59,21 @@ class LoopThread:
         self.loop.call_soon_threadsafe(self.loop.stop)
         self._thread.join(timeout)
         if not self._thread.is_alive():
+            self._close_loop()
+
+    def _close_loop(self) -> None:
+        """Close the stopped loop; a handle still open (a server nobody closed) is reported as
+        a ResourceWarning once the loop is closed.
+
+        uvloop warns about each open handle from inside a C callback while closing: a warning
+        turned into an error there (`-W error`, pytest's `filterwarnings = error`) is swallowed,
+        the handle is never closed, and close() waits for it forever holding the GIL (not even
+        SIGTERM gets through). So the warnings are collected during close and issued after it.
+        """
+        with warnings.catch_warnings(record=True) as unclosed:
+            warnings.simplefilter("always", ResourceWarning)
             self.loop.close()
+        for warning in unclosed:
+            warnings.warn_explicit(
+                warning.message, warning.category, warning.filename, warning.lineno
+            )

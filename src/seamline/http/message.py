@@ -214,11 +214,6 @@ class Request:
         return self.target.split("?", 1)[0]
 
     @property
-    def query_string(self) -> str:
-        parts = self.target.split("?", 1)
-        return parts[1] if len(parts) == 2 else ""
-
-    @property
     def body_complete(self) -> bool:
         return self._body.complete
 

@@ -21,6 +21,7 @@ class Matcher:
         self.spec = spec
 
     def to_json(self) -> dict[str, Any]:
+        """The matcher in WireMock's JSON form."""
         return dict(self.spec)
 
     def __repr__(self) -> str:
@@ -35,6 +36,7 @@ def _as_matcher(value: MatcherLike) -> dict[str, Any]:
 
 
 def equal_to(value: str, *, case_insensitive: bool = False) -> Matcher:
+    """Matches a value equal to `value` (ignoring case when asked)."""
     spec: dict[str, Any] = {"equalTo": value}
     if case_insensitive:
         spec["caseInsensitive"] = True
@@ -42,22 +44,27 @@ def equal_to(value: str, *, case_insensitive: bool = False) -> Matcher:
 
 
 def containing(value: str) -> Matcher:
+    """Matches a value containing `value`."""
     return Matcher({"contains": value})
 
 
 def not_containing(value: str) -> Matcher:
+    """Matches a value not containing `value`."""
     return Matcher({"doesNotContain": value})
 
 
 def matching(regex: str) -> Matcher:
+    """Matches a value the regular expression `regex` matches whole."""
     return Matcher({"matches": regex})
 
 
 def not_matching(regex: str) -> Matcher:
+    """Matches a value the regular expression `regex` does not match."""
     return Matcher({"doesNotMatch": regex})
 
 
 def absent() -> Matcher:
+    """Matches when the header, parameter or cookie is not there."""
     return Matcher({"absent": True})
 
 
@@ -69,6 +76,7 @@ def present() -> Matcher:
 def equal_to_json(
     value: Any, *, ignore_array_order: bool = False, ignore_extra_elements: bool = False
 ) -> Matcher:
+    """Matches a JSON body equal to `value`, optionally ignoring array order and extra fields."""
     spec: dict[str, Any] = {"equalToJson": value}
     if ignore_array_order:
         spec["ignoreArrayOrder"] = True
@@ -78,16 +86,19 @@ def equal_to_json(
 
 
 def matching_json_path(expression: str, matcher: MatcherLike | None = None) -> Matcher:
+    """Matches a JSON body that has `expression` (whose value matches `matcher`, when given)."""
     if matcher is None:
         return Matcher({"matchesJsonPath": expression})
     return Matcher({"matchesJsonPath": {"expression": expression, **_as_matcher(matcher)}})
 
 
 def and_(*matchers: Matcher) -> Matcher:
+    """Matches when every one of `matchers` does."""
     return Matcher({"and": [m.to_json() for m in matchers]})
 
 
 def or_(*matchers: Matcher) -> Matcher:
+    """Matches when any one of `matchers` does."""
     return Matcher({"or": [m.to_json() for m in matchers]})
 
 
@@ -107,25 +118,31 @@ class RequestBuilder:
         return self
 
     def with_header(self, name: str, matcher: MatcherLike) -> RequestBuilder:
+        """Match only requests whose header `name` matches (a string means equal to)."""
         return self._add("headers", name, matcher)
 
     def with_query_param(self, name: str, matcher: MatcherLike) -> RequestBuilder:
+        """Match only requests whose query parameter `name` matches."""
         return self._add("queryParameters", name, matcher)
 
     def with_cookie(self, name: str, matcher: MatcherLike) -> RequestBuilder:
+        """Match only requests whose cookie `name` matches."""
         return self._add("cookies", name, matcher)
 
     def with_basic_auth(self, username: str, password: str) -> RequestBuilder:
+        """Match only requests with these HTTP basic credentials."""
         self.spec["basicAuthCredentials"] = {"username": username, "password": password}
         return self
 
     def with_body(self, matcher: MatcherLike) -> RequestBuilder:
+        """Match only requests whose body matches `matcher` (several calls: all must match)."""
         self.spec.setdefault("bodyPatterns", []).append(_as_matcher(matcher))
         return self
 
     def with_json_body(
         self, value: Any, *, ignore_array_order: bool = False, ignore_extra_elements: bool = False
     ) -> RequestBuilder:
+        """Match only requests whose JSON body equals `value` (see `equal_to_json`)."""
         matcher = equal_to_json(
             value,
             ignore_array_order=ignore_array_order,
@@ -134,9 +151,11 @@ class RequestBuilder:
         return self.with_body(matcher)
 
     def with_json_path(self, expression: str, matcher: MatcherLike | None = None) -> RequestBuilder:
+        """Match only requests whose JSON body has `expression` (matching `matcher` when given)."""
         return self.with_body(matching_json_path(expression, matcher))
 
     def to_json(self) -> dict[str, Any]:
+        """The request pattern in WireMock's JSON form."""
         return dict(self.spec)
 
 

@@ -19,7 +19,7 @@ from seamline.mock import cors
 from seamline.mock.admin import AdminApi
 from seamline.mock.errors import InvalidMapping, LoadProblem
 from seamline.mock.incoming import ReceivedRequest
-from seamline.mock.journal import DEFAULT_MAX_BYTES, DEFAULT_MAX_ENTRIES, Journal, ServeEvent
+from seamline.mock.journal import DEFAULT_MAX_BYTES, DEFAULT_MAX_ENTRIES, RequestLog, ServeEvent
 from seamline.mock.loader import files_dir, load_directory
 from seamline.mock.mapping import StubMapping
 from seamline.mock.nearmiss import not_found_body
@@ -49,7 +49,7 @@ class StubEngine:
         self.root_dir = root_dir
         self.files = files_dir(root_dir) if root_dir is not None else None
         self.stubs = StubStore()
-        self.journal = Journal(journal_limit, journal_bytes)
+        self.journal = RequestLog(journal_limit, journal_bytes)
         self.global_templating = global_templating
         self.verbose = verbose
         self.stub_cors = stub_cors

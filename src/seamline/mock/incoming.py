@@ -38,6 +38,9 @@ class Part:
 
 
 class ReceivedRequest:
+    """A request the stub server received: method, URL, headers, cookies, query and body, as stubs
+    match on them and `mock.requests()` returns them."""
+
     def __init__(
         self,
         method: str,
@@ -132,10 +135,12 @@ class ReceivedRequest:
 
     @property
     def absolute_url(self) -> str:
+        """The full URL the request was sent to."""
         return self.base_url + self.url
 
     @property
     def path_segments(self) -> list[str]:
+        """The path's segments, decoded: `/a/b%20c` -> ["a", "b c"]."""
         return [unquote(s) for s in self.path.strip("/").split("/") if s]
 
     def to_json(self) -> dict[str, Any]:

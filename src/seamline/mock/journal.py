@@ -122,9 +122,11 @@ def _iso(moment: float | None) -> str | None:
     return datetime.fromtimestamp(moment, UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
 
 
-class Journal:
-    """Newest last. `max_entries=None` and `max_bytes=None` keep everything (WireMock's
-    default); `max_entries=0` keeps nothing (`--no-request-journal`)."""
+class RequestLog:
+    """The requests a stub server received (WireMock's request journal), newest last.
+
+    `max_entries=None` and `max_bytes=None` keep everything (WireMock's default);
+    `max_entries=0` keeps nothing (`--no-request-journal`)."""
 
     def __init__(
         self,

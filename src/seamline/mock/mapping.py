@@ -24,6 +24,9 @@ DEFAULT_PRIORITY = 5
 
 
 class StubMapping:
+    """One stub: a request pattern and the response (or fault) for requests that match it, in
+    WireMock's JSON mapping format."""
+
     def __init__(self, spec: dict[str, Any], where: str = "$", files: Path | None = None) -> None:
         if not isinstance(spec, dict):
             raise InvalidMapping(where, f"expected a mapping object, found {json.dumps(spec)[:80]}")
@@ -89,9 +92,11 @@ class StubMapping:
             self.extra_headers.append(("Matched-Stub-Name", str(self.name)))
 
     def to_json(self) -> dict[str, Any]:
+        """The mapping in WireMock's JSON form."""
         return self.spec
 
     def label(self) -> str:
+        """The stub's name, else its method and URL: how reports name it."""
         return self.name or f"{self.request.method} {_url_of(self.request.spec)}"
 
     def __repr__(self) -> str:

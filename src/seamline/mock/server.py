@@ -37,6 +37,10 @@ T = TypeVar("T")
 
 
 class MockServer:
+    """A WireMock-compatible stub server on a loopback port: `with MockServer() as mock:
+    mock.stub(get("/x")).reply(200, json={...})`. Stubs come from the Python API, WireMock JSON
+    mappings (`root_dir`, `add_mapping`) or its admin API."""
+
     def __init__(
         self,
         *,
@@ -80,6 +84,7 @@ class MockServer:
     # -- lifecycle ------------------------------------------------------------------------
 
     async def start_async(self) -> MockServer:
+        """Start listening, on the running event loop; returns the server."""
         await self._http.start(self._host, self._port)
         self.engine.base_url = self._http.url
         if self._https is not None:
@@ -87,18 +92,21 @@ class MockServer:
         return self
 
     async def stop_async(self) -> None:
+        """Stop listening and close every connection, on the running event loop."""
         await self._http.close()
         if self._https is not None:
             await self._https.close()
         await self.engine.close()
 
     def start(self) -> MockServer:
+        """Start listening (on its own loop thread unless given one); returns the server."""
         if self._loop is None:
             self._loop, self._own_loop = LoopThread("seamline-mock"), True
         self._loop.run(self.start_async())
         return self
 
     def stop(self) -> None:
+        """Stop listening and close every connection. Safe to call twice."""
         if self._loop is not None and self._loop.running and self._http.started:
             self._loop.run(self.stop_async())
         if self._own_loop and self._loop is not None:
@@ -115,14 +123,17 @@ class MockServer:
 
     @property
     def url(self) -> str:
+        """The server's base URL, e.g. `http://127.0.0.1:43123`."""
         return self._http.url
 
     @property
     def host(self) -> str:
+        """The host the server listens on."""
         return self._http.host
 
     @property
     def port(self) -> int:
+        """The port the server listens on."""
         return self._http.port
 
     @property
@@ -138,6 +149,7 @@ class MockServer:
 
     @property
     def load_problems(self) -> list[LoadProblem]:
+        """The mapping files under `root_dir` that did not load, each with its reason."""
         return list(self.engine.load_problems)
 
     def _on_loop(self, action: Callable[[], T]) -> T:
@@ -154,6 +166,8 @@ class MockServer:
     # -- stubbing -------------------------------------------------------------------------
 
     def stub(self, request: RequestBuilder) -> StubBuilder:
+        """Begin a stub for requests like `request` (`get("/x")`, `post(...)`): finish it with
+        `.reply(...)`, `.fault(...)` or `.respond_with({...})`."""
         return StubBuilder(self, request)
 
     def add_mapping(self, mapping: dict[str, Any]) -> StubMapping:
@@ -175,10 +189,12 @@ class MockServer:
         return self._on_loop(lambda: [self.engine.add(s) for s in stubs])
 
     def remove(self, stub: StubMapping | str) -> None:
+        """Remove a stub (the mapping or its id)."""
         stub_id = stub if isinstance(stub, str) else stub.id
         self._on_loop(lambda: self.engine.remove(stub_id))
 
     def mappings(self) -> list[StubMapping]:
+        """Every stub the server has, in the order it tries them."""
         return self._on_loop(self.engine.stubs.all)
 
     def reset(self) -> None:
@@ -186,15 +202,19 @@ class MockServer:
         self._on_loop(self.engine.reset)
 
     def reset_requests(self) -> None:
+        """Forget the requests received so far (the stubs stay)."""
         self._on_loop(self.engine.journal.clear)
 
     def reset_scenarios(self) -> None:
+        """Put every scenario back to its "Started" state."""
         self._on_loop(self.engine.stubs.scenarios.reset)
 
     def scenario_state(self, name: str) -> str:
+        """The state scenario `name` is in now."""
         return self._on_loop(lambda: self.engine.stubs.scenarios.state(name))
 
     def set_scenario_state(self, name: str, state: str) -> None:
+        """Put scenario `name` into `state`."""
         self._on_loop(lambda: self.engine.stubs.scenarios.move(name, state))
 
     # -- recording ------------------------------------------------------------------------
@@ -242,6 +262,7 @@ class MockServer:
             time.sleep(0.005)  # polling the journal: the condition, checked every 5 ms
 
     def unmatched(self) -> list[ReceivedRequest]:
+        """The requests received that no stub matched (a 404 went back)."""
         return [e.request for e in self._on_loop(self.engine.journal.events) if not e.matched]
 
     def verify(
@@ -298,14 +319,17 @@ class StubBuilder:
         self._spec: dict[str, Any] = {"request": request.to_json()}
 
     def named(self, name: str) -> StubBuilder:
+        """Give the stub a name (shown in near-miss reports and `Matched-Stub-Name`)."""
         self._spec["name"] = name
         return self
 
     def with_priority(self, priority: int) -> StubBuilder:
+        """Try this stub before those with a larger number (1 is first; WireMock's default is 5)."""
         self._spec["priority"] = priority
         return self
 
     def with_metadata(self, metadata: dict[str, Any]) -> StubBuilder:
+        """Attach `metadata` to the stub (kept, returned by the admin API)."""
         self._spec["metadata"] = metadata
         return self
 

@@ -18,6 +18,8 @@ from seamline.records.lines import (
     FORMAT_VERSION,
     BodyLine,
     ExchangeLine,
+    Mode,
+    Outcome,
     RequestLine,
     ResponseLine,
     ViolationLine,
@@ -48,8 +50,9 @@ class Body:
         """The body parsed as JSON; a clear error if it is not JSON or was truncated."""
         if self.truncated:
             raise SeamlineError(
-                f"the body ({self.size} bytes) was truncated in the journal; "
-                "raise journal_body_cap to assert on its JSON"
+                f"the body ({self.size} bytes) was truncated in the journal, which kept its "
+                f"first {len(self.data)} bytes; to assert on its JSON, raise `body_cap` in the "
+                "[seams] table of seamline.toml above its size"
             )
         try:
             return json.loads(self.data)
@@ -193,6 +196,7 @@ class Violation:
 
     @property
     def message(self) -> str:
+        """One line for people: the seam, the operation, where, what was expected and found."""
         part = f"response {self.status}" if self.where == "response" else self.where
         field = _field(self.pointer, "body" if self.where in ("request", "response") else "payload")
         return (
@@ -201,6 +205,7 @@ class Violation:
         )
 
     def to_json(self) -> ViolationLine:
+        """The violation as the journal records it."""
         return {
             "seam": self.seam,
             "operation": self.operation,
@@ -214,6 +219,7 @@ class Violation:
 
     @classmethod
     def from_json(cls, record: ViolationLine) -> Violation:
+        """The violation a journal record holds."""
         return cls(
             record["seam"],
             record["operation"],
@@ -242,8 +248,8 @@ class Exchange:
     provider: str
     request: RequestRecord
     response: ResponseRecord | None
-    outcome: str = "ok"
-    mode: str = "real"
+    outcome: Outcome = "ok"
+    mode: Mode = "real"
     error: str | None = None
     seq: int = 0
     test: str | None = None
@@ -264,6 +270,7 @@ class Exchange:
         return f"#{self.seq} {self.seam}: {self.request.method} {self.request.target} -> {result}"
 
     def to_json(self) -> ExchangeLine:
+        """The exchange as one `journal.jsonl` line holds it (docs/architecture.md)."""
         return {
             "v": FORMAT_VERSION,
             "seam": self.seam,

@@ -9,7 +9,7 @@ Changing a field bumps `FORMAT_VERSION` and teaches `upgrade` to read the old on
 # No `from __future__ import annotations` here: on Python 3.11 a TypedDict only sees
 # `NotRequired` in annotations that are evaluated, and `__optional_keys__` must be right.
 from collections.abc import Callable
-from typing import Any, Literal, NotRequired, TypedDict, cast
+from typing import Any, Literal, NotRequired, TypedDict, cast, get_args
 
 from seamline.errors import SeamlineError
 from seamline.records.layout import DB_CHANGES, JOURNAL, MESSAGES, RUN_JSON, TESTS
@@ -21,6 +21,12 @@ READABLE_VERSIONS = (1, 2)
 READABLE = " and ".join(map(str, READABLE_VERSIONS))  # for messages: "1 and 2"
 
 Kind = Literal["run", "test", "exchange", "db_change", "message"]
+# What became of an exchange on a seam.
+Outcome = Literal["ok", "refused", "reset", "timeout", "fault", "error"]
+OUTCOMES: tuple[Outcome, ...] = get_args(Outcome)
+# Where the seam sent it: the real provider, a stub, a recording; or a fault was injected.
+Mode = Literal["real", "stub", "replay", "fault"]
+MODES: tuple[Mode, ...] = get_args(Mode)
 
 
 class BodyLine(TypedDict):
@@ -69,8 +75,8 @@ class ExchangeLine(TypedDict):
     provider: str
     seq: int  # 1, 2, ... in the order exchanges completed in this record dir
     test: str | None  # the pytest node id of the test it happened in
-    mode: str  # real | stub | replay | fault
-    outcome: str  # ok | refused | reset | timeout | fault | error
+    mode: Mode
+    outcome: Outcome
     error: str | None
     started: str
     ended: str

@@ -1,9 +1,10 @@
 """The run report: HTML for people, `report.json` for tools, JUnit and GitHub summaries for CI.
 
-    from seamline.report import build
-    paths = build([record_dir], Path("seamline-report"))
+    from seamline.report import build, record_dirs_of
+    paths = build(record_dirs_of(Path(".seamline/runs")), Path("seamline-report"))
 
-See docs/report.md for what the report shows and how to read `report.json`.
+See docs/report.md for what the report shows and how to read `report.json`. This package
+exports what users call; the pytest plugin's hooks and the model's parts are internal.
 """
 
 from __future__ import annotations
@@ -12,12 +13,10 @@ from importlib.resources import files
 from pathlib import Path
 
 from seamline.masking import DEFAULT_SECRET_NAMES
-from seamline.report.build import DEFAULT_DIR_NAME, build, record_dirs_of, write_report
-from seamline.report.github import github_summary, write_github_summary
-from seamline.report.junit import JournalTail, attach_seam_summary, junit_text
-from seamline.report.model import REPORT_VERSION, build_model, load_records
+from seamline.report.build import build, record_dirs_of
+from seamline.report.github import github_summary
+from seamline.report.junit import junit_text
 from seamline.report.options import ReportOptions, ReportPaths
-from seamline.report.pytest_support import REPORT_PLUGIN, ReportPlugin
 
 
 def schema_path() -> Path:
@@ -26,22 +25,12 @@ def schema_path() -> Path:
 
 
 __all__ = [
-    "DEFAULT_DIR_NAME",
     "DEFAULT_SECRET_NAMES",
-    "REPORT_PLUGIN",
-    "REPORT_VERSION",
-    "JournalTail",
     "ReportOptions",
     "ReportPaths",
-    "ReportPlugin",
-    "attach_seam_summary",
     "build",
-    "build_model",
     "github_summary",
     "junit_text",
-    "load_records",
     "record_dirs_of",
     "schema_path",
-    "write_github_summary",
-    "write_report",
 ]

@@ -43,10 +43,6 @@ class TestRecords:
     logs: list[LogLine] = field(default_factory=list)
     screenshot: bytes | None = None  # the page's PNG when the test failed (`page` fixture)
 
-    @property
-    def is_session(self) -> bool:
-        return self.test_id == SESSION_ID
-
 
 def group_by_test(record: RecordDir) -> list[TestRecords]:
     """The record dir's tests in the order they started, then its session entry if non-empty."""

@@ -14,8 +14,6 @@ from seamline.report.html import render_html
 from seamline.report.model import build_model, load_records
 from seamline.report.options import ReportOptions, ReportPaths
 
-DEFAULT_DIR_NAME = "seamline-report"
-
 
 def build(
     record_dirs: Sequence[Path],

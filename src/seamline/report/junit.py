@@ -13,13 +13,12 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from seamline.masking import Masker, SecretNames
 from seamline.records.layout import DB_CHANGES, JOURNAL
 from seamline.records.lines import DbChangeLine, ExchangeLine, as_db_change, as_exchange
 from seamline.records.reader import LineFollower
 from seamline.report.options import ReportOptions
 from seamline.report.testview import is_fault
-from seamline.report.views import db_change_view, exchange_view, learn_secrets
+from seamline.report.views import db_change_view, exchange_view, masker_for
 
 if TYPE_CHECKING:
     import pytest
@@ -44,10 +43,7 @@ def junit_text(
     changes = [as_db_change(dict(c)) for c in db_changes]
     if not records and not changes:
         return ""
-    names = SecretNames(options.secret_names)
-    learner = Masker(names)
-    learn_secrets(records, changes, learner)
-    masker = Masker(names, learner.masked_values)
+    masker = masker_for(records, changes, [], options.secret_names)
     views = [exchange_view(record, masker, 0) for record in records]
     lines = [_headline(views, changes)]
     first = views[0]["mono"] if views and views[0]["mono"] is not None else None

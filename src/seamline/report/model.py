@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from seamline.masking import Masker, SecretNames
+from seamline.masking import Masker
 from seamline.records.layout import DRIFT, STRATEGY
 from seamline.records.reader import RecordDir, read_record_dir
 from seamline.report.assemble import group_by_test
@@ -19,7 +19,7 @@ from seamline.report.budget import fit_budget
 from seamline.report.options import ReportOptions
 from seamline.report.summary import seams, services, summarize
 from seamline.report.testview import test_view
-from seamline.report.views import learn_secrets
+from seamline.report.views import masker_for
 from seamline.version import __version__
 
 REPORT_VERSION = 1
@@ -35,15 +35,12 @@ def load_records(record_dirs: list[Path], options: ReportOptions) -> list[Record
 def build_model(records: list[RecordDir], options: ReportOptions) -> dict[str, Any]:
     """The whole report as plain JSON-ready data (see report.schema.json)."""
     groups = [test for record in records for test in group_by_test(record)]
-    names = SecretNames(options.secret_names)
-    learner = Masker(names)
-    learn_secrets(
+    masker = masker_for(
         [x for r in records for x in r.exchanges],
         [c for r in records for c in r.db_changes],
-        learner,
         [m for r in records for m in r.messages],
+        options.secret_names,
     )
-    masker = Masker(names, learner.masked_values)
     tests = [test_view(group, masker, options) for group in groups]
     # Tests of all workers in the order they started; session entries last.
     tests.sort(key=lambda t: (t["outcome"] == "session", t["started"] or "~"))

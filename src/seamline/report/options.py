@@ -39,9 +39,10 @@ class ReportOptions:
     interrupted: bool = False
 
     @classmethod
-    def of_config(cls, spec: ReportSpec) -> ReportOptions:
-        """The options a config's `[report]` table asks for (its secret names)."""
-        names = tuple(spec.secret_names) if spec.secret_names is not None else DEFAULT_SECRET_NAMES
+    def from_spec(cls, spec: ReportSpec) -> ReportOptions:
+        """The options a system's `[report]` table asks for: `secret_names` replaces the
+        default names, `extra_secret_names` adds to them."""
+        names = DEFAULT_SECRET_NAMES if spec.secret_names is None else tuple(spec.secret_names)
         return cls(secret_names=(*names, *spec.extra_secret_names))
 
 

@@ -17,13 +17,14 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from seamline.masking import Masker
+from seamline.records.lines import OUTCOMES
 from seamline.report.assemble import TestRecords
 from seamline.report.options import ReportOptions
 from seamline.report.views import db_change_view, exchange_view, message_view
 
 # Who drives a system from outside: drawn as the leftmost lifelines.
 DRIVERS = ("test", "browser")
-FAULT_OUTCOMES = ("refused", "reset", "timeout", "fault", "error")
+FAULT_OUTCOMES = tuple(outcome for outcome in OUTCOMES if outcome != "ok")
 T = TypeVar("T")
 
 

@@ -10,9 +10,10 @@ binary bodies are never shown.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
-from seamline.masking import MASK, Masker
+from seamline.masking import MASK, Masker, SecretNames
 from seamline.records.lines import BodyLine, DbChangeLine, ExchangeLine, MessageLine, ViolationLine
 
 JSON_TYPES = ("application/json", "+json")
@@ -172,6 +173,20 @@ def db_change_view(change: DbChangeLine, masker: Masker) -> dict[str, Any]:
         "new": masker.row(change.get("new")),
         "at": change.get("at", ""),
     }
+
+
+def masker_for(
+    exchanges: list[ExchangeLine],
+    changes: list[DbChangeLine],
+    messages: list[MessageLine],
+    secret_names: Sequence[str],
+) -> Masker:
+    """The masker every output uses (report, JUnit summary): it has seen every structured
+    record, so it scrubs their secret values from free text too."""
+    names = SecretNames(secret_names)
+    learner = Masker(names)
+    learn_secrets(exchanges, changes, learner, messages)
+    return Masker(names, learner.masked_values)
 
 
 def learn_secrets(

@@ -1,4 +1,8 @@
-"""Seams: a recording proxy on every link between components, and assertions on what crossed."""
+"""Seams: a recording proxy on every link between components, and assertions on what crossed.
+
+Public: `system.seam("api", "payments")` gives a `SeamView`; its `calls(...)` a `Calls`;
+`system.seams` is the `Seams` of the whole system.
+"""
 
 from __future__ import annotations
 
@@ -22,3 +26,7 @@ def __getattr__(name: str) -> Any:
 
         return getattr(manager, name)
     raise AttributeError(f"module 'seamline.seams' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

@@ -59,6 +59,7 @@ class Calls(Generic[C]):
 
     @property
     def count(self) -> int:
+        """How many exchanges matched."""
         return len(self._found)
 
     def __len__(self) -> int:
@@ -90,17 +91,20 @@ class Calls(Generic[C]):
         return self[0]
 
     def none(self) -> None:
+        """Pass when nothing matched; else fail listing what did."""
         if self:
             raise self._fail(f"no {self.noun}")
 
     @property
     def first(self) -> C:
+        """The first matching item; fails listing what was there if none matched."""
         if not self:
             raise self._fail(f"at least one {self.noun}")
         return self[0]
 
     @property
     def last(self) -> C:
+        """The last matching item; fails listing what was there if none matched."""
         if not self:
             raise self._fail(f"at least one {self.noun}")
         return self[-1]
@@ -140,6 +144,7 @@ class Flow(list[Any]):
 
     @property
     def seams(self) -> list[str]:
+        """The seam of each exchange, in order: `["test -> api", "api -> payments"]`."""
         return [e.seam for e in self]
 
     def index_of(self, seam: str, method: str | None = None, path: str | None = None) -> int:

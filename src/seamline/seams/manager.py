@@ -90,25 +90,45 @@ class Seams:
                 options=self._options,
             )
             self._loop.run(proxy.start())
-            if provider in self._stopped:
-                self._loop.run(proxy.check_provider())
+            try:
+                if provider in self._stopped:
+                    self._loop.run(proxy.check_provider())
+                self._route_new(proxy)
+            except BaseException:
+                # a seam whose mode cannot be set (no recording to replay) is not opened: a
+                # listening proxy nobody owns would outlive the System and its loop
+                self._loop.run(proxy.close())
+                raise
             self._proxies[name] = proxy
-            if provider in self._provider_modes:
-                SeamView(self, proxy).set_mode(self._provider_modes[provider])
-            elif self._default_route(proxy).kind != "real":
-                self._loop.run(proxy.switch(self._default_route(proxy)))
             return proxy
 
+    def _route_new(self, proxy: SeamProxy) -> None:
+        """A new seam takes the mode asked for its provider, else the default mode."""
+        if proxy.provider in self._provider_modes:
+            SeamView(self, proxy).set_mode(self._provider_modes[proxy.provider])
+            return
+        route = self._default_route(proxy)
+        if route.kind != "real":
+            self._loop.run(proxy.switch(route))
+
+    def carries(self, provider: str) -> bool:
+        """Whether links into `provider` get a seam (an HTTP service on plain http://)."""
+        return provider in self._upstreams
+
     def url(self, consumer: str, provider: str) -> str:
+        """The address `consumer` is handed for `provider`: its seam's proxy."""
         return self.proxy(consumer, provider).url
 
     def names(self) -> list[str]:
+        """The names of the seams that have a proxy now, sorted."""
         return sorted(self._proxies)
 
     def __iter__(self) -> Iterator[SeamView]:
         return iter([SeamView(self, p) for p in list(self._proxies.values())])
 
     def view(self, consumer: str, provider: str | None = None) -> SeamView:
+        """The seam `consumer -> provider` (or one string "api -> payments"); a `test -> provider`
+        seam is opened on first use; another unknown one fails listing the seams."""
         example = self.names()[0] if self.names() else "api -> payments"
         check_argument("a seam", consumer, str, f"a seam such as {example!r}, or two names")
         check_argument("a seam's provider", provider, (str, type(None)), "a service name")
@@ -138,6 +158,7 @@ class Seams:
             self._loop.run(a_few_loop_turns())
 
     def exchanges(self, *, all_tests: bool = False) -> list[Exchange]:
+        """The current test's exchanges on every seam (every test's with `all_tests=True`)."""
         self.settle()
         test = self._current_test()
         if all_tests or test is None:
@@ -263,6 +284,7 @@ class Seams:
             self._loop.run(proxy.check_provider())
 
     def close(self) -> None:
+        """Close every proxy and the journal (the System does this when it stops)."""
         for proxy in list(self._proxies.values()):
             self._loop.run(proxy.close())
         self._proxies.clear()
@@ -286,11 +308,14 @@ class SeamView:
 
     @property
     def url(self) -> str:
+        """The seam proxy's address (what the consumer is handed instead of the provider's)."""
         return self._proxy.url
 
     # -- assertions ------------------------------------------------------------------------
 
     def exchanges(self, *, all_tests: bool = False) -> list[Exchange]:
+        """The exchanges on this seam in the current test (every test's with `all_tests=True`), in
+        order."""
         self._seams.settle()
         test = None if all_tests else self._seams._current_test()
         return self._seams.journal.select(seam=self.name, test=test)
@@ -303,26 +328,36 @@ class SeamView:
         *,
         all_tests: bool = False,
     ) -> Calls[Exchange]:
+        """The exchanges on this seam matching `method`, `path` (exact or a `{param}` template) and
+        `status`, as `Calls` to assert on: `.one()`, `.none()`, `.count`, `.first`. Only the current
+        test's unless `all_tests=True`."""
         where = self.name + ("" if all_tests else " in this test")
         return query(self.exchanges(all_tests=all_tests), where, method, path, status)
 
     @property
     def count(self) -> int:
+        """How many exchanges crossed this seam in the current test."""
         return len(self.exchanges())
 
     def one(self, method: str | None = None, path: str | None = None) -> Exchange:
+        """The only exchange matching `method` and `path` in the current test; fails listing what
+        crossed if there were none or several."""
         return self.calls(method, path).one()
 
     def none(self, method: str | None = None, path: str | None = None) -> None:
+        """Pass when no exchange matching `method` and `path` crossed in the current test; else fail
+        listing them."""
         self.calls(method, path).none()
 
     # -- switching -------------------------------------------------------------------------
 
     @property
     def mode(self) -> str:
+        """Where requests go now: "real", "stub", "real+fault" or "stub+fault"."""
         return self._proxy.route.label
 
     def use_real(self) -> SeamView:
+        """Send requests to the real provider again, with no fault."""
         return self._switch(Route("real", self._proxy.real_upstream))
 
     def use_stub(self, stub: Any = None) -> SeamView:
@@ -368,6 +403,8 @@ class SeamView:
     def set_mode(
         self, mode: Literal["real", "stub", "replay", "record-missing"] | Fault | Any
     ) -> SeamView:
+        """Switch by the `seams` marker's forms: "real", "stub", "replay", "record-missing", a
+        `Fault`, a dict of fault settings, or a stub (a MockServer or a URL)."""
         if mode == "real":
             return self.use_real()
         if mode == "stub":

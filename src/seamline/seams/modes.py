@@ -4,7 +4,7 @@ optionally with an injected fault."""
 from __future__ import annotations
 
 import random
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from typing import Any, Literal
 
 from seamline.errors import SeamlineError, check_argument
@@ -63,17 +63,29 @@ class Fault:
             )
 
     def applies(self, rng: random.Random) -> bool:
+        """Whether this request gets the fault (always at `rate` 1.0, else by chance)."""
         return self.rate >= 1.0 or rng.random() < self.rate
 
     def to_json(self) -> dict[str, Any]:
-        return {key: value for key, value in asdict(self).items() if value not in (None, "", False)}
+        """The settings that are set, for the journal's `fault` field: a setting at its
+        default is left out (`drop_after_bytes=0` is set: 0 is not its default), `rate`
+        is always there."""
+        return {
+            item.name: value
+            for item in fields(self)
+            if (value := getattr(self, item.name)) != item.default or item.name == "rate"
+        }
+
+
+# The modes a route forwards in (`Mode` less fault, which is a route's option).
+RouteKind = Literal["real", "stub", "replay"]
 
 
 @dataclass(frozen=True)
 class Route:
     """Where a seam sends requests now."""
 
-    kind: Literal["real", "stub", "replay"]
+    kind: RouteKind
     upstream: str
     fault: Fault | None = None
 

@@ -19,6 +19,7 @@ from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import Any
 
+from seamline.config.model import SeamsSpec
 from seamline.contracts import Contract
 from seamline.http import (
     ClientResponse,
@@ -31,9 +32,11 @@ from seamline.http import (
     Request,
     Response,
     UpstreamError,
+    UpstreamRefused,
     wire,
 )
 from seamline.records.exchange import Exchange, HeaderList, RequestRecord, ResponseRecord, seam_name
+from seamline.records.lines import Outcome
 from seamline.records.run import now_iso
 from seamline.seams.capture import Capture
 from seamline.seams.journal import Journal
@@ -58,10 +61,19 @@ HOP_BY_HOP = frozenset(
 
 @dataclass(frozen=True)
 class SeamOptions:
-    body_cap: int = 64 * 1024  # bytes of each body kept in the journal
-    stream_above: int = 1024 * 1024  # bodies larger than this stream through
-    timeout: float = 120.0  # the longest the proxy waits for the provider
-    via: bool = False  # add `Via: 1.1 seamline (consumer -> provider)`
+    """How a seam proxy treats bodies and time: the config's `[seams]` table (`SeamsSpec`,
+    where the defaults are written)."""
+
+    body_cap: int  # bytes of each body kept in the journal
+    stream_above: int  # bodies larger than this stream through
+    timeout: float  # the longest the proxy waits for the provider
+    via: bool  # add `Via: 1.1 seamline (consumer -> provider)`
+
+    @classmethod
+    def from_spec(cls, spec: SeamsSpec | None = None) -> SeamOptions:
+        """The options `[seams]` sets; without one, the defaults."""
+        spec = spec or SeamsSpec()
+        return cls(spec.body_cap, spec.stream_above, spec.timeout, spec.via)
 
 
 class SeamProxy:
@@ -82,7 +94,7 @@ class SeamProxy:
         self.route = Route("real", self.real_upstream)
         self.journal = journal
         self.contract = contract
-        self.options = options or SeamOptions()
+        self.options = options or SeamOptions.from_spec()
         self._current_test = current_test
         # a pooled connection the provider closes may mean it went away: check at once
         self._client = HttpClient(on_idle_closed=lambda _: self._watch.check_soon())
@@ -236,11 +248,12 @@ class SeamProxy:
             record.finish(
                 "timeout", error=f"no answer from {self.provider} in {self.options.timeout:g} s"
             )
-        except UpstreamError as err:
+        except UpstreamRefused as err:
             if isinstance(err.__cause__, ConnectionRefusedError):
                 self._watch.refused()  # refuse the consumer's next connections, as it would be
-            refused = "cannot connect" in str(err)
-            record.finish("refused" if refused else "reset", error=str(err))
+            record.finish("refused", error=str(err))
+        except UpstreamError as err:
+            record.finish("reset", error=str(err))
         finally:
             self._inflight.pop(task, None)
         return None
@@ -363,7 +376,7 @@ async def _reset(conn: RawConnection) -> None:
 async def _relay(
     upstream: ClientResponse, capture: Capture, record: _Record
 ) -> AsyncIterator[bytes]:
-    outcome = "error"
+    outcome: Outcome = "error"
     error: str | None = "the consumer closed the connection before the answer ended"
     try:
         async for chunk in upstream.stream():
@@ -413,7 +426,7 @@ class _Record:
         self._response = (status, reason, headers, capture)
         return capture
 
-    def finish(self, outcome: str, error: str | None = None) -> None:
+    def finish(self, outcome: Outcome, error: str | None = None) -> None:
         if self._done:
             return
         self._done = True

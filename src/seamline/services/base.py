@@ -10,9 +10,10 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar, Generic, TypeAlias, TypeVar
 
 from seamline.config import SystemConfig
+from seamline.config.model import BaseServiceSpec, Kind
 from seamline.errors import StartError
 from seamline.runtime.listeners import listeners
 from seamline.runtime.procs import ManagedProcess, ProcessTracker
@@ -22,6 +23,9 @@ if TYPE_CHECKING:
     from seamline.http.loop import LoopThread
 
 Render = Callable[[str], str]
+# The config model of a service's kind (ProcessSpec, PostgresSpec, ...). Covariant: a
+# Service[PostgresSpec] is a Service[BaseServiceSpec], whose `spec` is read-only.
+SpecT_co = TypeVar("SpecT_co", bound=BaseServiceSpec, covariant=True)
 
 
 def service_base_env() -> dict[str, str]:
@@ -72,16 +76,27 @@ class RunContext:
         return self.dirs.logs / f"{service}.log"
 
 
-class Service(ABC):
+class Service(ABC, Generic[SpecT_co]):
     """One component of the system. Lifecycle: allocate -> start -> wait_ready -> stop."""
 
-    kind: ClassVar[str]
+    kind: ClassVar[Kind]
     process: ManagedProcess | None = None  # the service's own process, for kinds that run one
 
-    def __init__(self, name: str, spec: Any, ctx: RunContext) -> None:
+    def __init__(self, name: str, spec: SpecT_co, ctx: RunContext) -> None:
         self.name = name
-        self.spec = spec
+        self._spec = spec
         self.ctx = ctx
+
+    @property
+    def spec(self) -> SpecT_co:
+        """The service's table in the config, as its kind's model validated it."""
+        return self._spec
+
+    @property
+    def env(self) -> dict[str, str]:
+        """The environment seamline handed the service (templates rendered); kinds that
+        run no command of the user's have none."""
+        return {}
 
     def allocate(self) -> None:
         """Reserve ports and paths, so `attributes()` is complete before anything starts."""
@@ -157,3 +172,7 @@ class Service(ABC):
     @property
     def url(self) -> str | None:
         return self.attributes().get("url")
+
+
+# Any service, whatever its kind.
+AnyService: TypeAlias = Service[BaseServiceSpec]

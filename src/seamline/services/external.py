@@ -18,9 +18,8 @@ from seamline.services.base import Render, Service
 DEFAULT_PORTS = {"http": 80, "https": 443, "postgresql": 5432, "postgres": 5432, "redis": 6379}
 
 
-class ExternalService(Service):
+class ExternalService(Service[ExternalSpec]):
     kind = "external"
-    spec: ExternalSpec
 
     def attributes(self) -> dict[str, str]:
         parts = urlsplit(self.spec.url)

@@ -18,14 +18,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import UTC, datetime
 
+from seamline.config.model import MockSpec
 from seamline.errors import SeamlineError, StartError
 from seamline.mock.server import MockServer
 from seamline.mock.tls import TlsFiles
 from seamline.runtime.ports import LOOPBACK, free_port
-from seamline.services.base import Render, Service, loopback_http_attributes
+from seamline.services.base import AnyService, Render, Service, loopback_http_attributes
 
 
-class MockService(Service):
+class MockService(Service[MockSpec]):
     kind = "mock"
 
     port: int = 0
@@ -36,9 +37,9 @@ class MockService(Service):
     _stub_count: int = 0
 
     def allocate(self) -> None:
-        self.port = int(self.spec.port) or free_port()
+        self.port = self.spec.port or free_port()
         if self.spec.https:
-            self.https_port = int(self.spec.https_port) or free_port()
+            self.https_port = self.spec.https_port or free_port()
             # made now, not at start: services started before this one may be handed {x.ca}
             self.tls = TlsFiles.generate(self.ctx.dirs.service_dir(self.name) / "tls")
 
@@ -118,7 +119,7 @@ class MockService(Service):
 _NO_MOCKS = 'none (declare one with kind = "mock")'
 
 
-def mock_server(services: Mapping[str, Service], name: str) -> MockServer:
+def mock_server(services: Mapping[str, AnyService], name: str) -> MockServer:
     """The running stub server of the `kind = "mock"` service `name`."""
     service = services[name]
     if not isinstance(service, MockService):

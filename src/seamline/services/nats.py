@@ -127,9 +127,8 @@ def stream_names(client: NatsClient) -> list[str]:
             return names
 
 
-class NatsService(Service):
+class NatsService(Service[NatsSpec]):
     kind = "nats"
-    spec: NatsSpec
 
     def __init__(self, name: str, spec: NatsSpec, ctx: RunContext) -> None:
         super().__init__(name, spec, ctx)

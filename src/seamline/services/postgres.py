@@ -37,9 +37,8 @@ FAST_SETTINGS = {
 }
 
 
-class PostgresService(Service):
+class PostgresService(Service[PostgresSpec]):
     kind = "postgres"
-    spec: PostgresSpec
 
     def __init__(self, name: str, spec: PostgresSpec, ctx: RunContext) -> None:
         super().__init__(name, spec, ctx)

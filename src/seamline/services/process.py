@@ -24,9 +24,8 @@ from seamline.services.base import (
 )
 
 
-class ProcessService(Service):
+class ProcessService(Service[ProcessSpec]):
     kind = "process"
-    spec: ProcessSpec
 
     def __init__(self, name: str, spec: ProcessSpec, ctx: RunContext) -> None:
         super().__init__(name, spec, ctx)

@@ -53,9 +53,8 @@ def amqp_ready(port: int) -> bool:
         return False
 
 
-class RabbitMQService(Service):
+class RabbitMQService(Service[RabbitMQSpec]):
     kind = "rabbitmq"
-    spec: RabbitMQSpec
 
     def __init__(self, name: str, spec: RabbitMQSpec, ctx: RunContext) -> None:
         super().__init__(name, spec, ctx)

@@ -73,9 +73,8 @@ def flush_all(port: int) -> None:
         )
 
 
-class RedisService(Service):
+class RedisService(Service[RedisSpec]):
     kind = "redis"
-    spec: RedisSpec
 
     def __init__(self, name: str, spec: RedisSpec, ctx: RunContext) -> None:
         super().__init__(name, spec, ctx)

@@ -1,25 +1,15 @@
-"""Service kinds by name."""
+"""Service kinds by name: the implementation `config.model.SERVICE_KINDS` names for each."""
 
 from __future__ import annotations
 
 import importlib
-from typing import Any
 
-from seamline.services.base import RunContext, Service
-
-KINDS = {
-    "process": "seamline.services.process:ProcessService",
-    "sqlite": "seamline.services.sqlite:SqliteService",
-    "postgres": "seamline.services.postgres:PostgresService",
-    "redis": "seamline.services.redis:RedisService",
-    "rabbitmq": "seamline.services.rabbitmq:RabbitMQService",
-    "nats": "seamline.services.nats:NatsService",
-    "mock": "seamline.services.mock:MockService",
-    "external": "seamline.services.external:ExternalService",
-}
+from seamline.config.model import SERVICE_KINDS, ServiceSpec
+from seamline.services.base import AnyService, RunContext, Service
 
 
-def create_service(name: str, spec: Any, ctx: RunContext) -> Service:
-    module, _, cls = KINDS[spec.kind].partition(":")
-    kind: type[Service] = getattr(importlib.import_module(module), cls)
+def create_service(name: str, spec: ServiceSpec, ctx: RunContext) -> AnyService:
+    """The Service that runs `spec`'s kind, not started yet."""
+    module, _, cls = SERVICE_KINDS[spec.kind].service.partition(":")
+    kind: type[Service[ServiceSpec]] = getattr(importlib.import_module(module), cls)
     return kind(name, spec, ctx)

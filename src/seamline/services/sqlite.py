@@ -16,9 +16,8 @@ from seamline.services.base import Render, RunContext, Service
 from seamline.services.seeding import is_callable_seed, run_callable_seed
 
 
-class SqliteService(Service):
+class SqliteService(Service[SqliteSpec]):
     kind = "sqlite"
-    spec: SqliteSpec
 
     def __init__(self, name: str, spec: SqliteSpec, ctx: RunContext) -> None:
         super().__init__(name, spec, ctx)

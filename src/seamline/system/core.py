@@ -26,7 +26,7 @@ from seamline.runtime.procs import ProcessTracker, kill_run
 from seamline.seams.journal import Journal
 from seamline.seams.manager import Seams, SeamView
 from seamline.seams.message_seams import BrokerSeams, Messages, MessageSeamView
-from seamline.services.base import Render, RunContext, Service
+from seamline.services.base import AnyService, Render, RunContext
 from seamline.services.mock import mock_server
 from seamline.services.registry import create_service
 from seamline.system import lifecycle
@@ -54,15 +54,15 @@ class System:
         record_root: Path | None = None,
         session: str | None = None,
     ) -> None:
-        self.config = config
-        self.worker = worker
+        self._config = config
+        self._worker = worker
         # runs of one test session (xdist workers) share it; defaults to the run id
-        self.session = session
-        self.run_root = run_root or config.spec.run_root or rundir.default_run_root()
-        self.record_root = record_root or _default_record_root(config)
-        self.services: dict[str, Service] = {}
-        self.timings: dict[str, lifecycle.Timing] = {}
-        self.dirs: rundir.RunDirs | None = None
+        self._session = session
+        self._run_root = run_root or config.spec.run_root or rundir.default_run_root()
+        self._record_root = record_root or _default_record_root(config)
+        self._services: dict[str, AnyService] = {}
+        self._timings: dict[str, lifecycle.Timing] = {}
+        self._dirs: rundir.RunDirs | None = None
         self._record_dir: Path | None = None
         self._started: list[str] = []
         self._watchdog: subprocess.Popen[bytes] | None = None
@@ -71,10 +71,10 @@ class System:
         self._loop_lock = threading.RLock()
         self._clients: dict[str, httpx.Client] = {}
         self._extra_clients: list[httpx.Client] = []
-        self.tests: TestLog | None = None
-        self.journal: Journal | None = None
+        self._tests: TestLog | None = None
+        self._journal: Journal | None = None
         self._seams: Seams | None = None
-        self._stubs = StubServers(config, self.loop, lambda: self.current_test)
+        self._stubs = StubServers(config, self._shared_loop, lambda: self.current_test)
         self._started_at = ""
         self._needs = {name: config.needs(name) for name in config.spec.services}
         self._watch = ServiceWatch({}, lambda: None)
@@ -84,42 +84,59 @@ class System:
     def from_config(
         cls, path: Path | str = ".", *, profile: str | None = None, **options: Any
     ) -> System:
+        """The System declared by the config at `path` (a directory or a file), not started
+        yet; a `ConfigError` names every problem in the file."""
         return cls(load_config(path, profile), **options)
+
+    @property
+    def config(self) -> SystemConfig:
+        """The loaded config: services, links, start waves."""
+        return self._config
 
     # -- lifecycle ---------------------------------------------------------
 
     def start(self, on_ready: Callable[[str], None] | None = None) -> System:
-        if self.dirs is not None:
+        """Start every service in dependency order, independent ones in parallel, each
+        behind its seams; returns once all are ready (`on_ready(name)` as each one is).
+
+        A service that fails to start raises `StartError` naming it, with its log's last
+        lines; whatever had started is stopped first.
+        """
+        if self._dirs is not None:
             raise SeamlineError("this System is already started; stop() it first")
-        check_documents(self.config)  # an invalid document stops the run before anything starts
-        rundir.reap_stale_runs(self.run_root)
-        self.dirs = rundir.create_run(self.run_root, self.record_root, self.worker)
-        self._record_dir = self.dirs.record_dir
-        self._watchdog = _spawn_watchdog(self.dirs)
-        self.tests = TestLog(self.dirs.record_dir)
-        self.journal = Journal(self.dirs.record_dir / JOURNAL, config_in_memory(self.config))
+        check_documents(self._config)  # an invalid document stops the run before anything starts
+        rundir.reap_stale_runs(self._run_root)
+        self._dirs = rundir.create_run(self._run_root, self._record_root, self._worker)
+        self._record_dir = self._dirs.record_dir
+        self._watchdog = _spawn_watchdog(self._dirs)
+        self._tests = TestLog(self._dirs.record_dir)
+        self._journal = Journal(
+            self._dirs.record_dir / JOURNAL, self._config.spec.seams.journal_in_memory
+        )
         self._started_at = now_iso()
         atexit.register(self.stop)
         # SIGTERM now cleans up as Ctrl-C does (stop() gives the default back)
         self._holds_sigterm = signals.hold_sigterm()
-        tracker = ProcessTracker(self.dirs.run_dir, self.dirs.run_id)
-        ctx = RunContext(self.config, self.dirs, tracker, self.loop)
+        tracker = ProcessTracker(self._dirs.run_dir, self._dirs.run_id)
+        ctx = RunContext(self._config, self._dirs, tracker, self._shared_loop)
         try:
-            self.services = {
+            self._services = {
                 name: create_service(name, spec, ctx)
-                for name, spec in self.config.spec.services.items()
+                for name, spec in self._config.spec.services.items()
             }
-            self._watch = ServiceWatch(self.services, lambda: self.current_test)
+            self._watch = ServiceWatch(self._services, lambda: self.current_test)
             tracker.on_exit = self._watch.exited
-            for service in self.services.values():
+            for service in self._services.values():
                 service.allocate()
-            topo = [name for wave in self.config.waves for name in wave]
-            self._started, self.timings = lifecycle.start_all(
-                self.services,
+            self._seams = self._make_seams(self._journal)
+            self._open_link_seams(self._seams)
+            topo = [name for wave in self._config.waves for name in wave]
+            self._started, self._timings = lifecycle.start_all(
+                self._services,
                 self._needs,
                 topo,
                 self._renderer,
-                lambda name: self.config.spec.services[name].ready_timeout,
+                lambda name: self._config.spec.services[name].ready_timeout,
                 ctx.cancelled,
                 # helpers (initdb, copies) and half-started services go at once
                 lambda: kill_run(tracker.run_id, tracker.entries(), grace=1.0),
@@ -130,15 +147,34 @@ class System:
             self.stop(failed=True)
             raise failed.error from None
         except BaseException:
-            self._started = list(self.services)
+            self._started = list(self._services)
             self.stop(failed=True)
             raise
-        write_run_json(self.dirs.record_dir, self.describe())
+        write_run_json(self._dirs.record_dir, self._describe())
         return self
+
+    def _make_seams(self, journal: Journal) -> Seams:
+        """The seams, with their providers' contracts; no proxy open yet."""
+        return make_seams(
+            self._config,
+            self._services,
+            self._shared_loop(),
+            journal,
+            lambda: self.current_test,
+            self._stubs,
+        )
+
+    def _open_link_seams(self, seams: Seams) -> None:
+        """A proxy on every declared link, opened before any service starts, so that filling
+        in templates only reads addresses. The System owns `seams` already: when one link
+        fails (a replayed seam without a recording), stop() closes those opened before it."""
+        for link in self._config.links:
+            if seams.carries(link.provider):
+                seams.proxy(link.consumer, link.provider)
 
     def stop(self, failed: bool = False) -> None:
         """Stop everything this System started. Safe to call more than once."""
-        if self.dirs is None:
+        if self._dirs is None:
             return
         atexit.unregister(self.stop)
         if self._databases is not None:  # its connections go before the servers do
@@ -148,27 +184,27 @@ class System:
             client.close()
         self._clients.clear()
         self._extra_clients.clear()
-        errors = lifecycle.stop_all(self.services, self._started, self._needs)
+        errors = lifecycle.stop_all(self._services, self._started, self._needs)
         self._started = []
-        info = self.describe()
+        info = self._describe()
         if self._seams is not None:
             self._seams.close()
             self._seams = None
-        elif self.journal is not None:
-            self.journal.close()
+        elif self._journal is not None:
+            self._journal.close()
         self._stubs.close()
         if self._loop is not None:
             self._loop.stop()
             self._loop = None
-        rundir.remove_run_dir(self.dirs.run_dir)
+        rundir.remove_run_dir(self._dirs.run_dir)
         if self._watchdog is not None:
             _release_watchdog(self._watchdog)
             self._watchdog = None
-        write_run_json(self.dirs.record_dir, {**info, "ended": now_iso()})
-        if self.tests is not None:
-            self.tests.close()
-        rundir.prune_records(self.record_root, self.config.spec.keep_runs)
-        self.dirs = None
+        write_run_json(self._dirs.record_dir, {**info, "ended": now_iso()})
+        if self._tests is not None:
+            self._tests.close()
+        rundir.prune_records(self._record_root, self._config.spec.keep_runs)
+        self._dirs = None
         if self._holds_sigterm:
             signals.release_sigterm()
             self._holds_sigterm = False
@@ -176,34 +212,31 @@ class System:
             raise SeamlineError("errors while stopping: " + "; ".join(map(str, errors)))
 
     def __enter__(self) -> System:
-        return self.start() if self.dirs is None else self
+        return self.start() if self._dirs is None else self
 
     def __exit__(
         self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         self.stop(failed=exc is not None)
 
-    def loop(self) -> LoopThread:
+    def _shared_loop(self) -> LoopThread:
         """The run's asyncio loop thread (stub servers, seam proxies), started on first use."""
-        with self._loop_lock:
-            return self._start_loop()
-
-    def _start_loop(self) -> LoopThread:
         from seamline.http.loop import LoopThread
 
-        if self._loop is None:
-            self._loop = LoopThread(f"seamline-loop-{self.config.name}")
-        return self._loop
+        with self._loop_lock:
+            if self._loop is None:
+                self._loop = LoopThread(f"seamline-loop-{self._config.name}")
+            return self._loop
 
-    def describe(self) -> RunInfo:
+    def _describe(self) -> RunInfo:
         """The system as `run.json` records it: services, seams, how each runs."""
         return {
-            "system": self.config.name,
-            "config": str(self.config.path),
-            "profile": self.config.profile,
-            "run_id": self.dirs.run_id if self.dirs else None,
-            "worker": self.worker,
-            "session": self.session or (self.dirs.run_id if self.dirs else None),
+            "system": self._config.name,
+            "config": str(self._config.path),
+            "profile": self._config.profile,
+            "run_id": self._dirs.run_id if self._dirs else None,
+            "worker": self._worker,
+            "session": self._session or (self._dirs.run_id if self._dirs else None),
             "started": self._started_at,
             "seamline": __version__,
             "services": {
@@ -212,62 +245,47 @@ class System:
                     "url": service.url,
                     "runs": service.describe(),
                     "version": service.version(),
-                    "ready_s": (t.ready - t.started)
-                    if (t := self.timings.get(name)) and t.ready
-                    else None,
+                    "ready_s": self._ready_s(name),
                 }
-                for name, service in self.services.items()
+                for name, service in self._services.items()
             },
             "seams": [
                 {"consumer": link.consumer, "provider": link.provider, "variable": link.variable}
-                for link in self.config.links
+                for link in self._config.links
             ],
             "seams_used": self._seams.names() if self._seams is not None else [],
         }
+
+    def _ready_s(self, name: str) -> float | None:
+        """Seconds from `name`'s start to its readiness, once it was ready."""
+        timing = self._timings.get(name)
+        return timing.ready - timing.started if timing and timing.ready else None
 
     # -- tests -------------------------------------------------------------
 
     @property
     def current_test(self) -> str | None:
         """The id of the pytest test running now (set by the plugin), if any."""
-        return self.tests.current if self.tests else None
-
-    def begin_test(self, test_id: str) -> None:
-        if self.tests is not None:
-            self.tests.begin(test_id)
-        self._stubs.begin_test(test_id)
-
-    def end_test(self, test_id: str, outcome: str, message: str = "", longrepr: str = "") -> None:
-        if self.tests is not None:
-            self.tests.end(test_id, outcome, message, longrepr)
+        return self._tests.current if self._tests else None
 
     # -- templates ---------------------------------------------------------
 
-    def values_for(self, consumer: str) -> dict[str, ServiceValues]:
+    def _values_for(self, consumer: str) -> dict[str, ServiceValues]:
         """What `{name.attr}` means for `consumer`: `url` is the seam into `name`."""
         return {
-            name: ServiceValues(consumer, service, lambda: self.seams)
-            for name, service in self.services.items()
+            name: ServiceValues(consumer, service, self.seams)
+            for name, service in self._services.items()
         }
 
     # -- seams -------------------------------------------------------------------------
 
     @property
     def seams(self) -> Seams:
-        """Every seam of the running system (proxies start on first use)."""
-        with self._loop_lock:
-            if self._seams is None:
-                if self.journal is None:
-                    raise SeamlineError("the System is not started")
-                self._seams = make_seams(
-                    self.config,
-                    self.services,
-                    self._start_loop(),
-                    self.journal,
-                    lambda: self.current_test,
-                    self._stubs,
-                )
-            return self._seams
+        """Every seam of the running system: `system.seams.sequence()` is the current test's
+        exchanges across all of them, in order."""
+        if self._seams is None:
+            raise SeamlineError("the System is not started")
+        return self._seams
 
     def seam(self, consumer: str, provider: str | None = None) -> SeamView:
         """`system.seam("api", "payments")` (or `"api -> payments"`): what crossed it."""
@@ -307,30 +325,26 @@ class System:
         assert brokers is not None  # make_seams always gives them
         return brokers
 
-    def reset_seams(self) -> None:
-        """Every seam back to real, stub servers' requests forgotten (between tests)."""
-        if self._seams is not None:
-            self._seams.reset()
-        self._stubs.reset()
-
     def _renderer(self, name: str) -> Render:
-        assert self.dirs is not None
-        values = self.values_for(name)
-        run = {"run_dir": str(self.dirs.run_dir)}
+        assert self._dirs is not None
+        values = self._values_for(name)
+        run = {"run_dir": str(self._dirs.run_dir)}
         return lambda template: render_template(template, name, values, run)
 
     # -- the test's view ---------------------------------------------------
 
-    def service(self, name: str) -> Service:
-        declared = list(self.config.spec.services)
+    def service(self, name: str) -> AnyService:
+        """The running service `name` (its `attributes()`, `url`, `logs()`); an unknown name
+        raises `SeamlineError` with a did-you-mean and the declared ones."""
+        declared = list(self._config.spec.services)
         example = repr(declared[0]) if declared else "'api'"
         check_argument("a service name", name, str, f"a service name (a string such as {example})")
         try:
-            return self.services[name]
+            return self._services[name]
         except KeyError:
             near = suggest(name, declared)
             raise SeamlineError(
-                f"no service named {name!r} in {self.config.path}"
+                f"no service named {name!r} in {self._config.path}"
                 + (f"; did you mean {near!r}?" if near else "")
                 + f" (declared: {', '.join(declared) or 'none'})"
             ) from None
@@ -348,7 +362,7 @@ class System:
         service = self.service(name)
         self._watch.forget(name)
         service.start(self._renderer(name))
-        service.wait_ready(self.config.spec.services[name].ready_timeout)
+        service.wait_ready(self._config.spec.services[name].ready_timeout)
         if self._seams is not None:  # its seams accept connections again, at once
             self._seams.provider_stopped(name, stopped=False)
 
@@ -371,7 +385,7 @@ class System:
         if name in http_upstreams({name: service}):
             return self.seams.url("test", name)
         if name in self._broker_seams():  # the test's own client crosses a seam too
-            return self.values_for("test")[name]["url"]
+            return self._values_for("test")[name]["url"]
         if service.url is None:
             raise SeamlineError(f"service {name!r} has no url")
         return service.url
@@ -390,10 +404,10 @@ class System:
 
     def env(self, name: str) -> dict[str, str]:
         """The environment variables seamline handed `name` (templates rendered)."""
-        service = self.service(name)
-        return dict(getattr(service, "env", {}))
+        return self.service(name).env
 
     def logs(self, name: str) -> str:
+        """Everything `name` wrote to stdout and stderr so far, one timestamped line each."""
         return self.service(name).logs()
 
     def client(self, name: str, **options: Any) -> httpx.Client:
@@ -418,32 +432,27 @@ class System:
         """The stub server of the `kind = "mock"` service `name`, with the `mock` fixture's
         API (`stub`, `verify`, `requests`, scenarios); reset after each test."""
         self.service(name)  # an unknown name fails with the declared ones
-        return mock_server(self.services, name)
-
-    def reset_services(self) -> None:
-        """After a test: Redis emptied, mock services back to their file mappings (each
-        kind's `reset_after_test`; databases are reset by `databases.end_test()`)."""
-        for service in self.services.values():
-            service.reset_after_test()
+        return mock_server(self._services, name)
 
     @property
     def databases(self) -> Databases:
         """Every database service, attached (capture installed) on first use."""
         from seamline.db.registry import Databases
 
-        if self.dirs is None:
+        if self._dirs is None:
             raise SeamlineError("the System is not started")
         if self._databases is None:
             self._databases = Databases(
-                self.services, self.config.spec, self.dirs.run_dir, self.dirs.record_dir
+                self._services, self._config.spec, self._dirs.run_dir, self._dirs.record_dir
             )
         return self._databases
 
     @property
     def run_dir(self) -> Path:
-        if self.dirs is None:
+        """This run's scratch dir (services' data); removed when the System stops."""
+        if self._dirs is None:
             raise SeamlineError("the System is not started")
-        return self.dirs.run_dir
+        return self._dirs.run_dir
 
     @property
     def record_dir(self) -> Path:
@@ -451,10 +460,6 @@ class System:
         if self._record_dir is None:
             raise SeamlineError("the System was never started")
         return self._record_dir
-
-
-def config_in_memory(config: SystemConfig) -> int:
-    return config.spec.seams.journal_in_memory
 
 
 def _default_record_root(config: SystemConfig) -> Path:
@@ -466,13 +471,14 @@ def _default_record_root(config: SystemConfig) -> Path:
 
 
 def _spawn_watchdog(dirs: rundir.RunDirs) -> subprocess.Popen[bytes]:
-    return subprocess.Popen(
-        [sys.executable, "-m", "seamline.runtime.watchdog", str(dirs.run_dir), dirs.run_id],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.DEVNULL,
-        stderr=(dirs.logs / "seamline-watchdog.log").open("ab"),
-        start_new_session=True,
-    )
+    with (dirs.logs / "seamline-watchdog.log").open("ab") as log:  # the child keeps its copy
+        return subprocess.Popen(
+            [sys.executable, "-m", "seamline.runtime.watchdog", str(dirs.run_dir), dirs.run_id],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            stderr=log,
+            start_new_session=True,
+        )
 
 
 def _release_watchdog(watchdog: subprocess.Popen[bytes]) -> None:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from seamline.errors import SeamlineError, StartError
 from seamline.runtime.readiness import Cancelled
-from seamline.services.base import Render, Service
+from seamline.services.base import AnyService, Render
 
 
 @dataclass
@@ -24,7 +24,7 @@ class Skipped(SeamlineError):
 
 
 def start_all(
-    services: Mapping[str, Service],
+    services: Mapping[str, AnyService],
     needs: Mapping[str, Sequence[str]],
     topo_order: Sequence[str],
     render_for: Callable[[str], Render],
@@ -104,7 +104,7 @@ def _first_real_error(errors: Sequence[BaseException | None]) -> BaseException |
 
 
 def stop_all(
-    services: Mapping[str, Service], started: Sequence[str], needs: Mapping[str, Sequence[str]]
+    services: Mapping[str, AnyService], started: Sequence[str], needs: Mapping[str, Sequence[str]]
 ) -> list[BaseException]:
     """Stop in reverse dependency order: a service stops after everything that needs it."""
     remaining = list(started)

@@ -8,7 +8,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from seamline.runtime.procs import describe_exit
-from seamline.services.base import Service
+from seamline.services.base import AnyService
 
 
 @dataclass
@@ -42,7 +42,7 @@ class ServiceWatch:
     """Deaths of the run's services, told by each process's watcher thread or found by polling."""
 
     def __init__(
-        self, services: Mapping[str, Service], current_test: Callable[[], str | None]
+        self, services: Mapping[str, AnyService], current_test: Callable[[], str | None]
     ) -> None:
         self._services = services
         self._current_test = current_test

@@ -18,7 +18,7 @@ from seamline.seams.manager import Seams
 from seamline.seams.message_journal import MessageJournal
 from seamline.seams.message_seams import BrokerSeams
 from seamline.seams.proxy import SeamOptions
-from seamline.services.base import Service
+from seamline.services.base import AnyService
 from seamline.strategies.replay import ReplayServers
 
 if TYPE_CHECKING:
@@ -33,7 +33,7 @@ BROKER_PROTOCOLS: dict[str, str] = {"redis": "resp", "nats": "nats"}
 class ServiceValues(Mapping[str, str]):
     """`{provider.attr}` as `consumer` sees it: `url` is the seam's address, not the provider's."""
 
-    def __init__(self, consumer: str, provider: Service, seams: Callable[[], Seams]) -> None:
+    def __init__(self, consumer: str, provider: AnyService, seams: Seams) -> None:
         self._consumer, self._provider, self._seams = consumer, provider, seams
         self._direct = provider.attributes()
 
@@ -43,9 +43,9 @@ class ServiceValues(Mapping[str, str]):
             "http://"
         )
         if seamed and attr == "url" and self._consumer != name:
-            return self._seams().url(self._consumer, name)
+            return self._seams.url(self._consumer, name)
         if seamed and attr == "browser_url":
-            return self._seams().url("browser", name)
+            return self._seams.url("browser", name)
         if attr == "browser_url":
             return self._direct["url"]
         if self._provider.kind in BROKER_PROTOCOLS and self._consumer != name:
@@ -57,7 +57,7 @@ class ServiceValues(Mapping[str, str]):
         direct = self._direct[attr]
         if attr not in ("url", "port"):
             return direct
-        brokers = self._seams().brokers
+        brokers = self._seams.brokers
         assert brokers is not None  # make_seams always gives them
         port = str(brokers.seam(self._consumer, self._provider.name).port)
         if attr == "port":
@@ -71,7 +71,7 @@ class ServiceValues(Mapping[str, str]):
         return len(self._direct)
 
 
-def http_upstreams(services: Mapping[str, Service]) -> dict[str, str]:
+def http_upstreams(services: Mapping[str, AnyService]) -> dict[str, str]:
     """The direct address of every service a seam can carry (plain http://)."""
     return {
         name: service.attributes()["direct_url"]
@@ -81,7 +81,7 @@ def http_upstreams(services: Mapping[str, Service]) -> dict[str, str]:
     }
 
 
-def broker_upstreams(services: Mapping[str, Service]) -> dict[str, tuple[str, int, str]]:
+def broker_upstreams(services: Mapping[str, AnyService]) -> dict[str, tuple[str, int, str]]:
     """The direct address of every broker a message seam can carry, and its protocol."""
     return {
         name: (
@@ -189,16 +189,14 @@ def seams_mode(config: SystemConfig) -> str:
 
 def make_seams(
     config: SystemConfig,
-    services: Mapping[str, Service],
+    services: Mapping[str, AnyService],
     loop: LoopThread,
     journal: Journal,
     current_test: Callable[[], str | None],
     stubs: StubServers,
 ) -> Seams:
     spec = config.spec.seams
-    options = SeamOptions(
-        body_cap=spec.body_cap, stream_above=spec.stream_above, timeout=spec.timeout, via=spec.via
-    )
+    options = SeamOptions.from_spec(spec)
     messages = MessageJournal(journal.path.with_name(MESSAGES) if journal.path else None)
     brokers = BrokerSeams(
         loop,
