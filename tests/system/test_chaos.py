@@ -273,6 +273,8 @@ def test_a_runner_stopped_at_any_phase_leaves_nothing_behind(
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+        assert proc.stderr is not None
+        proc.stderr.close()
     assert_nothing_left(case)
     assert_records_readable(tmp_path)
 

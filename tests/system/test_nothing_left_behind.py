@@ -99,6 +99,8 @@ def test_sigkill_during_the_first_ever_postgres_setup_leaves_no_build_dir(
     finally:
         runner.send_signal(signal.SIGKILL)
         runner.wait()
+        assert runner.stdout is not None
+        runner.stdout.close()
     assert wait_until(lambda: not marked_pids(run_id)), f"left behind: {marked_pids(run_id)}"
     assert wait_until(lambda: not any(run_root.iterdir())), list(run_root.iterdir())
     assert not list(cache.glob("postgres/*.tmp-*"))
@@ -110,6 +112,7 @@ def test_sigkill_during_the_first_ever_postgres_setup_leaves_no_build_dir(
     finally:
         again.send_signal(signal.SIGTERM)
         again.wait()
+        again.stdout.close()
     assert wait_until(lambda: not any(run_root.iterdir())), list(run_root.iterdir())
 
 

@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import IO
 
 # Every process seamline starts carries this variable, so cleanup can find
 # processes that left their group (daemons that call setsid) by PID.
@@ -202,15 +203,17 @@ class LogPump:
         self._closed = False
         self._thread: threading.Thread | None = None
 
-    def follow(self, stream: object) -> None:
+    def follow(self, stream: IO[bytes]) -> None:
         self._thread = threading.Thread(
             target=self._pump, args=(stream,), daemon=True, name=f"seamline-log-{self.path.stem}"
         )
         self._thread.start()
 
-    def _pump(self, stream: object) -> None:
-        with self.path.open("a", encoding="utf-8", errors="replace") as out:
-            for raw in iter(stream.readline, b""):  # type: ignore[attr-defined]
+    def _pump(self, stream: IO[bytes]) -> None:
+        # The pump owns the pipe: it closes it at its end, which may come long after the
+        # service's stop when a stranger that left the process group still held it.
+        with self.path.open("a", encoding="utf-8", errors="replace") as out, stream:
+            for raw in iter(stream.readline, b""):
                 line = raw.decode("utf-8", "replace").rstrip("\r\n")
                 stamp = datetime.now(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
                 out.write(f"{stamp} {line}\n")
@@ -285,6 +288,7 @@ class ManagedProcess:
             extra_groups=[] if user is not None else None,
         )
         tracker.add(service, self.popen.pid)
+        assert self.popen.stdout is not None  # stdout=PIPE
         self.log.follow(self.popen.stdout)
         self._stopping = False
         self._death_lock = threading.Lock()
