@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 import json
 import struct
+import sys
 import time
 from collections.abc import Iterator
 
@@ -28,14 +29,26 @@ body_cap = 1000
 [services.bus]
 kind = "rabbitmq"
 ready_timeout = 120
+[services.echo]
+command = "{python} {script}"
+ready = "log ^ready"
+env = {{ AMQP_URL = "{{bus.amqp_url}}", URL = "{{bus.url}}", PORT = "{{bus.port}}" }}
+"""
+ECHO = """
+import os, sys, time
+print("env", os.environ["AMQP_URL"], os.environ["URL"], os.environ["PORT"])
+print("ready", flush=True)
+time.sleep(600)  # a service that just stays up until it is stopped
 """
 _names = itertools.count(1)
 
 
 @pytest.fixture(scope="module")
 def system(tmp_path_factory: pytest.TempPathFactory) -> Iterator[System]:
-    path = tmp_path_factory.mktemp("amqp") / "seamline.toml"
-    path.write_text(CONFIG)
+    base = tmp_path_factory.mktemp("amqp")
+    (base / "echo.py").write_text(ECHO)
+    path = base / "seamline.toml"
+    path.write_text(CONFIG.format(python=sys.executable, script=base / "echo.py"))
     started = System.from_config(path).start()
     yield started
     started.stop()
@@ -337,3 +350,11 @@ def test_system_publish_goes_through_the_test_seam(system, queue):
     assert worker_gets(system, queue, 1) == [b'{"order_id": 9}']
     sent = system.messages("bus", published_by="test").one()
     assert (sent.exchange, sent.subject, sent.json) == ("shop", queue, {"order_id": 9})
+
+
+def test_a_services_urls_and_port_lead_through_its_seam(system):
+    port = system.message_seam("echo", "bus").address[1]
+    line = next(line for line in system.logs("echo").splitlines() if " env " in line)
+    amqp_url, url, seen_port = line.split(" env ")[1].split()
+    assert amqp_url == url == f"amqp://guest:guest@127.0.0.1:{port}/%2F"
+    assert seen_port == str(port) != system.service("bus").attributes()["port"]
