@@ -8,12 +8,14 @@ both services: `shop` publishes through the `shop -> bus` seam, `worker` consume
 
 from __future__ import annotations
 
+import importlib.util
 import itertools
 import json
 import struct
 import sys
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pika
 import pytest
@@ -34,6 +36,15 @@ command = "{python} {script}"
 ready = "log ^ready"
 env = {{ AMQP_URL = "{{bus.amqp_url}}", URL = "{{bus.url}}", PORT = "{{bus.port}}" }}
 """
+# A real Celery worker consuming `ship.tasks` through its seam, when Celery is installed.
+WORKER = f"""
+[services.fulfilment]
+command = "{sys.executable} -m celery -A celery_tasks worker --pool=solo -Q ship.tasks -l INFO"
+ready = 'log ready[.]'
+ready_timeout = 60
+env = {{ BUS_URL = "{{bus.amqp_url}}", PYTHONPATH = "{Path(__file__).parent.parent / "apps"}" }}
+"""
+HAS_CELERY = importlib.util.find_spec("celery") is not None
 ECHO = """
 import os, sys, time
 print("env", os.environ["AMQP_URL"], os.environ["URL"], os.environ["PORT"])
@@ -48,7 +59,8 @@ def system(tmp_path_factory: pytest.TempPathFactory) -> Iterator[System]:
     base = tmp_path_factory.mktemp("amqp")
     (base / "echo.py").write_text(ECHO)
     path = base / "seamline.toml"
-    path.write_text(CONFIG.format(python=sys.executable, script=base / "echo.py"))
+    config = CONFIG.format(python=sys.executable, script=base / "echo.py")
+    path.write_text(config + (WORKER if HAS_CELERY else ""))
     started = System.from_config(path).start()
     yield started
     started.stop()
@@ -253,10 +265,8 @@ def test_bytes_that_are_not_amqp_are_forwarded_and_flagged(system, queue):
 
 def test_a_celery_task_over_amqp_shows_as_the_call_it_stands_for(system, queue):
     celery = pytest.importorskip("celery", reason="celery is not installed")
-    app = celery.Celery("shop", broker=_url(system, "shop"))
     tasks = f"{queue}.celery"  # Celery declares its queues durable: one of its own
-    result = app.send_task("shop.tasks.ship", kwargs={"order_id": 7}, queue=tasks)
-    app.pool.force_close_all()
+    task_id = send_ship(celery.Celery, system, tasks)
     worker = connect(system, "worker")
     receive(worker, tasks, 1, ack)
     worker.connection.close()
@@ -265,12 +275,22 @@ def test_a_celery_task_over_amqp_shows_as_the_call_it_stands_for(system, queue):
     assert got.task == sent.task
     assert sent.task == {
         "name": "shop.tasks.ship",
-        "id": result.id,
+        "id": task_id,
         "retries": 0,
         "args": [],
         "kwargs": {"order_id": 7},
     }
     assert "shop.tasks.ship(order_id=7)" in str(got)
+
+
+def send_ship(celery_app, system: System, queue: str) -> str:  # type: ignore[no-untyped-def]
+    """`shop.tasks.ship(order_id=7)` sent by the `shop` service with Celery; its id."""
+    app = celery_app("shop", broker=_url(system, "shop"))
+    with app.connection_for_write() as connection, connection.Producer() as producer:
+        sent = app.send_task(
+            "shop.tasks.ship", kwargs={"order_id": 7}, queue=queue, producer=producer
+        )
+    return str(sent.id)
 
 
 def _url(system: System, service: str) -> str:
@@ -358,3 +378,18 @@ def test_a_services_urls_and_port_lead_through_its_seam(system):
     amqp_url, url, seen_port = line.split(" env ")[1].split()
     assert amqp_url == url == f"amqp://guest:guest@127.0.0.1:{port}/%2F"
     assert seen_port == str(port) != system.service("bus").attributes()["port"]
+
+
+@pytest.mark.skipif(not HAS_CELERY, reason="celery is not installed (the examples extra)")
+def test_a_celery_worker_gets_its_task_through_the_seam_and_acks_it(system, queue):
+    from celery import Celery
+
+    send_ship(Celery, system, "ship.tasks")
+    eventually(lambda: "shipped 7" in system.logs("fulfilment"))
+
+    def delivered():
+        return system.messages("bus", delivered_to="fulfilment", queue="ship.tasks").one()
+
+    eventually(lambda: delivered().ack == "acked")  # Celery acks as it starts the task
+    assert str(delivered()).endswith("shop.tasks.ship(order_id=7) (acked)")
+    assert delivered().task["retries"] == 0
