@@ -368,8 +368,12 @@ def test_a_cut_closes_the_consumers_connection_and_the_broker_keeps_the_message(
 def test_system_publish_goes_through_the_test_seam(system, queue):
     system.publish("bus", queue, '{"order_id": 9}', exchange="shop")
     assert worker_gets(system, queue, 1) == [b'{"order_id": 9}']
-    sent = system.messages("bus", published_by="test").one()
-    assert (sent.exchange, sent.subject, sent.json) == ("shop", queue, {"order_id": 9})
+    system.publish("bus", queue, '{"order_id": 10}')  # the default exchange: to that queue
+    assert worker_gets(system, queue, 1) == [b'{"order_id": 10}']
+    via_shop, direct = system.messages("bus", published_by="test")
+    assert (via_shop.exchange, via_shop.subject, via_shop.queue) == ("shop", queue, None)
+    assert (direct.exchange, direct.subject, direct.queue) == ("", queue, queue)
+    assert via_shop.json == {"order_id": 9}
 
 
 def test_a_services_urls_and_port_lead_through_its_seam(system):

@@ -254,7 +254,9 @@ class AmqpLink:
         method, args, channel = unit.method, unit.args, unit.channel
         if method == PUBLISH:
             (exchange, key), _ = _shortstrs(args, 2, 2)
-            return [self._message("published", unit, exchange, key, queue=None)]
+            # The default exchange routes a message to the queue its routing key names.
+            queue = key if exchange == "" else None
+            return [self._message("published", unit, exchange, key, queue=queue)]
         if method == CHANNEL_OPEN:
             self._opened[channel] = self._opened.get(channel, 0) + 1
             self._unacked.pop(channel, None)
