@@ -42,7 +42,7 @@ def publish_bytes(channel: int, key: str, body: bytes, properties: spec.BasicPro
 
 def plain(value: Any) -> Any:
     """A header value as the seam shows it: text, or JSON text."""
-    return amqp.header_text(value.decode() if isinstance(value, bytes) else value)
+    return amqp.header_text(value.decode("utf-8", "replace") if isinstance(value, bytes) else value)
 
 
 @settings(max_examples=60, deadline=None)
