@@ -336,6 +336,15 @@ def test_a_duplicated_delivery_arrives_twice_under_two_tags(system, queue):
     assert len(tags) == 3  # no tag given twice: the consumer's acks are all valid
 
 
+def test_duplicating_every_delivery_duplicates_each_once_not_its_copies_again(system, queue):
+    system.message_seam("worker", "bus").fault("duplicate")
+    publish(system, queue, b"1", b"2")
+    assert sorted(worker_gets(system, queue, 4)) == [b"1", b"1", b"2", b"2"]
+    faults = [m.fault for m in system.messages("bus", delivered_to="worker")]
+    assert faults.count("duplicate") == 2 and faults.count(None) == 2
+    assert depth(system, queue) == 0  # no copy of a copy was published
+
+
 def test_a_reordered_delivery_arrives_after_the_next(system, queue):
     system.message_seam("worker", "bus").fault("reorder", first=1)
     publish(system, queue, b"1", b"2", b"3")

@@ -200,13 +200,8 @@ class BrokerSeam:
                 if answers == SWALLOW:
                     continue  # the reply to a command the seam itself sent
                 delivered = [f for f in found if f.direction == "delivered"]
-                fault = self.fault
-                if (
-                    fault is None
-                    or not delivered
-                    or self._is_copy(delivered[0])
-                    or not fault.applies(delivered[0], self._rng)
-                ):
+                fault = None if delivered and self._is_copy(delivered[0]) else self.fault
+                if fault is None or not delivered or not fault.applies(delivered[0], self._rng):
                     for item in found:
                         self._record(item)
                     out.write(frame.raw)
@@ -284,7 +279,8 @@ class BrokerSeam:
         """Do a drop, duplicate or reorder (delay has waited) to one AMQP delivery.
 
         A dropped delivery is acked to the broker by the seam, so it is lost as a popped
-        Redis message is (a consumer that acks with `multiple` cannot ack it twice). A
+        Redis message is (and forgotten by the link: a later `multiple` ack of the consumer
+        does not cover it). A
         duplicate is a copy published through the default exchange to the consumer's queue:
         a delivery tag cannot be given twice, so the broker delivers the copy under its own.
         A `Basic.Get` waits for its answer: a dropped or reordered one answers Get-Empty."""
@@ -311,10 +307,14 @@ class BrokerSeam:
 
     def _is_copy(self, found: resp.Found) -> bool:
         """Whether `found` is a copy the seam published for a duplicate (no fault again)."""
+        if not self._copies:
+            return False  # the usual case: no payload to hash
         key = (found.queue, found.payload)
-        if not self._copies or self._copies[key] <= 0:
+        if key not in self._copies:
             return False
         self._copies[key] -= 1
+        if self._copies[key] <= 0:
+            del self._copies[key]
         return True
 
     def _push_back(
