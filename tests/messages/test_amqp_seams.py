@@ -31,6 +31,7 @@ body_cap = 1000
 [services.bus]
 kind = "rabbitmq"
 ready_timeout = 120
+asyncapi = "events.yaml"
 [services.echo]
 command = "{python} {script}"
 ready = "log ^ready"
@@ -51,6 +52,19 @@ print("env", os.environ["AMQP_URL"], os.environ["URL"], os.environ["PORT"])
 print("ready", flush=True)
 time.sleep(600)  # a service that just stays up until it is stopped
 """
+EVENTS = """\
+asyncapi: 3.0.0
+info: {title: shop events, version: "1"}
+channels:
+  orderPaid:
+    address: order.paid
+    messages:
+      orderPaid:
+        payload:
+          type: object
+          required: [order_id]
+          properties: {order_id: {type: integer}}
+"""
 _names = itertools.count(1)
 
 
@@ -58,6 +72,7 @@ _names = itertools.count(1)
 def system(tmp_path_factory: pytest.TempPathFactory) -> Iterator[System]:
     base = tmp_path_factory.mktemp("amqp")
     (base / "echo.py").write_text(ECHO)
+    (base / "events.yaml").write_text(EVENTS)
     path = base / "seamline.toml"
     config = CONFIG.format(python=sys.executable, script=base / "echo.py")
     path.write_text(config + (WORKER if HAS_CELERY else ""))
@@ -406,3 +421,18 @@ def test_a_celery_worker_gets_its_task_through_the_seam_and_acks_it(system, queu
     eventually(lambda: delivered().ack == "acked")  # Celery acks as it starts the task
     assert str(delivered()).endswith("shop.tasks.ship(order_id=7) (acked)")
     assert delivered().task["retries"] == 0
+
+
+def test_an_amqp_message_is_checked_against_its_routing_keys_channel(system, queue):
+    ch = connect(system, "shop")
+    ch.queue_bind(queue, "shop", "order.paid")
+    ch.connection.close()
+    publish(system, "order.paid", b'{"order_id": "7"}')
+    assert worker_gets(system, queue, 1) == [b'{"order_id": "7"}']
+    broken = "payload.order_id: expected integer, found string '7'"
+    sent = system.messages("bus", published_by="shop").one()
+    got = system.messages("bus", delivered_to="worker").one()
+    assert [v.message for v in sent.violations + got.violations] == [
+        f"shop -> bus: channel order.paid published: {broken}",
+        f"worker -> bus: channel order.paid delivered: {broken}",
+    ]
