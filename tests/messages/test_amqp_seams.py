@@ -24,6 +24,7 @@ from seamline.seams.amqp import FRAME_BODY, FRAME_HEADER, FRAME_METHOD, PUBLISH,
 from seamline.seams.assertions import eventually
 from seamline.services.amqp import AmqpConnection
 from seamline.system.core import System
+from seamline.system.harness import Harness
 
 CONFIG = """
 [seams]
@@ -84,7 +85,7 @@ def system(tmp_path_factory: pytest.TempPathFactory) -> Iterator[System]:
 @pytest.fixture
 def queue(system: System, request: pytest.FixtureRequest) -> str:
     """A fresh queue `q<n>` bound to the `shop` topic exchange by its own name."""
-    system.begin_test(request.node.name)
+    Harness(system).begin_test(request.node.name)
     name = f"q{next(_names)}"
     ch = connect(system, "shop")
     ch.exchange_declare("shop", "topic")
