@@ -14,27 +14,25 @@ and the message journal's memory per 10k messages of 200 bytes (tracemalloc).
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import tracemalloc
 from pathlib import Path
 
 import redis
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(HERE))
 
 from benchlib import write_results  # noqa: E402
+from parties import journal_memory, options, percentile, round_trips, throughput  # noqa: E402
 
 from seamline.records.exchange import Body  # noqa: E402
 from seamline.records.message import Message  # noqa: E402
-from seamline.seams.message_journal import MessageJournal  # noqa: E402
 from seamline.system.core import System  # noqa: E402
 
 PAYLOAD = b"x" * 200
@@ -83,66 +81,12 @@ def helper(role: str, url: str, count: int) -> None:
         print(json.dumps(times[WARMUP:]), flush=True)
 
 
-def start_helper(role: str, url: str, count: int) -> subprocess.Popen[str]:
-    process = subprocess.Popen(
-        [sys.executable, __file__, "--helper", role, url, str(count)],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert process.stdout is not None
-    assert process.stdout.readline().strip() == "ready"
-    return process
-
-
-def throughput(url: str, count: int, role: str) -> float:
-    """Both parties are processes of their own: this one only hosts the seam, as in a run."""
-    other = start_helper(role, url, count)
-    sender = start_helper("pusher" if role == "consumer" else "publisher", url, count)
-    assert other.stdout is not None
-    assert sender.stdout is not None
-    started = float(sender.stdout.readline())
-    ended = float(other.stdout.readline())
-    for process in (sender, other):
-        process.wait(30)
-    return count / (ended - started)
-
-
-def round_trips(url: str, count: int) -> list[float]:
-    other = start_helper("responder", url, count + WARMUP)
-    caller = start_helper("caller", url, count + WARMUP)
-    assert caller.stdout is not None
-    times: list[float] = json.loads(caller.stdout.readline())
-    for process in (caller, other):
-        process.wait(30)
-    return times
-
-
-def journal_memory(count: int = 10_000) -> float:
-    journal = MessageJournal(None)
-    tracemalloc.start()
-    before = tracemalloc.take_snapshot()
-    for i in range(count):
-        journal.add(
-            Message("api", "bus", "resp", "published", Body(PAYLOAD, 200), subject="bench")
-        )
-        del i
-    after = tracemalloc.take_snapshot()
-    tracemalloc.stop()
-    return sum(s.size_diff for s in after.compare_to(before, "filename")) / 1e6
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+def published(_: int) -> Message:
+    return Message("api", "bus", "resp", "published", Body(PAYLOAD, 200), subject="bench")
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--messages", type=int, default=20_000)
-    parser.add_argument("--rpcs", type=int, default=2_000)
-    parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--write", action="store_true")
-    args = parser.parse_args()
+    args = options()
     with tempfile.TemporaryDirectory() as tmp:
         config = Path(tmp) / "seamline.toml"
         config.write_text('[services.bus]\nkind = "redis"\n')
@@ -153,11 +97,12 @@ def main() -> None:
             for _ in range(args.rounds):
                 for path, url in urls.items():
                     for role in ("consumer", "subscriber"):
-                        rate = throughput(url, args.messages, role)
+                        sender = "pusher" if role == "consumer" else "publisher"
+                        rate = throughput(__file__, url, args.messages, role, sender)
                         rates.setdefault((role, path), []).append(rate)
-                    rtts[path] += round_trips(url, args.rpcs)
+                    rtts[path] += round_trips(__file__, url, args.rpcs + WARMUP)
             journaled = len(system.seams.brokers.journal)  # type: ignore[union-attr]
-    memory = journal_memory()
+    memory = journal_memory(published)
     report(args, rates, rtts, memory, journaled)
 
 

@@ -187,15 +187,15 @@ def exchange_line_v1() -> dict[str, Any]:
 
 
 def test_a_version_this_seamline_cannot_read_is_a_clear_error(tmp_path: Path) -> None:
-    line = {**as_read(an_exchange().to_json()), "v": 3}
+    line = {**as_read(an_exchange().to_json()), "v": 4}
     expected = (
-        "a journal.jsonl line of format version 3: this seamline reads versions 1 and 2; "
+        "a journal.jsonl line of format version 4: this seamline reads versions 1, 2 and 3; "
         "read it with the seamline that wrote it"
     )
     with pytest.raises(RecordVersionError, match=expected):
         as_exchange(dict(line))
     (tmp_path / JOURNAL).write_text(json.dumps(line) + "\n")
-    with pytest.raises(RecordVersionError, match="format version 3"):
+    with pytest.raises(RecordVersionError, match="format version 4"):
         read_exchanges(tmp_path / JOURNAL)
     assert LineFollower(tmp_path / JOURNAL, as_exchange).read_new() == []
     with pytest.raises(RecordVersionError, match="format version 'two'"):
@@ -256,3 +256,12 @@ def test_a_message_and_its_ack_round_trip_through_the_journal_and_the_reader(
     back = Message.from_json(line)
     assert back == Message(**{**delivered.__dict__, "ack": "acked"})
     assert journal.select() == [back]
+
+
+def test_a_version_2_message_line_reads_with_no_properties() -> None:
+    line = dict(Message("worker", "bus", "resp", "published", Body(b"x", 1)).to_json())
+    line["v"] = 2
+    del line["properties"]  # version 3 added it, for AMQP
+    read = upgrade("message", line)
+    assert read["v"] == FORMAT_VERSION and read["properties"] is None
+    assert set(read) == keys_of(MessageLine)

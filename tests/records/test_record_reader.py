@@ -28,24 +28,24 @@ def test_a_cut_last_line_is_skipped_and_named(tmp_path):
 
 def test_lines_of_a_version_this_seamline_cannot_read_are_skipped_with_advice(tmp_path):
     run = RunBuilder(tmp_path)
-    run.append("journal.jsonl", {"v": 3, "seam": "test -> api"})
-    run.append("journal.jsonl", {"v": 3, "seam": "test -> api"})
+    run.append("journal.jsonl", {"v": 4, "seam": "test -> api"})
+    run.append("journal.jsonl", {"v": 4, "seam": "test -> api"})
     record = read_record_dir(run.path)
     assert record.exchanges == []
     assert record.problems == [
-        "journal.jsonl: skipped 2 line(s) of format version 3 (line 1, 2): this seamline "
-        "reads versions 1 and 2; re-render with the seamline that wrote them"
+        "journal.jsonl: skipped 2 line(s) of format version 4 (line 1, 2): this seamline "
+        "reads versions 1, 2 and 3; re-render with the seamline that wrote them"
     ]
 
 
 def test_a_run_json_of_a_newer_version_is_shown_with_a_warning(tmp_path):
     run = RunBuilder(tmp_path, system="shop")
     info = json.loads((run.path / "run.json").read_text())
-    (run.path / "run.json").write_text(json.dumps({**info, "v": 3}))
+    (run.path / "run.json").write_text(json.dumps({**info, "v": 4}))
     record = read_record_dir(run.path)
     assert record.run["system"] == "shop"
     assert record.problems == [
-        "run.json: format version 3, this seamline reads versions 1 and 2; "
+        "run.json: format version 4, this seamline reads versions 1, 2 and 3; "
         "some fields may be missing"
     ]
 

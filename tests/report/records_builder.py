@@ -372,6 +372,7 @@ class TestBuilder:
             "queue": queue,
             "id": None,
             "headers": [list(h) for h in headers],
+            "properties": None,
             "payload": body_record(json_value=json),
             "ack": ack,
             "task": task,

@@ -16,9 +16,10 @@ from seamline.records.layout import DB_CHANGES, JOURNAL, MESSAGES, RUN_JSON, TES
 
 # 2: a body no longer carries `json` (its parsed value); readers parse `text` (2026-11-25).
 # `messages.jsonl` came later without a bump: it is a new file, older record dirs have none.
-FORMAT_VERSION = 2
-READABLE_VERSIONS = (1, 2)
-READABLE = " and ".join(map(str, READABLE_VERSIONS))  # for messages: "1 and 2"
+# 3: a message line carries `properties` (AMQP's basic properties and delivery) (2026-11-30).
+FORMAT_VERSION = 3
+READABLE_VERSIONS = (1, 2, 3)
+READABLE = ", ".join(map(str, READABLE_VERSIONS[:-1])) + f" and {READABLE_VERSIONS[-1]}"
 
 Kind = Literal["run", "test", "exchange", "db_change", "message"]
 # What became of an exchange on a seam.
@@ -144,6 +145,10 @@ class MessageLine(TypedDict):
     queue: str | None  # list, stream or queue
     id: str | None  # stream entry id or delivery tag: what an ack names
     headers: list[tuple[str, str]]
+    # AMQP: the content header's basic properties but `headers` (content_type, correlation_id,
+    # reply_to, delivery_mode, message_id, ...), its `channel`, and for a delivery its
+    # `consumer_tag`, `delivery_tag` and `redelivered`; None for other protocols.
+    properties: dict[str, Any] | None
     payload: BodyLine  # capped at `[seams] body_cap` as HTTP bodies are
     ack: AckOutcome | None  # None where the protocol has no acks (pub/sub, lists)
     task: dict[str, Any] | None  # a Celery task: name, id, retries, args, kwargs
@@ -237,8 +242,9 @@ def upgrade(kind: Kind, record: dict[str, Any]) -> dict[str, Any]:
         return record
     if version not in READABLE_VERSIONS:
         raise RecordVersionError(kind, version)
-    for step in _STEPS[kind]:
-        step(record)
+    for since, step in _STEPS[kind]:
+        if isinstance(version, int) and version < since:
+            step(record)
     record["v"] = FORMAT_VERSION
     return record
 
@@ -250,13 +256,17 @@ def _v1_exchange(record: dict[str, Any]) -> None:
             body.pop("json", None)  # its `text` is always there when `json` was
 
 
-# What reading a version-1 line of each kind takes (the only version before the current one).
-_STEPS: dict[Kind, tuple[Callable[[dict[str, Any]], None], ...]] = {
+def _v2_message(record: dict[str, Any]) -> None:
+    record.setdefault("properties", None)  # only AMQP has them, and it came with version 3
+
+
+# What reading an older line of each kind takes: (the version that changed it, the step).
+_STEPS: dict[Kind, tuple[tuple[int, Callable[[dict[str, Any]], None]], ...]] = {
     "run": (),
     "test": (),
-    "exchange": (_v1_exchange,),
+    "exchange": ((2, _v1_exchange),),
     "db_change": (),
-    "message": (),
+    "message": ((3, _v2_message),),
 }
 
 

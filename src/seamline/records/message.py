@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,6 +30,7 @@ class Message:
     queue: str | None = None
     id: str | None = None
     headers: HeaderList = field(default_factory=HeaderList)
+    properties: dict[str, Any] | None = None
     ack: AckOutcome | None = None
     task: dict[str, Any] | None = None
     fault: str | None = None
@@ -85,6 +87,7 @@ class Message:
             "queue": self.queue,
             "id": self.id,
             "headers": list(self.headers),
+            "properties": self.properties,
             "payload": self.payload.to_json(),
             "ack": self.ack,
             "task": self.task,
@@ -106,6 +109,7 @@ class Message:
             queue=record["queue"],
             id=record["id"],
             headers=HeaderList((str(k), str(v)) for k, v in record["headers"]),
+            properties=record["properties"],
             ack=record["ack"],
             task=record["task"],
             fault=record["fault"],
@@ -137,25 +141,40 @@ def settle_acks(lines: list[MessageLine]) -> list[MessageLine]:
 
 
 def celery_task(payload: bytes) -> dict[str, Any] | None:
-    """The task a Celery (kombu, protocol 2) message carries, or None if it is not one."""
+    """The task a Celery message in kombu's JSON envelope carries (the Redis transport:
+    headers, properties and a base64 body in one JSON object), or None if it is not one."""
     if not payload.startswith(b"{") or b'"task"' not in payload:
         return None
     try:
         envelope = json.loads(payload)
-        headers = envelope["headers"]
         body = envelope["body"]
         if envelope.get("properties", {}).get("body_encoding") == "base64":
             body = base64.b64decode(body)
-        args, kwargs, _embed = json.loads(body)
-        return {
-            "name": headers["task"],
-            "id": headers["id"],
-            "retries": headers.get("retries", 0),
-            "args": args,
-            "kwargs": kwargs,
-        }
+        return celery_task_of(envelope["headers"], body)
     except (ValueError, KeyError, TypeError, AttributeError):
         return None
+
+
+def celery_task_of(headers: Mapping[str, Any], body: bytes | str) -> dict[str, Any] | None:
+    """The task of a Celery (protocol 2) message from its headers (`task`, `id`, `retries`)
+    and its JSON body `[args, kwargs, embed]` (AMQP carries both as they are); None if the
+    message is not a task."""
+    if "task" not in headers or "id" not in headers:
+        return None
+    try:
+        parsed = json.loads(body)
+    except ValueError:
+        return None
+    if not isinstance(parsed, list) or len(parsed) != 3:
+        return None
+    args, kwargs, _embed = parsed
+    return {
+        "name": headers["task"],
+        "id": headers["id"],
+        "retries": headers.get("retries", 0),
+        "args": args,
+        "kwargs": kwargs,
+    }
 
 
 def task_call(task: dict[str, Any]) -> str:

@@ -11,8 +11,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import random
+import struct
 import time
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
@@ -22,14 +23,17 @@ from seamline.records.exchange import Body, HeaderList, seam_name
 from seamline.records.message import Message, celery_task
 from seamline.records.run import now_iso
 from seamline.runtime.ports import LOOPBACK
-from seamline.seams import nats, resp
+from seamline.seams import amqp, nats, resp
 from seamline.seams.message_journal import MessageJournal
 
 # What each protocol's frames are and what a connection's frames carry.
 PROTOCOLS: dict[str, tuple[Callable[[bytes, int], tuple[Any, int]], type[Link]]] = {
     "resp": (resp.parse, resp.RespLink),
     "nats": (nats.parse, nats.NatsLink),
+    "amqp": (amqp.parse, amqp.AmqpLink),
 }
+# What a link raises on a frame it cannot read (struct.error: fields that run short).
+UNREADABLE = (ValueError, TypeError, IndexError, struct.error)
 
 FaultAction = Literal["drop", "delay", "duplicate", "reorder", "cut"]
 FAULT_ACTIONS: tuple[str, ...] = ("drop", "delay", "duplicate", "reorder", "cut")
@@ -94,6 +98,7 @@ class BrokerSeam:
         self._current_test = current_test
         self._body_cap = body_cap
         self._rng = random.Random()
+        self._copies: Counter[tuple[str | None, bytes]] = Counter()  # duplicates in flight
         self._server: asyncio.Server | None = None
         self._connections: set[asyncio.StreamWriter] = set()
         self.port = 0
@@ -146,20 +151,28 @@ class BrokerSeam:
     ) -> None:
         frames = resp.FrameReader(parse)
         while data := await reader.read(READ_SIZE):
-            if frames.broken is None:
-                for frame in frames.feed(data):
-                    try:
-                        found = link.command(frame.value)
-                    except (ValueError, TypeError, IndexError) as err:
-                        frames.broken = f"{err} in {frame.raw[:200]!r}"
-                        break
-                    for item in found:
-                        self._record(item)
-                if frames.broken is not None:
-                    # the replies can no longer be paired with commands: stop reading them too
-                    link.decoding = False
-                    self._record_problem(frames.broken, frames.pending(), "published")
-            up.write(data)
+            if frames.broken is not None:
+                up.write(data)
+                await up.drain()
+                continue
+            whole = frames.feed(data)
+            for frame in whole:
+                try:
+                    found = link.command(frame.value)
+                except UNREADABLE as err:
+                    frames.broken = f"{err} in {frame.raw[:200]!r}"
+                    break
+                for item in found:
+                    self._record(item)
+            # Whole frames only, so what the seam itself sends upstream (an ack, a copy)
+            # never lands inside one of the consumer's.
+            up.write(b"".join(frame.raw for frame in whole))
+            if frames.broken is not None:
+                # the replies can no longer be paired with commands: stop reading them too
+                link.decoding = False
+                rest = frames.pending()
+                self._record_problem(frames.broken, rest, "published")
+                up.write(rest)
             await up.drain()
 
     async def _from_broker(
@@ -180,14 +193,14 @@ class BrokerSeam:
             for frame in frames.feed(data):
                 try:
                     answers, found = link.reply(frame.value)
-                except (ValueError, TypeError, IndexError) as err:
+                except UNREADABLE as err:
                     # a reply of a shape not foreseen: say so once, forward everything as is
                     self._record_problem(f"{err} in {frame.raw[:200]!r}", frame.raw, "delivered")
                     answers, found = "", []
                 if answers == SWALLOW:
                     continue  # the reply to a command the seam itself sent
                 delivered = [f for f in found if f.direction == "delivered"]
-                fault = self.fault
+                fault = None if delivered and self._is_copy(delivered[0]) else self.fault
                 if fault is None or not delivered or not fault.applies(delivered[0], self._rng):
                     for item in found:
                         self._record(item)
@@ -230,6 +243,9 @@ class BrokerSeam:
             out.close()
             up.close()
             return True
+        if isinstance(link, amqp.AmqpLink):
+            self._apply_amqp(action, frame, delivered[0], out, up, link, held)
+            return False
         if action == "delay":
             out.write(frame.raw)
         elif action == "drop":
@@ -249,6 +265,57 @@ class BrokerSeam:
                 out.write(resp.NIL_ARRAY if answers.startswith("B") else b"$-1\r\n")
                 self._push_back(delivered[0], answers, up, link, next_out=False)
         return False
+
+    def _apply_amqp(
+        self,
+        action: str,
+        frame: resp.Frame,
+        found: resp.Found,
+        out: asyncio.StreamWriter,
+        up: asyncio.StreamWriter,
+        link: amqp.AmqpLink,
+        held: list[bytes],
+    ) -> None:
+        """Do a drop, duplicate or reorder (delay has waited) to one AMQP delivery.
+
+        A dropped delivery is acked to the broker by the seam, so it is lost as a popped
+        Redis message is (and forgotten by the link: a later `multiple` ack of the consumer
+        does not cover it). A
+        duplicate is a copy published through the default exchange to the consumer's queue:
+        a delivery tag cannot be given twice, so the broker delivers the copy under its own.
+        A `Basic.Get` waits for its answer: a dropped or reordered one answers Get-Empty."""
+        props = found.properties or {}
+        channel, tag = int(props.get("channel", 0)), int(props.get("delivery_tag", 0))
+        is_get = frame.value.method == amqp.GET_OK
+        route = ("", found.queue) if found.queue else (found.exchange or "", found.subject or "")
+        if action == "delay":
+            out.write(frame.raw)
+        elif action == "duplicate":
+            out.write(frame.raw)
+            up.write(amqp.republish(frame.raw, *route))
+            self._copies[(found.queue, found.payload)] += 1
+        elif action == "reorder" and not is_get:
+            held.append(frame.raw)
+        else:  # drop, or reorder a Basic.Get's answer: to the far end of its queue
+            if found.ack == "unacked":
+                link.forget(channel, tag)
+                up.write(amqp.ack_frame(channel, tag))
+            if action == "reorder":
+                up.write(amqp.republish(frame.raw, *route))
+            if is_get:
+                out.write(amqp.get_empty_frame(channel))
+
+    def _is_copy(self, found: resp.Found) -> bool:
+        """Whether `found` is a copy the seam published for a duplicate (no fault again)."""
+        if not self._copies:
+            return False  # the usual case: no payload to hash
+        key = (found.queue, found.payload)
+        if key not in self._copies:
+            return False
+        self._copies[key] -= 1
+        if self._copies[key] <= 0:
+            del self._copies[key]
+        return True
 
     def _push_back(
         self,
@@ -278,8 +345,10 @@ class BrokerSeam:
             queue=found.queue,
             id=found.id,
             headers=HeaderList(found.headers or []),
+            exchange=found.exchange,
+            properties=found.properties,
             ack=found.ack,  # type: ignore[arg-type]  # resp.Found's are valid
-            task=celery_task(found.payload) if found.direction != "ack" else None,
+            task=found.task or (celery_task(found.payload) if found.direction != "ack" else None),
             fault=fault,
             problem=problem,
             test=self._current_test(),

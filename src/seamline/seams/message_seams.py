@@ -15,6 +15,7 @@ from seamline.seams import resp
 from seamline.seams.assertions import Calls
 from seamline.seams.broker import FAULT_ACTIONS, BrokerSeam, FaultAction, MessageFault
 from seamline.seams.message_journal import MessageJournal
+from seamline.services.amqp import AmqpConnection, AmqpError
 
 if TYPE_CHECKING:
     from seamline.http.loop import LoopThread
@@ -141,11 +142,24 @@ class BrokerSeams:
         for seam in list(self._seams.values()):
             seam.fault = None
 
-    def publish(self, provider: str, subject: str, payload: bytes | str) -> None:
+    def publish(
+        self, provider: str, subject: str, payload: bytes | str, *, exchange: str = ""
+    ) -> None:
         """Publish `payload` on `subject` through the `test -> provider` seam (Redis
-        `PUBLISH`, NATS `PUB`)."""
+        `PUBLISH`, NATS `PUB`, AMQP `Basic.Publish` to `exchange` with `subject` as the
+        routing key: the default exchange "" routes it to the queue of that name)."""
         seam = self.seam("test", provider)
         data = payload.encode() if isinstance(payload, str) else payload
+        if seam.protocol == "amqp":
+            try:
+                with AmqpConnection(seam.port) as connection:
+                    connection.publish(exchange, subject, data)
+            except (OSError, ConnectionError, AmqpError) as err:
+                raise SeamlineError(
+                    f"publishing to {provider!r} (exchange {exchange!r}, routing key "
+                    f"{subject!r}): {err}"
+                ) from None
+            return
         with socket.create_connection(seam.address, timeout=5.0) as connection:
             answer = connection.makefile("rb")
             if seam.protocol == "nats":

@@ -125,6 +125,9 @@ class Found:
     id: str | None = None
     headers: list[tuple[str, str]] | None = None
     ack: str | None = None
+    exchange: str | None = None  # AMQP's
+    properties: dict[str, Any] | None = None  # AMQP's basic properties and delivery
+    task: dict[str, Any] | None = None  # a Celery task, where the protocol says so
 
 
 def encode_command(*parts: bytes) -> bytes:

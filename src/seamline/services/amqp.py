@@ -16,6 +16,7 @@ from seamline.runtime.ports import LOOPBACK
 
 PROTOCOL_HEADER = b"AMQP\x00\x00\x09\x01"
 FRAME_METHOD, FRAME_HEARTBEAT, FRAME_END = 1, 8, 0xCE
+BODY_CHUNK = 4096 - 8  # within the smallest frame_max a broker may ask for (4096)
 CONNECTION_START, CONNECTION_START_OK = (10, 10), (10, 11)
 CONNECTION_TUNE, CONNECTION_TUNE_OK = (10, 30), (10, 31)
 CONNECTION_OPEN, CONNECTION_OPEN_OK = (10, 40), (10, 41)
@@ -23,6 +24,9 @@ CONNECTION_CLOSE, CONNECTION_CLOSE_OK = (10, 50), (10, 51)
 CHANNEL_OPEN, CHANNEL_OPEN_OK = (20, 10), (20, 11)
 CHANNEL_CLOSE, CHANNEL_CLOSE_OK = (20, 40), (20, 41)
 QUEUE_PURGE, QUEUE_PURGE_OK = (50, 30), (50, 31)
+BASIC_PUBLISH, BASIC_ACK, BASIC_NACK = (60, 40), (60, 80), (60, 120)
+CONFIRM_SELECT, CONFIRM_SELECT_OK = (85, 10), (85, 11)
+FRAME_HEADER, FRAME_BODY = 2, 3
 
 
 class AmqpError(Exception):
@@ -49,6 +53,10 @@ def longstr(data: bytes) -> bytes:
     return struct.pack(">I", len(data)) + data
 
 
+def _frame(kind: int, channel: int, payload: bytes) -> bytes:
+    return struct.pack(">BHI", kind, channel, len(payload)) + payload + bytes([FRAME_END])
+
+
 def _close_reason(args: bytes) -> AmqpError:
     code, length = struct.unpack_from(">HB", args)
     return AmqpError(code, args[3 : 3 + length].decode(errors="replace"))
@@ -66,6 +74,7 @@ class AmqpConnection:
         password: str = "guest",
         timeout: float = 5.0,
     ) -> None:
+        self._confirming = False
         self.sock = socket.create_connection((LOOPBACK, port), timeout=timeout)
         self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self.reader = self.sock.makefile("rb")
@@ -108,10 +117,32 @@ class AmqpConnection:
         count: int = struct.unpack_from(">I", done.args)[0]
         return count
 
+    def publish(self, exchange: str, routing_key: str, body: bytes) -> None:
+        """Publish `body` on channel 1 and wait until the broker has it (a publisher
+        confirm); AmqpError if it refuses (no such exchange: 404)."""
+        if not self._confirming:
+            self.send(1, CONFIRM_SELECT, b"\0")
+            self.expect(1, CONFIRM_SELECT_OK)
+            self._confirming = True
+        self.send(1, BASIC_PUBLISH, b"\0\0" + shortstr(exchange) + shortstr(routing_key) + b"\0")
+        header = struct.pack(">HHQH", 60, 0, len(body), 0)  # basic class, no properties
+        frames = [_frame(FRAME_HEADER, 1, header)]
+        frames += [
+            _frame(FRAME_BODY, 1, body[at : at + BODY_CHUNK])
+            for at in range(0, len(body), BODY_CHUNK)
+        ]
+        self.sock.sendall(b"".join(frames))
+        confirm = self.read()
+        if confirm.method == CHANNEL_CLOSE:
+            self.send(1, CHANNEL_CLOSE_OK, b"")
+            self.open_channel()
+            self._confirming = False
+            raise _close_reason(confirm.args)
+        if confirm.method != BASIC_ACK:
+            raise AmqpError(0, f"the broker did not confirm the publish: {confirm.method}")
+
     def send(self, channel: int, method: tuple[int, int], args: bytes) -> None:
-        payload = struct.pack(">HH", *method) + args
-        header = struct.pack(">BHI", FRAME_METHOD, channel, len(payload))
-        self.sock.sendall(header + payload + bytes([FRAME_END]))
+        self.sock.sendall(_frame(FRAME_METHOD, channel, struct.pack(">HH", *method) + args))
 
     def read(self) -> Method:
         while True:

@@ -316,9 +316,12 @@ class System:
         """`system.message_seam("fulfilment", "bus")`: one broker link, its messages, faults."""
         return MessageSeamView(self._broker_seams(), consumer, broker)
 
-    def publish(self, broker: str, subject: str, payload: bytes | str) -> None:
-        """Publish `payload` on `subject` through the `test -> broker` seam."""
-        self._broker_seams().publish(broker, subject, payload)
+    def publish(
+        self, broker: str, subject: str, payload: bytes | str, *, exchange: str = ""
+    ) -> None:
+        """Publish `payload` on `subject` through the `test -> broker` seam (on RabbitMQ,
+        to `exchange` with `subject` as the routing key)."""
+        self._broker_seams().publish(broker, subject, payload, exchange=exchange)
 
     def _broker_seams(self) -> BrokerSeams:
         brokers = self.seams.brokers

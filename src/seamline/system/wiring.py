@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 
 # Service kinds a message seam can carry, and the protocol it decodes on them.
-BROKER_PROTOCOLS: dict[str, str] = {"redis": "resp", "nats": "nats"}
+BROKER_PROTOCOLS: dict[str, str] = {"redis": "resp", "nats": "nats", "rabbitmq": "amqp"}
 
 
 class ServiceValues(Mapping[str, str]):
@@ -53,9 +53,9 @@ class ServiceValues(Mapping[str, str]):
         return self._direct[attr]
 
     def _broker_value(self, attr: str) -> str:
-        """`url` and `port` of a broker lead through the consumer's message seam."""
+        """`url`, `amqp_url` and `port` of a broker lead through the consumer's message seam."""
         direct = self._direct[attr]
-        if attr not in ("url", "port"):
+        if attr not in ("url", "amqp_url", "port"):
             return direct
         brokers = self._seams.brokers
         assert brokers is not None  # make_seams always gives them
