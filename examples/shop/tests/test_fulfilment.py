@@ -1,0 +1,156 @@
+"""The asynchronous half of the checkout: once an order is paid, the api sends `order.paid` as a
+Celery task over the bus, and the fulfilment worker (a real Celery worker) writes the order's
+shipment. "If this part sends a message, does the other part receive and handle it correctly?"
+
+The `api -> bus` and `fulfilment -> bus` links are message seams: each test reads what crossed
+them (`system.messages`) and sets faults on the worker's link (`system.message_seam`) to show
+what a lost, repeated or late delivery does to the orders.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from typing import Any
+
+import pytest
+from shop_client import ShopApi
+
+from seamline import SeamlineError
+from seamline.seams import eventually
+
+ORDER_PAID = "order.paid"  # the event, its queue, its AsyncAPI channel (contracts/events.yaml)
+SHIPPING_TIMEOUT = 10.0  # s: the worker is one process on a shared 2-core machine
+
+
+def task_kwargs(message: Any) -> dict[str, Any]:
+    """The keyword arguments of the Celery task a message carries. On Redis the payload is
+    kombu's JSON envelope, whose body ([args, kwargs, embed]) is base64-encoded; on AMQP the
+    payload is that body itself."""
+    payload = message.json
+    if isinstance(payload, dict):
+        body = payload["body"]
+        if payload["properties"].get("body_encoding") == "base64":
+            body = base64.b64decode(body)
+        payload = json.loads(body)
+    _args, kwargs, _embed = payload
+    return dict(kwargs)
+
+
+@pytest.fixture
+def worker_link(system):
+    """The `fulfilment -> bus` message seam, or a skip naming why the bus has none."""
+    try:
+        return system.message_seam("fulfilment", "bus")
+    except SeamlineError as err:
+        pytest.skip(f"no message seam on the bus in this profile: {err}")
+
+
+@pytest.fixture
+def worker_log(system):
+    """The fulfilment worker's log written during this test (order ids repeat across tests:
+    the database starts each test afresh)."""
+    start = len(system.logs("fulfilment"))
+    return lambda: system.logs("fulfilment")[start:]
+
+
+def paid_order(shop: ShopApi) -> dict[str, Any]:
+    shopper = shop.shopper()
+    response = shop.place_order(shopper.cart_id)
+    assert response.status_code == 201, response.text
+    order = response.json()
+    assert order["status"] == "paid"
+    return dict(order)
+
+
+def shipment_of(db, order_id: int) -> dict[str, Any]:
+    return eventually(lambda: db.one("shipments", order_id=order_id), timeout=SHIPPING_TIMEOUT)
+
+
+def test_a_paid_order_is_shipped(shop: ShopApi, db, worker_log):
+    order = paid_order(shop)
+
+    shipment = shipment_of(db, order["id"])
+
+    assert db.count("shipments") == 1
+    assert f"order {order['id']} shipped: shipment {shipment['id']}" in worker_log()
+
+
+def test_order_paid_crosses_the_bus_with_the_order_and_its_charge(
+    shop: ShopApi, db, system, worker_link
+):
+    order = paid_order(shop)
+    shipment_of(db, order["id"])
+
+    expected = {
+        "order_id": order["id"],
+        "charge_id": order["charge_id"],
+        "total_cents": order["total_cents"],
+        "currency": order["currency"],
+    }
+    sent = system.messages("bus", queue=ORDER_PAID, published_by="api").one()
+    assert task_kwargs(sent) == expected
+    received = system.messages("bus", queue=ORDER_PAID, delivered_to="fulfilment").one()
+    assert task_kwargs(received) == expected
+    assert received.fault is None
+    # The event went out once the card was charged, never before.
+    flow = system.seams.sequence()
+    assert flow.index_of("api -> payments", "POST", "/charges") < flow.index_of("api -> bus")
+
+
+def test_a_duplicated_delivery_ships_the_order_once(
+    shop: ShopApi, db, system, worker_link, worker_log
+):
+    worker_link.fault("duplicate", first=1)
+
+    order = paid_order(shop)
+
+    eventually(lambda: system.messages("bus", delivered_to="fulfilment").count == 2)
+    first, again = system.messages("bus", delivered_to="fulfilment")
+    assert task_kwargs(first) == task_kwargs(again)
+    # The seam put the first delivery back on the queue, so the broker delivered it again.
+    assert (first.fault, again.fault) == ("duplicate", None)
+    eventually(
+        lambda: f"order {order['id']} was already shipped" in worker_log(),
+        timeout=SHIPPING_TIMEOUT,
+    )
+    assert len(db.rows("shipments", order_id=order["id"])) == 1
+
+
+def test_a_dropped_event_leaves_the_order_paid_but_unshipped(
+    shop: ShopApi, db, system, worker_link, worker_log
+):
+    worker_link.fault("drop", first=1)
+
+    lost = paid_order(shop)
+    shipped = paid_order(shop)  # its event is delivered: once it is shipped, the worker is past
+
+    shipment_of(db, shipped["id"])
+    assert db.one("orders", id=lost["id"])["status"] == "paid"
+    assert db.rows("shipments", order_id=lost["id"]) == []
+    # Why: the api did send it, the seam dropped its delivery; the worker never saw it.
+    sent = [task_kwargs(m)["order_id"] for m in system.messages("bus", published_by="api")]
+    assert sent == [lost["id"], shipped["id"]]
+    deliveries = system.messages("bus", delivered_to="fulfilment")
+    assert [(task_kwargs(m)["order_id"], m.fault) for m in deliveries] == [
+        (lost["id"], "drop"),
+        (shipped["id"], None),
+    ]
+    assert f"order {lost['id']} shipped" not in worker_log()
+
+
+def test_a_delayed_event_is_handled_in_order(shop: ShopApi, db, system, worker_link):
+    delay_ms = 800
+    worker_link.fault("delay", first=1, delay_ms=delay_ms)
+
+    late = paid_order(shop)
+    after = paid_order(shop)  # paid while the first order's event is held back
+
+    shipments = [shipment_of(db, order["id"]) for order in (late, after)]
+    assert shipments[0]["id"] < shipments[1]["id"]  # shipped in the order they were paid
+    sent = system.messages("bus", published_by="api")
+    delivered = system.messages("bus", delivered_to="fulfilment")
+    assert [task_kwargs(m)["order_id"] for m in delivered] == [late["id"], after["id"]]
+    assert (delivered[0].fault, delivered[1].fault) == ("delay", None)
+    assert delivered[0].mono - sent[0].mono >= delay_ms / 1000
+    assert delivered[1].mono >= delivered[0].mono  # the second waited behind the first
