@@ -12,14 +12,18 @@ from __future__ import annotations
 import base64
 import json
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
-from shop_client import ShopApi
+from celery import Celery
+from kombu import Exchange, Queue
+from shop_client import CARD_DECLINED, ShopApi
 
 from seamline import SeamlineError
 from seamline.seams import eventually
 
 ORDER_PAID = "order.paid"  # the event, its queue, its AsyncAPI channel (contracts/events.yaml)
+SHIP_ORDER = "shop.fulfilment.ship_order"  # the Celery task that carries it
 SHIPPING_TIMEOUT = 10.0  # s: the worker is one process on a shared 2-core machine
 
 
@@ -52,6 +56,15 @@ def worker_log(system):
     the database starts each test afresh)."""
     start = len(system.logs("fulfilment"))
     return lambda: system.logs("fulfilment")[start:]
+
+
+def url_through_seam(system, consumer: str) -> str:
+    """The bus's URL as `consumer` reaches it: through its message seam."""
+    host, port = system.message_seam(consumer, "bus").address
+    direct = urlsplit(system.url("bus"))
+    credentials = direct.netloc.rpartition("@")[0]
+    netloc = f"{credentials}@{host}:{port}" if credentials else f"{host}:{port}"
+    return direct._replace(netloc=netloc).geturl()
 
 
 def paid_order(shop: ShopApi) -> dict[str, Any]:
@@ -154,3 +167,34 @@ def test_a_delayed_event_is_handled_in_order(shop: ShopApi, db, system, worker_l
     assert (delivered[0].fault, delivered[1].fault) == ("delay", None)
     assert delivered[0].mono - sent[0].mono >= delay_ms / 1000
     assert delivered[1].mono >= delivered[0].mono  # the second waited behind the first
+
+
+def test_an_event_for_an_order_not_paid_ships_nothing(
+    shop: ShopApi, db, system, worker_link, worker_log
+):
+    declined = shop.place_order(shop.shopper().cart_id, CARD_DECLINED)
+    unpaid = declined.json()["order"]
+    paid = paid_order(shop)
+    shipment_of(db, paid["id"])
+
+    # Forged (or stale: order ids repeat from test to test) events, sent by the test's own
+    # Celery client through the `test -> bus` seam: an order that was never paid, and a paid
+    # one under another charge.
+    forged = [(unpaid["id"], "ch_forged"), (paid["id"] + 1, paid["charge_id"])]
+    with Celery("test", broker=url_through_seam(system, "test"), set_as_current=False) as app:
+        for order_id, charge_id in forged:
+            kwargs = {"order_id": order_id, "charge_id": charge_id}
+            app.send_task(
+                SHIP_ORDER,
+                kwargs={**kwargs, "total_cents": 3998, "currency": "USD"},
+                queue=Queue(ORDER_PAID, Exchange(""), routing_key=ORDER_PAID),
+            )
+
+    def both_refused() -> bool:
+        log = worker_log()
+        assert log.count("nothing shipped") == 2, f"the worker's log:\n{log}"
+        return True
+
+    eventually(both_refused, timeout=SHIPPING_TIMEOUT)
+    assert [s["order_id"] for s in db.rows("shipments")] == [paid["id"]]
+    assert system.messages("bus", published_by="test").count == 2
