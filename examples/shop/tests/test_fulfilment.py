@@ -67,6 +67,14 @@ def url_through_seam(system, consumer: str) -> str:
     return direct._replace(netloc=netloc).geturl()
 
 
+def send_order_paid(system, *events: dict[str, Any]) -> None:
+    """Send `order.paid` tasks as the api does, from the test, through the `test -> bus` seam."""
+    queue = Queue(ORDER_PAID, Exchange(""), routing_key=ORDER_PAID)
+    with Celery("test", broker=url_through_seam(system, "test"), set_as_current=False) as app:
+        for event in events:
+            app.send_task(SHIP_ORDER, kwargs={"currency": "USD", **event}, queue=queue)
+
+
 def paid_order(shop: ShopApi) -> dict[str, Any]:
     shopper = shop.shopper()
     response = shop.place_order(shopper.cart_id)
@@ -178,17 +186,13 @@ def test_an_event_for_an_order_not_paid_ships_nothing(
     shipment_of(db, paid["id"])
 
     # Forged (or stale: order ids repeat from test to test) events, sent by the test's own
-    # Celery client through the `test -> bus` seam: an order that was never paid, and a paid
-    # one under another charge.
-    forged = [(unpaid["id"], "ch_forged"), (paid["id"] + 1, paid["charge_id"])]
-    with Celery("test", broker=url_through_seam(system, "test"), set_as_current=False) as app:
-        for order_id, charge_id in forged:
-            kwargs = {"order_id": order_id, "charge_id": charge_id}
-            app.send_task(
-                SHIP_ORDER,
-                kwargs={**kwargs, "total_cents": 3998, "currency": "USD"},
-                queue=Queue(ORDER_PAID, Exchange(""), routing_key=ORDER_PAID),
-            )
+    # Celery client through the `test -> bus` seam: for an order that was never paid, and for
+    # one that does not exist.
+    send_order_paid(
+        system,
+        {"order_id": unpaid["id"], "charge_id": "ch_forged", "total_cents": 3998},
+        {"order_id": paid["id"] + 1, "charge_id": paid["charge_id"], "total_cents": 3998},
+    )
 
     def both_refused() -> bool:
         log = worker_log()
