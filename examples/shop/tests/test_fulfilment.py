@@ -94,7 +94,9 @@ def test_a_paid_order_is_shipped(shop: ShopApi, db, worker_log):
     shipment = shipment_of(db, order["id"])
 
     assert db.count("shipments") == 1
-    assert f"order {order['id']} shipped: shipment {shipment['id']}" in worker_log()
+    # the worker logs once the row is committed: the test may read the row first
+    shipped = f"order {order['id']} shipped: shipment {shipment['id']}"
+    eventually(lambda: shipped in worker_log(), timeout=SHIPPING_TIMEOUT)
 
 
 def test_order_paid_crosses_the_bus_with_the_order_and_its_charge(
