@@ -205,3 +205,22 @@ def test_an_event_for_an_order_not_paid_ships_nothing(
     eventually(both_refused, timeout=SHIPPING_TIMEOUT)
     assert [s["order_id"] for s in db.rows("shipments")] == [paid["id"]]
     assert system.messages("bus", published_by="test").count == 2
+
+
+def test_an_event_that_breaks_the_contract_is_named(shop: ShopApi, system, worker_link, worker_log):
+    unpaid = shop.place_order(shop.shopper().cart_id, CARD_DECLINED).json()["order"]
+
+    with system.seams.expect_violations() as seen:
+        # the total as a decimal string, as the README's payments answers it
+        send_order_paid(
+            system, {"order_id": unpaid["id"], "charge_id": "ch_1", "total_cents": "39.98"}
+        )
+        eventually(lambda: "nothing shipped" in worker_log(), timeout=SHIPPING_TIMEOUT)
+
+    # Named on both links it crossed: as the test published it, as the worker got it.
+    assert sorted(v.message for v in seen) == [
+        f"{seam}: channel {ORDER_PAID} {where}: payload.total_cents: "
+        "expected integer, found string '39.98'"
+        for seam, where in (("fulfilment -> bus", "delivered"), ("test -> bus", "published"))
+    ]
+    assert system.seams.violations() == []  # expected: they do not fail the test
