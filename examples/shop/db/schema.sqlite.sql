@@ -65,3 +65,12 @@ CREATE TABLE order_items (
     unit_price_cents  INTEGER NOT NULL CHECK (unit_price_cents > 0),
     PRIMARY KEY (order_id, product_id)
 );
+
+-- Written by the fulfilment worker when `order.paid` reaches it: one shipment per order, however
+-- many times the event is delivered (the worker inserts with ON CONFLICT (order_id) DO NOTHING).
+CREATE TABLE shipments (
+    id          INTEGER PRIMARY KEY,
+    order_id    INTEGER     NOT NULL REFERENCES orders (id),
+    created_at  TIMESTAMP   NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    CONSTRAINT shipments_order_id_key UNIQUE (order_id)
+);

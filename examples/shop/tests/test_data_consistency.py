@@ -1,5 +1,6 @@
 """Data consistency: the rows a checkout changes are exactly the ones it should, and the api's
-database and payments' books agree on the money.
+database and payments' books agree on the money. A paid order's shipment is written by another
+process, the fulfilment worker, once `order.paid` reaches it: the test waits for it.
 
 Whole tables are compared before and after the flow, by primary key, so a stray write
 anywhere (a second order, a cart emptied, a price rewritten) fails the test; and seamline's
@@ -12,6 +13,8 @@ from typing import Any
 
 from shop_client import CARD_DECLINED, MUG, STICKERS, ShopApi, new_key
 
+from seamline.seams import eventually
+
 # Each table of the shop (db/schema.*.sql) and its primary key.
 TABLES = {
     "users": ("id",),
@@ -20,6 +23,7 @@ TABLES = {
     "cart_items": ("cart_id", "product_id"),
     "orders": ("id",),
     "order_items": ("order_id", "product_id"),
+    "shipments": ("id",),
 }
 
 Rows = dict[str, dict[tuple[Any, ...], dict[str, Any]]]
@@ -58,6 +62,7 @@ def test_a_checkout_inserts_its_user_cart_items_and_order_and_changes_nothing_el
     assert placed.status_code == 201, placed.text
     user, cart, order = shopper.user["id"], shopper.cart_id, placed.json()["id"]
     mug, stickers = shop.product_id(MUG), shop.product_id(STICKERS)
+    shipment = eventually(lambda: db.one("shipments", order_id=order), timeout=10.0)["id"]
     after = everything(db)
     assert differences(before, after) == {
         "users": {"inserted": [(user,)]},
@@ -65,17 +70,27 @@ def test_a_checkout_inserts_its_user_cart_items_and_order_and_changes_nothing_el
         "cart_items": {"inserted": sorted([(cart, mug), (cart, stickers)])},
         "orders": {"inserted": [(order,)]},
         "order_items": {"inserted": sorted([(order, mug), (order, stickers)])},
+        "shipments": {"inserted": [(shipment,)]},
     }
 
     # What every service wrote, captured in commit order by seamline's triggers: the same
     # rows, plus the order's one update from pending to paid (a net diff cannot show it).
     db.assert_changes(
-        inserted={"users": 1, "carts": 1, "cart_items": 2, "orders": 1, "order_items": 2},
+        inserted={
+            "users": 1,
+            "carts": 1,
+            "cart_items": 2,
+            "orders": 1,
+            "order_items": 2,
+            "shipments": 1,
+        },
         updated={"orders": 1},
         deleted={},
     )
     (paid,) = [c for c in db.changes(table="orders") if c.op == "update"]
     assert paid.changed["status"] == ("pending", "paid")
+    (shipped,) = db.changes(table="shipments")
+    assert shipped.seq > paid.seq  # shipped only once the order was paid
 
     # The order is a faithful snapshot of the cart at the catalogue's prices ...
     products = after["products"]

@@ -59,4 +59,7 @@ def test_a_charge_whose_answer_was_lost_is_settled_by_the_webhook(
         return db.one("orders", idempotency_key=key)["status"] == "paid"
 
     assert eventually(settled, timeout=10)
-    assert db.one("orders", idempotency_key=key)["charge_id"] == "ch_from_webhook"
+    order = db.one("orders", idempotency_key=key)
+    assert order["charge_id"] == "ch_from_webhook"
+    # The webhook made it paid, so the webhook's request sent order.paid: it is shipped.
+    eventually(lambda: db.one("shipments", order_id=order["id"]), timeout=10)

@@ -13,6 +13,7 @@ from fastapi.openapi.utils import get_openapi
 
 from shop_api.db import Database
 from shop_api.errors import install_error_handlers
+from shop_api.events import EventBus
 from shop_api.middleware import REQUEST_ID_HEADER, RequestIdMiddleware
 from shop_api.orders import OrderService
 from shop_api.payments import PaymentsClient
@@ -28,13 +29,16 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings: Settings = app.state.settings or Settings.from_env()
     app.state.db = db = Database(settings.database_url)
     payments = PaymentsClient(settings.payments_url, settings.payments_timeout)
+    events = EventBus(settings.bus_url) if settings.bus_url else None
     app.state.orders = OrderService(
-        db, payments, settings.payments_timeout, settings.payments_webhook_url
+        db, payments, settings.payments_timeout, settings.payments_webhook_url, events
     )
     try:
         yield
     finally:
         payments.close()
+        if events is not None:
+            events.close()
         db.dispose()
 
 

@@ -147,3 +147,13 @@ class OrderItem(Base):
     # The price when the order was placed: the catalogue may change, the order may not.
     unit_price_cents: Mapped[int] = mapped_column(Integer)
     order: Mapped[Order] = relationship(back_populates="items")
+
+
+class Shipment(Timestamped, Base):
+    """Written by the fulfilment worker (shop_api/fulfilment.py) once an order is paid."""
+
+    __tablename__ = "shipments"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # UNIQUE: one shipment per order, however many times `order.paid` is delivered.
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), unique=True)

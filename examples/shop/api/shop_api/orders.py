@@ -17,6 +17,8 @@ The rules, all enforced by the database rather than by locks in this process:
   The charge's idempotency key is derived from the order's, so payments never charges twice.
 * payments' webhook settles what the api could not know: a `charge.succeeded` for an order in
   `payment_error` (the card was charged, the answer was lost) makes it `paid`.
+* Whichever request moves an order to `paid` (the payer, or the webhook) sends `order.paid`
+  to fulfilment, once the change is committed; replays send nothing.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from sqlalchemy.orm import selectinload
 
 from shop_api.db import Database
 from shop_api.errors import ApiError
+from shop_api.events import EventBus, OrderPaid
 from shop_api.models import Cart, Order, OrderItem, OrderStatus, utcnow
 from shop_api.payments import (
     ChargeDeclined,
@@ -85,10 +88,12 @@ class OrderService:
         payments: PaymentsClient,
         payments_timeout: float,
         notify_url: str | None = None,
+        events: EventBus | None = None,
     ) -> None:
         self._db = db
         self._payments = payments
         self._notify_url = notify_url
+        self._events = events
         # How long one payment attempt may take: the payments client waits at most the
         # timeout to connect, to send, and for the answer to start, and wants the whole
         # answer within the timeout of the start (payments.py); plus a margin. Past it, the
@@ -200,7 +205,17 @@ class OrderService:
         settled = self._settle(order.id, outcome)
         final = self.get(order.id)
         assert final is not None
+        if settled:
+            self._announce_if_paid(final)
         return Placement(final, replayed=not settled)
+
+    def _announce_if_paid(self, order: OrderOut) -> None:
+        """`order.paid` to fulfilment, for the request that made the order paid."""
+        if self._events is None or order.status != OrderStatus.PAID or order.charge_id is None:
+            return
+        self._events.order_paid(
+            OrderPaid(order.id, order.charge_id, order.total_cents, order.currency)
+        )
 
     def _settle(self, order_id: int, outcome: ChargeOutcome) -> bool:
         """pending -> paid | payment_failed | payment_error; False if the order had moved on."""
@@ -261,7 +276,12 @@ class OrderService:
                 )
             )
             with self._db.write() as session:
-                session.execute(confirmed)
+                result = session.execute(confirmed)
+                assert isinstance(result, CursorResult)
+            if result.rowcount == 1:
+                order = self.get(order.id)
+                assert order is not None
+                self._announce_if_paid(order)
         return self.get(order.id)
 
     def _await_outcome(self, order: OrderOut, request: OrderRequest) -> Placement:

@@ -9,6 +9,10 @@ PAYMENTS_WEBHOOK_URL  where payments sends a webhook once a charge is made: this
                   /payments/events (optional; without it no webhook is asked for)
 CORS_ORIGINS      comma-separated origins a browser may call from, or * (default: any
                   origin on 127.0.0.1, localhost or [::1])
+BUS_URL           the message broker that carries `order.paid` to fulfilment: redis://... or
+                  amqp://... (optional; without it no event is sent)
+
+The fulfilment worker reads DATABASE_URL and BUS_URL (both required there): `worker_settings`.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ class Settings:
     payments_timeout: float = 2.0
     cors_origins: tuple[str, ...] = ()  # empty: any origin on 127.0.0.1 / localhost / [::1]
     payments_webhook_url: str | None = None
+    bus_url: str | None = None
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -52,9 +57,38 @@ class Settings:
                 "PAYMENTS_WEBHOOK_URL: expected this api's /payments/events URL such as "
                 f"http://127.0.0.1:8000/payments/events, found {webhook!r}"
             )
+        bus_url = _bus_url(env.get("BUS_URL", ""), problems, required=False)
         if problems or database_url is None:
             raise SettingsError("the api cannot start:\n  " + "\n  ".join(problems))
-        return cls(database_url, payments_url, timeout, origins, webhook)
+        return cls(database_url, payments_url, timeout, origins, webhook, bus_url)
+
+
+def worker_settings(environ: Mapping[str, str] | None = None) -> tuple[URL, str]:
+    """The fulfilment worker's database URL and broker URL, from DATABASE_URL and BUS_URL."""
+    env = os.environ if environ is None else environ
+    problems: list[str] = []
+    database_url = _database_url(env.get("DATABASE_URL", ""), problems)
+    bus_url = _bus_url(env.get("BUS_URL", ""), problems, required=True)
+    if problems or database_url is None or bus_url is None:
+        raise SettingsError("the fulfilment worker cannot start:\n  " + "\n  ".join(problems))
+    return database_url, bus_url
+
+
+BUS_SCHEMES = ("redis://", "rediss://", "amqp://", "amqps://")
+
+
+def _bus_url(raw: str, problems: list[str], *, required: bool) -> str | None:
+    url = raw.strip()
+    if not url and not required:
+        return None
+    if not url.startswith(BUS_SCHEMES):
+        found = repr(url) if url else "nothing"
+        problems.append(
+            "BUS_URL: expected the message broker's URL such as redis://127.0.0.1:6379/0 or "
+            f"amqp://guest:guest@127.0.0.1:5672//, found {found}"
+        )
+        return None
+    return url
 
 
 def cors_origins(environ: Mapping[str, str] | None = None) -> tuple[str, ...]:
