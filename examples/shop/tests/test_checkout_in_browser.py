@@ -108,9 +108,7 @@ def test_a_shopper_pays_in_the_browser_and_the_page_calls_cross_the_browser_to_a
 
 
 @pytest.mark.seams({"browser -> api": {"status": 503, "body": "down for maintenance"}})
-def test_with_the_api_failing_behind_it_the_page_says_the_catalogue_could_not_load(
-    system, page
-):
+def test_with_the_api_failing_behind_it_the_page_says_the_catalogue_could_not_load(system, page):
     expect = playwright.expect
     expect(page.get_by_test_id("products-loading")).to_have_text(
         "The catalogue could not be loaded."

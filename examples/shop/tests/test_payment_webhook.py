@@ -25,9 +25,7 @@ def test_the_sandbox_calls_back_after_a_charge_and_a_paid_order_stays_paid(
     assert db.one("orders", id=order_id)["status"] == "paid"
 
 
-def test_a_charge_whose_answer_was_lost_is_settled_by_the_webhook(
-    system, shop: ShopApi, db, mock
-):
+def test_a_charge_whose_answer_was_lost_is_settled_by_the_webhook(system, shop: ShopApi, db, mock):
     # payments charges the card, then its connection drops before it answers: the api cannot
     # know the charge happened, so the order is payment_error. The webhook, templated from
     # the charge request by the stub engine, tells it.
