@@ -61,10 +61,6 @@ def records(project: pytest.Pytester) -> Path:
     return next((project.path / ".seamline" / "runs").iterdir())
 
 
-@pytest.mark.skip(
-    reason="issue 11: since the merges of this stop, a restarted service's log lines after "
-    "restart_service are missing from its log (1 death line of 2); to find first next session"
-)
 def test_a_service_that_dies_fails_the_test_it_died_in_and_later_tests_say_it_is_down(
     project: pytest.Pytester, run_root
 ):
