@@ -330,7 +330,9 @@ class ManagedProcess:
         return self.popen.pid
 
     def exit_code(self) -> int | None:
-        return self.popen.poll()
+        """The exit code, or None while it runs: `ended()`. Not popen.poll(), which answers
+        None while the watcher thread waits on the process, dead or not."""
+        return self.ended()
 
     def ended(self) -> int | None:
         """The exit code once the process has died (seen in /proc at once, before the
@@ -352,7 +354,7 @@ class ManagedProcess:
         if died is not None:  # it died on its own before this stop: still a death on its log
             self.log.join(1.0)
             self._note_death(died, None)
-        if self.popen.poll() is None:
+        else:
             _signal_group(self.popen.pid, term)
             with contextlib.suppress(subprocess.TimeoutExpired):
                 self.popen.wait(grace)
