@@ -58,6 +58,15 @@ def test_each_kill_and_restart_puts_the_death_and_the_new_process_s_lines_on_one
     assert system.services_down() == []
 
 
+def test_a_death_seen_by_the_watch_is_on_the_log_once_and_gone_after_a_restart(system):
+    kill_and_wait_for_zombie(inventory_pid(system))
+    down = system.services_down()  # dead for the kernel: named, whether the watcher ran or not
+    assert [(d.service, d.how) for d in down] == [("inventory", "exited (signal 9)")]
+    system.restart_service("inventory")
+    assert system.services_down() == []
+    assert system.logs("inventory").count(DEATH) == 1  # noted by one of watcher and stop()
+
+
 def test_a_service_killed_then_stopped_has_its_death_on_its_log_and_is_not_down(system):
     kill_and_wait_for_zombie(inventory_pid(system))
     system.stop_service("inventory")
