@@ -264,6 +264,8 @@ def test_a_runner_stopped_at_any_phase_leaves_nothing_behind(
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+        if proc.stderr is not None:  # unread when it went as planned (warnings are errors)
+            proc.stderr.close()
     assert_nothing_left(case)
     assert_records_readable(tmp_path)
 
