@@ -10,11 +10,10 @@ it has no asserts of its own to rewrite.
 from __future__ import annotations
 
 import contextlib
-import os
 import warnings
 from collections.abc import Generator, Iterator
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import pytest
 
@@ -184,9 +183,11 @@ def session_system(pytestconfig: pytest.Config) -> System:
             "seamline: no system config found. Pass --seamline-config=path/to/seamline.toml, "
             "set `seamline_config` in your pytest ini, or put seamline.toml above your tests"
         )
-    worker = os.environ.get("PYTEST_XDIST_WORKER")
-    # every xdist worker of one run shares its run id: the report groups their records by it
-    session = os.environ.get("PYTEST_XDIST_TESTRUNUID")
+    # every xdist worker of one run shares its run id: the report groups their records by it.
+    # Asked of the config xdist gives its workers, not of PYTEST_XDIST_*: a plain pytest that an
+    # xdist worker starts inherits those, and would join a session that is not its own.
+    xdist: dict[str, Any] = getattr(pytestconfig, "workerinput", {})
+    worker, session = xdist.get("workerid"), xdist.get("testrunuid")
     system_ = System(system_config, worker=worker, session=session)
     progress = pytestconfig.pluginmanager.get_plugin(PROGRESS_PLUGIN)
     if progress is not None:

@@ -135,3 +135,18 @@ def test_a_report_that_cannot_be_written_is_said_and_the_session_result_kept(pro
     result.stdout.fnmatch_lines(
         ["seamline: the report could not be written (*the records are in *"]
     )
+
+
+def test_a_plain_run_started_from_an_xdist_worker_is_no_worker_of_that_session(
+    project, tmp_path, monkeypatch
+):
+    # what an outer xdist worker leaves in the environment of a pytest it starts (seamline's own
+    # suite under -n 2, a CI step inside a test): the inner run is a session of its own
+    monkeypatch.setenv("PYTEST_XDIST_WORKER", "gw5")
+    monkeypatch.setenv("PYTEST_XDIST_TESTRUNUID", "the-outer-session")
+    run(project, tmp_path).assert_outcomes(passed=1, failed=1)
+    (record,) = (project.path / ".seamline" / "runs").iterdir()
+    info = json.loads((record / "run.json").read_text())
+    assert info["worker"] is None
+    assert info["session"] != "the-outer-session"
+    assert [run["worker"] for run in read_report(tmp_path)["runs"]] == [None]

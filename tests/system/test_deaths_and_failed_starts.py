@@ -61,10 +61,6 @@ def records(project: pytest.Pytester) -> Path:
     return next((project.path / ".seamline" / "runs").iterdir())
 
 
-@pytest.mark.skip(
-    reason="issue 11: since the merges of this stop, a restarted service's log lines after "
-    "restart_service are missing from its log (1 death line of 2); to find first next session"
-)
 def test_a_service_that_dies_fails_the_test_it_died_in_and_later_tests_say_it_is_down(
     project: pytest.Pytester, run_root
 ):
@@ -143,3 +139,28 @@ def test_a_failed_start_shows_the_cause_once_and_one_line_per_test_and_writes_th
     html = (project.path / "report" / "index.html").read_text()
     assert "out-of-stock" in html and "failing on purpose" in html
     assert list(run_root.iterdir()) == []
+
+
+KILLED_CACHE = """
+import os, signal
+from pathlib import Path
+
+def test_cache_dies(system):
+    pid = system.service("cache").process.pid
+    os.kill(pid, signal.SIGKILL)
+    while True:  # dead for the kernel; the teardown (FLUSHALL of every redis) comes at once
+        try:
+            if Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z":
+                break
+        except OSError:
+            break
+"""
+
+
+def test_a_redis_killed_in_a_test_is_named_not_flushed_at_teardown(project: pytest.Pytester):
+    (project.path / "seamline.toml").write_text(CONFIG + '[services.cache]\nkind = "redis"\n')
+    (project.path / "test_cache.py").write_text(KILLED_CACHE)
+    result = project.runpytest_subprocess(*FAST)
+    result.assert_outcomes(passed=1, errors=1)
+    result.stdout.fnmatch_lines(["*cache exited (signal 9) during test_cache.py::test_cache_dies"])
+    assert "Connection refused" not in result.stdout.str()

@@ -54,8 +54,9 @@ def test_a_signal_while_waiting_for_readiness_stops_at_once(write_config, run_ro
     assert took < 10.0, f"took {took:.2f} s to stop"
     assert not marked_pids(run_id)
     assert list(run_root.iterdir()) == []
-    assert up.stderr is not None and "Traceback" not in up.stderr.read()
-    up.stderr.close()
+    assert up.stderr is not None
+    with up.stderr:  # closed: warnings are errors
+        assert "Traceback" not in up.stderr.read()
 
 
 def test_a_failed_service_ends_the_other_waits_at_once(write_config, start_system, run_root):

@@ -74,6 +74,8 @@ def test_sigkill_of_the_runner_leaves_no_process_and_no_run_dir(write_config, ru
     finally:
         runner.send_signal(signal.SIGKILL)
         runner.wait()
+        if runner.stdout is not None:
+            runner.stdout.close()
         assert runner.stdout is not None
         runner.stdout.close()
     assert wait_until(lambda: not marked_pids(run_id)), f"left behind: {marked_pids(run_id)}"
@@ -99,8 +101,8 @@ def test_sigkill_during_the_first_ever_postgres_setup_leaves_no_build_dir(
     finally:
         runner.send_signal(signal.SIGKILL)
         runner.wait()
-        assert runner.stdout is not None
-        runner.stdout.close()
+        if runner.stdout is not None:
+            runner.stdout.close()
     assert wait_until(lambda: not marked_pids(run_id)), f"left behind: {marked_pids(run_id)}"
     assert wait_until(lambda: not any(run_root.iterdir())), list(run_root.iterdir())
     assert not list(cache.glob("postgres/*.tmp-*"))
@@ -112,7 +114,8 @@ def test_sigkill_during_the_first_ever_postgres_setup_leaves_no_build_dir(
     finally:
         again.send_signal(signal.SIGTERM)
         again.wait()
-        again.stdout.close()
+        if again.stdout is not None:
+            again.stdout.close()
     assert wait_until(lambda: not any(run_root.iterdir())), list(run_root.iterdir())
 
 

@@ -65,7 +65,8 @@ def test_a_fixed_port_already_taken_fails_at_once_naming_who_holds_it(
     finally:
         holder.kill()
         holder.wait()
-        holder.stdout.close()
+        if holder.stdout is not None:
+            holder.stdout.close()
     message = str(caught.value)
     assert f"port {port} (services.web.port) is already in use by pid {holder.pid}" in message
     assert "app.py --port" in message and "remove `port`" in message

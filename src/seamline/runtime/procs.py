@@ -29,21 +29,28 @@ def describe_exit(code: int) -> str:
     return f"exited (signal {-code})" if code < 0 else f"exited (exit code {code})"
 
 
-def proc_start_time(pid: int) -> int | None:
-    """The kernel's start time of `pid` (clock ticks since boot), to detect PID reuse."""
+def _stat_fields(pid: int) -> list[str] | None:
+    """The fields of /proc/<pid>/stat after the command name (state first); None once gone."""
     try:
         stat = Path(f"/proc/{pid}/stat").read_text()
     except OSError:
         return None
-    return int(stat[stat.rindex(")") + 2 :].split()[19])
+    return stat[stat.rindex(")") + 2 :].split()
+
+
+def proc_start_time(pid: int) -> int | None:
+    """The kernel's start time of `pid` (clock ticks since boot), to detect PID reuse."""
+    fields = _stat_fields(pid)
+    return None if fields is None else int(fields[19])
 
 
 def alive(pid: int, start_time: int | None = None) -> bool:
-    now = proc_start_time(pid)
-    if now is None:
+    # One read of /proc/<pid>/stat: a process reaped between two reads made a second read
+    # raise FileNotFoundError (seen when a watcher reaped a killed service mid-check).
+    fields = _stat_fields(pid)
+    if fields is None:
         return False
-    state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    return state != "Z" and (start_time is None or now == start_time)
+    return fields[0] != "Z" and (start_time is None or int(fields[19]) == start_time)
 
 
 def belongs_to(pid: int, leader: int, run_id: str, service: str) -> bool:
@@ -327,7 +334,9 @@ class ManagedProcess:
         return self.popen.pid
 
     def exit_code(self) -> int | None:
-        return self.popen.poll()
+        """The exit code, or None while it runs: `ended()`. Not popen.poll(), which answers
+        None while the watcher thread waits on the process, dead or not."""
+        return self.ended()
 
     def ended(self) -> int | None:
         """The exit code once the process has died (seen in /proc at once, before the
@@ -342,12 +351,14 @@ class ManagedProcess:
 
     def stop(self, grace: float, term: signal.Signals = signal.SIGTERM) -> int | None:
         """`term` (SIGTERM) to the group, SIGKILL after `grace` seconds; returns the exit code."""
-        died = self.popen.poll()
+        # Not popen.poll(): while the watcher thread waits on the process, poll() answers None
+        # even for a dead one, and a kill followed at once by restart_service lost its death.
+        died = self.ended()
         self._stopping = True
         if died is not None:  # it died on its own before this stop: still a death on its log
             self.log.join(1.0)
             self._note_death(died, None)
-        if self.popen.poll() is None:
+        else:
             _signal_group(self.popen.pid, term)
             with contextlib.suppress(subprocess.TimeoutExpired):
                 self.popen.wait(grace)

@@ -355,8 +355,9 @@ class System:
     def stop_service(self, name: str) -> None:
         """Stop one service while the rest runs on (a provider going down, mid-test)."""
         self.service(name).stop()
-        if self._seams is not None:  # its seams refuse connections now, as its port does
-            self._seams.provider_stopped(name)
+        # Its seams refuse connections now, as its port does; told even when no seam exists
+        # yet, so one made later (the test's first `client(name)`) refuses too, not resets.
+        self.seams.provider_stopped(name)
         self._watch.forget(name)
 
     def start_service(self, name: str) -> None:
