@@ -56,3 +56,25 @@ def test_credentials_are_not_stored_in_clear(recorded: Path):
     text = "".join(p.read_text() for p in (recorded.parent / "recordings").rglob("*.json"))
     assert "ledger-token-7f3a9c" not in text and "4000-1234" not in text
     assert "Bearer [masked]" in text  # the request kept for drivers, masked
+
+
+def test_answers_that_differ_only_in_noise_are_one_answer_not_a_scenario():
+    """A `Date` a second later, or a volatile field, is the same answer (the hubs suite's
+    recording became a two-step scenario when its two calls straddled a second)."""
+    from seamline.strategies.build import _sequenced
+    from seamline.strategies.noise import Noise
+
+    def answer(date: str, body: dict[str, object]) -> dict[str, object]:
+        headers = {"Date": date, "Content-Type": "application/json"}
+        return {"response": {"status": 200, "headers": headers, "jsonBody": body}}
+
+    noise = Noise(fields=frozenset({"id"}))
+    same = [
+        answer("Mon, 30 Nov 2026 18:20:30 GMT", {"value": 1, "id": "a"}),
+        answer("Mon, 30 Nov 2026 18:20:31 GMT", {"value": 1, "id": "b"}),
+    ]
+    assert len(_sequenced("hub -> leaf2", "k", same, noise)) == 1
+    changed = [*same, answer("Mon, 30 Nov 2026 18:20:32 GMT", {"value": "1", "id": "c"})]
+    stubs = _sequenced("hub -> leaf2", "k", changed, noise)
+    assert [stub["response"]["jsonBody"]["value"] for stub in stubs] == [1, 1, "1"]
+    assert stubs[0]["requiredScenarioState"] == "Started"

@@ -202,13 +202,16 @@ def _groups(
         group.tests.append(exchange.test or "(outside a test)")
         group.positions.append(position)
     for key, group in groups.items():
-        group.stubs = _sequenced(seam, key, group.stubs)
+        group.stubs = _sequenced(seam, key, group.stubs, noise)
     return groups
 
 
-def _sequenced(seam: str, key: str, stubs: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """One stub when every answer was the same, else a scenario of the answers in order."""
-    answers = {json.dumps(stub["response"], sort_keys=True) for stub in stubs}
+def _sequenced(
+    seam: str, key: str, stubs: list[dict[str, Any]], noise: Noise
+) -> list[dict[str, Any]]:
+    """One stub when every answer was the same (noise aside: a `Date` a second later is the
+    same answer), else a scenario of the answers in order."""
+    answers = {noise.answer_key(stub["response"]) for stub in stubs}
     if len(answers) == 1:
         stubs = stubs[:1]
     scenario = f"{url_slug(seam.replace(' -> ', '__'))}-{uuid.uuid5(_IDS, key).hex[:8]}"

@@ -13,6 +13,7 @@ a port (`http://127.0.0.1:40123/...`, a callback address) is volatile too: ports
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from collections.abc import Iterable, Iterator
@@ -105,6 +106,21 @@ class Noise:
         if isinstance(value, list):
             return [self.blank(item) for item in value]
         return ANY_VALUE if self.volatile_value(value) else value
+
+    def answer_key(self, response: dict[str, Any]) -> str:
+        """A recorded response (a WireMock `response`) as text to compare answers by: noise
+        headers left out, volatile JSON fields blanked. Two answers that differ only in their
+        `Date` are the same answer."""
+        kept = dict(response)
+        headers = kept.get("headers")
+        if isinstance(headers, dict):
+            kept["headers"] = {k: v for k, v in headers.items() if not self.ignores_header(k)}
+        if "jsonBody" in kept:
+            kept["jsonBody"] = self.blank(kept["jsonBody"])
+        elif isinstance(kept.get("body"), str):
+            with contextlib.suppress(ValueError):
+                kept["body"] = self.blank(json.loads(kept["body"]))
+        return json.dumps(kept, sort_keys=True, default=str)
 
     @staticmethod
     def volatile_value(value: Any) -> bool:
