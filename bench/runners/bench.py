@@ -77,13 +77,15 @@ STARTUP = """
 import json, sys, time
 started = time.monotonic()
 from seamline.system.core import System
+from seamline.system.harness import Harness
 imported = time.monotonic()
 system = System.from_config(sys.argv[1]).start()
 ready = time.monotonic()
-first = min(t.started for t in system.timings.values())
+timings = Harness(system).timings()
+first = min(t.started for t in timings.values())
 print(json.dumps({"import": imported - started, "start": ready - imported,
     "before_services": first - imported, "services": ready - first,
-    "each": {n: t.ready - t.started for n, t in system.timings.items()}}))
+    "each": {n: t.ready - t.started for n, t in timings.items()}}))
 system.stop()
 """
 
