@@ -101,6 +101,24 @@ class Service(ABC, Generic[SpecT_co]):
     def allocate(self) -> None:
         """Reserve ports and paths, so `attributes()` is complete before anything starts."""
 
+    def launch_own_process(self, argv: list[str], cwd: Path) -> None:
+        """Run `argv` as the service's own process: the run's environment and markers, its
+        output on the service's log."""
+        self.process = ManagedProcess(
+            self.name,
+            argv,
+            env=self.ctx.base_env,
+            cwd=cwd,
+            log_path=self.ctx.log_path(self.name),
+            tracker=self.ctx.tracker,
+        )
+
+    def stop_own_process(self, grace: float) -> None:
+        """Stop the service's own process (SIGTERM, SIGKILL after `grace` s); safe twice."""
+        if self.process is not None:
+            self.process.stop(grace)
+            self.process = None
+
     def wait_for_own_process(self, timeout: float, answers: Callable[[], bool], what: str) -> None:
         """Wait until `answers()` while the service's own process runs (Ctrl-C and a failed
         sibling end the wait at once); else a StartError saying `what` did not happen, with

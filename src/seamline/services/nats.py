@@ -155,14 +155,7 @@ class NatsService(Service[NatsSpec]):
         if self.spec.jetstream:
             # Without -sd JetStream stores in /tmp/nats/jetstream, shared by every run.
             argv += ["-js", "-sd", str(directory / "jetstream")]
-        self.process = ManagedProcess(
-            self.name,
-            argv,
-            env=self.ctx.base_env,
-            cwd=directory,
-            log_path=self.ctx.log_path(self.name),
-            tracker=self.ctx.tracker,
-        )
+        self.launch_own_process(argv, directory)
 
     def wait_ready(self, timeout: float) -> None:
         self.wait_for_own_process(
@@ -170,9 +163,7 @@ class NatsService(Service[NatsSpec]):
         )
 
     def stop(self) -> None:
-        if self.process is not None:
-            self.process.stop(5.0)
-            self.process = None
+        self.stop_own_process(5.0)
 
     @property
     def isolation(self) -> str:

@@ -119,14 +119,7 @@ class RedisService(Service[RedisSpec]):
         ]
         for key, value in self.spec.settings.items():
             argv += [f"--{key}", str(value)]
-        self.process = ManagedProcess(
-            self.name,
-            argv,
-            env=self.ctx.base_env,
-            cwd=directory,
-            log_path=self.ctx.log_path(self.name),
-            tracker=self.ctx.tracker,
-        )
+        self.launch_own_process(argv, directory)
 
     def wait_ready(self, timeout: float) -> None:
         self.wait_for_own_process(
@@ -134,9 +127,7 @@ class RedisService(Service[RedisSpec]):
         )
 
     def stop(self) -> None:
-        if self.process is not None:
-            self.process.stop(5.0)
-            self.process = None
+        self.stop_own_process(5.0)
 
     @property
     def isolation(self) -> str:
