@@ -374,6 +374,4 @@ class ManagedProcess:
                 with contextlib.suppress(ProcessLookupError):
                     os.kill(pid, signal.SIGKILL)
             self.log.join(2.0)
-        if self.popen.stdout is not None and not self.log.running:
-            self.popen.stdout.close()
-        return code
+        return code  # the log pump closes the output pipe when it ends
