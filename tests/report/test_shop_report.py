@@ -29,7 +29,14 @@ FAILED = "test_checkout_charges_the_cart_total_once_and_stores_the_paid_order"
 @pytest.fixture(scope="module")
 def shop_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("shop") / "report"
-    env = {**os.environ, "SHOP_PAYMENTS_AMOUNT_AS_STRING": "1"}
+    # its records apart: other tests run the shop at the same time (under xdist), and the
+    # newest record dir in the shop's own .seamline/runs may be theirs
+    records = out.parent / "records"
+    env = {
+        **os.environ,
+        "SHOP_PAYMENTS_AMOUNT_AS_STRING": "1",
+        "SEAMLINE_RECORD_ROOT": str(records),
+    }
     done = subprocess.run(
         [
             sys.executable,
@@ -72,8 +79,8 @@ def test_the_shop_report_masks_every_card_number(shop_report: Path):
         for card in CARDS:
             assert card not in text, f"{card} in {name}"
     # the cards did cross the seams: the raw journal (a record, not a report) has them
-    newest = max((SHOP / ".seamline" / "runs").iterdir(), key=lambda p: p.name)
-    assert any(card in (newest / "journal.jsonl").read_text() for card in CARDS)
+    (record_dir,) = (shop_report.parent / "records").iterdir()
+    assert any(card in (record_dir / "journal.jsonl").read_text() for card in CARDS)
 
 
 @pytest.fixture
