@@ -136,6 +136,21 @@ BROKEN: list[tuple[str, str, int | None, list[str]]] = [
         ["an attribute of a sqlite service", "{db.uri}", "did you mean {db.url}"],
     ),
     (
+        "https attribute of a mock without https",
+        '[services.pay]\nkind = "mock"\n[services.api]\ncommand = "x"\n'
+        'env = { PAY = "{pay.https_url}" }\n',
+        5,
+        ["'pay' serving HTTPS", "services.pay has no https = true", "add https = true"],
+    ),
+    (
+        "management_url of a rabbitmq without management",
+        '[services.bus]\nkind = "rabbitmq"\nmanagement = false\nisolation = "none"\n'
+        '[services.api]\ncommand = "x"\n'
+        'env = { M = "{bus.management_url}" }\n',
+        7,
+        ["'bus' running the management plugin", "remove management = false from services.bus"],
+    ),
+    (
         "malformed template",
         '[services.api]\ncommand = "x --port {self port}"\n',
         2,

@@ -1,8 +1,9 @@
 """The asyncio HTTP engine shared by the stub server and the seam proxy.
 
-* `HttpServer` (server.py): listens, parses with httptools, dispatches each request
-  to a handler in order per connection (keep-alive, pipelining, chunked both ways,
-  `Expect: 100-continue`, limits answered with 413/414/431, 400 on malformed input).
+* `HttpServer` (server.py): listens; each connection (connection.py) dispatches its
+  requests to a handler in order (keep-alive, pipelining, chunked both ways), parsed with
+  httptools (request_parser.py: `Expect: 100-continue`, limits answered with 413/414/431,
+  400 on malformed input).
 * `Request` / `Response` / `RawReply` (message.py): what handlers receive and return;
   bodies can be read whole or streamed; `RawReply` acts on the socket (faults).
 * `HttpClient` (client.py): a pooled keep-alive HTTP/1.1 client for upstream calls.

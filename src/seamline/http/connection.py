@@ -1,18 +1,12 @@
-"""One server-side HTTP/1.1 connection: parse, dispatch in order, write replies.
+"""One server-side HTTP/1.1 connection: dispatch its requests in order, write the replies.
 
-Requests are parsed by httptools as bytes arrive and queued in arrival order;
+Requests are parsed as bytes arrive (`request_parser.py`) and queued in arrival order;
 the head of the queue is handled while later (pipelined) ones wait, so replies
 always go out in request order. When the handler offers a synchronous fast path
 and the body is already complete, the reply is written without creating a task.
 
-Nothing a client sends can raise out of `data_received`: malformed input, an
-oversized head (431) or body (413) is answered with a plain-text error after the
-replies already owed, and the connection is closed.
-
-`Upgrade: h2c` (what Java's HttpClient sends on plain http by default) is ignored, as RFC
-9110 section 7.8 lets a server do: the request is served as HTTP/1.1. httptools stops at the
-upgrade before the body, so such a request's body is read here, outside the parser. Other
-upgrades (WebSocket, CONNECT) are refused with a 501.
+Nothing a client sends can raise out of `data_received`: a request the parser refuses is
+answered with a plain-text error after the replies already owed, and the connection is closed.
 """
 
 from __future__ import annotations
@@ -24,18 +18,9 @@ import struct
 from collections import deque
 from typing import TYPE_CHECKING
 
-import httptools
-
 from seamline.http import wire
-from seamline.http.message import (
-    BodyStream,
-    Headers,
-    HttpError,
-    RawReply,
-    Reply,
-    Request,
-    Response,
-)
+from seamline.http.message import Headers, HttpError, RawReply, Reply, Request, Response
+from seamline.http.request_parser import RequestParser
 
 if TYPE_CHECKING:
     from seamline.http.server import HttpServer
@@ -45,65 +30,27 @@ log = logging.getLogger("seamline.http")
 _MAX_PIPELINE = 64  # queued requests before the socket stops being read
 
 
-# Every bodiless request shares this one finished, empty (and so immutable) body.
-_NO_BODY = BodyStream(None)
-_NO_BODY.finish()
-
-
-class _Rejected(Exception):
-    """Raised inside a parser callback to stop parsing a request the limits refuse."""
-
-
-class _BodyFlow:
-    """Flow control for one request body, plus its `Expect: 100-continue` promise."""
-
-    __slots__ = ("_conn", "_expects_continue")
-
-    def __init__(self, conn: HttpConnection, expects_continue: bool) -> None:
-        self._conn = conn
-        self._expects_continue = expects_continue
-
-    def pause_reading(self) -> None:
-        self._conn.set_paused("body", True)
-
-    def resume_reading(self) -> None:
-        self._conn.set_paused("body", False)
-
-    def send_continue(self) -> None:
-        if self._expects_continue:
-            self._expects_continue = False
-            self._conn.write(wire.CONTINUE)
-
-
 class HttpConnection(asyncio.Protocol):
     def __init__(self, server: HttpServer) -> None:
         self._server = server
-        self._limits = server.limits
-        self._parser = httptools.HttpRequestParser(self)
+        self._requests = RequestParser(self, server.limits)
         self._transport: asyncio.Transport | None = None
-        self._client: tuple[str, int] = ("", 0)
         self._queue: deque[Request] = deque()
         self._task: asyncio.Task[None] | None = None
-        self._parsing: Request | None = None
-        self._url: list[bytes] = []
-        self._headers: list[tuple[str, str]] = []
-        self._head_size = 0
-        self._raw_head_bytes = 0
-        self._in_head = False
-        self._body_size = 0
-        self._error_reply: bytes | None = None
-        self._broken = False
         self._closed = False
         self._paused: set[str] = set()
         self._write_paused = False
         self._drain_waiters: list[asyncio.Future[None]] = []
-        # an h2c request's body bytes still to read outside the parser; None: no such request
-        self._h2c_body_left: int | None = None
 
     @property
     def idle(self) -> bool:
         """Open, between requests: nothing queued, nothing being answered, nothing parsing."""
-        return not self._closed and self._task is None and not self._queue and self._parsing is None
+        return (
+            not self._closed
+            and self._task is None
+            and not self._queue
+            and self._requests.parsing is None
+        )
 
     # -- asyncio.Protocol ---------------------------------------------------------
 
@@ -111,47 +58,19 @@ class HttpConnection(asyncio.Protocol):
         self._transport = transport  # type: ignore[assignment]  # uvloop's is not a subclass
         peer = transport.get_extra_info("peername")
         if isinstance(peer, tuple) and len(peer) >= 2:
-            self._client = (str(peer[0]), int(peer[1]))
+            self._requests.client = (str(peer[0]), int(peer[1]))
         self._server.connections.add(self)
 
     def data_received(self, data: bytes) -> None:
-        if self._broken:
+        if self._requests.broken:
             return
-        if self._h2c_body_left:
-            data = self._read_h2c_body(data)
-        try:
-            self._parser.feed_data(data)
-        except httptools.HttpParserUpgrade as upgrade:
-            if self._h2c_body_left is None:
-                self._reject(501, "protocol upgrade (WebSocket, CONNECT) is not supported")
-            else:  # served as HTTP/1.1: its body, then any next request, with a new parser
-                self._parser = httptools.HttpRequestParser(self)
-                rest = data[upgrade.args[0] :]
-                if not self._h2c_body_left:
-                    self._h2c_body_left = None
-                if rest:
-                    self.data_received(rest)
-                    return
-        except httptools.HttpParserCallbackError as exc:
-            if not isinstance(exc.__context__, _Rejected):
-                log.exception("seamline.http: error in a parser callback")
-                self._reject(500, "internal error while parsing the request")
-        except httptools.HttpParserError as exc:
-            self._reject(400, f"malformed HTTP request: {exc}")
-        else:
-            if self._in_head:
-                # A single header line arriving in many small reads is buffered by the
-                # parser before any callback sees it; bound it by the raw bytes instead.
-                self._raw_head_bytes += len(data)
-                if self._raw_head_bytes > 2 * self._limits.max_head_bytes:
-                    self._reject(431, self._head_too_large())
+        self._requests.feed(data)
         self._pump()
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._closed = True
         self._server.connections.discard(self)
-        if self._parsing is not None:
-            self._parsing._body.fail(HttpError(400, "the client closed the connection mid-body"))
+        self._requests.connection_lost()
         if self._task is not None and not self._task.done():
             self._task.cancel()
         self._wake_drainers(ConnectionResetError("connection closed by the client"))
@@ -163,96 +82,14 @@ class HttpConnection(asyncio.Protocol):
         self._write_paused = False
         self._wake_drainers(None)
 
-    # -- httptools callbacks --------------------------------------------------------
+    # -- dispatch -------------------------------------------------------------------
 
-    def on_message_begin(self) -> None:
-        self._url = []
-        self._headers = []
-        self._head_size = 0
-        self._raw_head_bytes = 0
-        self._body_size = 0
-        self._in_head = True
-
-    def on_url(self, url: bytes) -> None:
-        self._url.append(url)
-        self._head_size += len(url)
-        if self._head_size > self._limits.max_url_bytes:
-            self._reject(414, f"request-target longer than {self._limits.max_url_bytes} bytes")
-            raise _Rejected
-
-    def on_header(self, name: bytes, value: bytes) -> None:
-        self._head_size += len(name) + len(value) + 4
-        if self._head_size > self._limits.max_head_bytes:
-            self._reject(431, self._head_too_large())
-            raise _Rejected
-        self._headers.append((name.decode("latin-1"), value.decode("latin-1")))
-
-    def on_headers_complete(self) -> None:
-        self._in_head = False
-        parser = self._parser
-        headers = Headers(self._headers)
-        if parser.should_upgrade():
-            if not _h2c_upgrade(headers):
-                return  # not queued: refused with a 501 when the parser stops (data_received)
-            self._h2c_body_left = wire.content_length(headers) or 0
-        length = wire.content_length(headers)
-        if length is not None and length > self._limits.max_body_bytes:
-            self._reject(413, self._body_too_large(length))
-            raise _Rejected
-        has_body = bool(length) or "transfer-encoding" in headers
-        expects = has_body and (headers.get("expect") or "").lower() == "100-continue"
-        body = _NO_BODY
-        if has_body:
-            body = BodyStream(_BodyFlow(self, expects), self._limits.body_high_water)
-        request = Request(
-            parser.get_method().decode("ascii"),
-            b"".join(self._url).decode("latin-1"),
-            headers,
-            http_version=parser.get_http_version(),
-            keep_alive=parser.should_keep_alive(),
-            client=self._client,
-            body=body,
-        )
-        self._parsing = request if has_body else None
+    def queue_request(self, request: Request) -> None:
+        """Queue a request whose head is parsed (the parser calls this); too many waiting
+        stop the reading."""
         self._queue.append(request)
         if len(self._queue) > _MAX_PIPELINE:
             self.set_paused("pipeline", True)
-
-    def on_body(self, body: bytes) -> None:
-        request = self._parsing
-        if request is None:
-            return
-        self._body_size += len(body)
-        if self._body_size > self._limits.max_body_bytes:
-            request._body.fail(HttpError(413, self._body_too_large(self._body_size)))
-            self._parsing = None
-            self._broken = True
-            self.set_paused("broken", True)
-            raise _Rejected
-        request._body.feed(body)
-
-    def on_message_complete(self) -> None:
-        if self._h2c_body_left:
-            return  # the parser skipped an h2c request's body: `_read_h2c_body` reads it
-        if self._parsing is not None:
-            self._parsing._body.finish()
-            self._parsing = None
-
-    def _read_h2c_body(self, data: bytes) -> bytes:
-        """Feed the h2c request's body from `data`; what follows it is returned."""
-        left = self._h2c_body_left or 0
-        body, rest = data[:left], data[left:]
-        self._h2c_body_left = left - len(body)
-        try:
-            self.on_body(body)
-        except _Rejected:
-            return b""
-        if not self._h2c_body_left:
-            self._h2c_body_left = None
-            self.on_message_complete()
-        return rest
-
-    # -- dispatch -------------------------------------------------------------------
 
     def _pump(self) -> None:
         """Answer queued requests in order: synchronously when possible, else in a task."""
@@ -272,10 +109,10 @@ class HttpConnection(asyncio.Protocol):
                     continue
             self._task = asyncio.get_running_loop().create_task(self._run(request, reply))
             return
-        if self._broken and not self._queue and self._task is None:
-            if self._error_reply is not None and self._transport is not None:
-                self._transport.write(self._error_reply)
-                self._error_reply = None
+        if self._requests.broken and not self._queue and self._task is None:
+            error_reply = self._requests.take_error_reply()
+            if error_reply is not None and self._transport is not None:
+                self._transport.write(error_reply)
             self.close()
         elif "pipeline" in self._paused and len(self._queue) <= _MAX_PIPELINE // 2:
             self.set_paused("pipeline", False)
@@ -321,7 +158,7 @@ class HttpConnection(asyncio.Protocol):
             request.keep_alive
             and not response.close
             and request._body.complete
-            and not self._broken
+            and not self._requests.broken
             and not self._server.closing
         )
 
@@ -426,30 +263,3 @@ class HttpConnection(asyncio.Protocol):
             transport.pause_reading()
         else:
             transport.resume_reading()
-
-    def _reject(self, status: int, message: str) -> None:
-        """Refuse the request being parsed; answer once the replies owed are written."""
-        if self._broken:
-            return
-        self._broken = True
-        self.set_paused("broken", True)
-        if self._parsing is not None:
-            self._parsing._body.fail(HttpError(status, message))
-            self._parsing = None
-        else:
-            self._error_reply = wire.error_response(status, message)
-
-    def _head_too_large(self) -> str:
-        limit = self._limits.max_head_bytes
-        return f"request line and headers exceed {limit} bytes; send fewer or smaller headers"
-
-    def _body_too_large(self, size: int) -> str:
-        limit = self._limits.max_body_bytes
-        return f"request body of {size} bytes exceeds the limit of {limit} bytes"
-
-
-def _h2c_upgrade(headers: Headers) -> bool:
-    """An `Upgrade: h2c` request with a Content-Length body or none (a chunked one is refused):
-    served as HTTP/1.1."""
-    upgrade = (headers.get("upgrade") or "").strip().lower()
-    return upgrade == "h2c" and "transfer-encoding" not in headers

@@ -6,13 +6,13 @@ provider's. Requests and responses pass through unchanged except for hop-by-hop
 framing (and a `Via` header when configured); bodies above `stream_above` bytes
 stream through without being buffered, and the journal keeps their first
 `body_cap` bytes. A test can switch the seam at run time: real provider, stub, or
-an injected fault (`modes.py`).
+an injected fault (`modes.py`, played by `fault_injection.py`). Each exchange is
+collected while it passes and journaled once by `capture.ExchangeRecord`.
 """
 
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import random
 import time
 from collections.abc import AsyncIterator, Callable
@@ -26,7 +26,6 @@ from seamline.http import (
     HttpClient,
     HttpServer,
     Limits,
-    RawConnection,
     RawReply,
     Reply,
     Request,
@@ -35,12 +34,12 @@ from seamline.http import (
     UpstreamRefused,
     wire,
 )
-from seamline.records.exchange import Exchange, HeaderList, RequestRecord, ResponseRecord, seam_name
+from seamline.records.exchange import seam_name
 from seamline.records.lines import Outcome
-from seamline.records.run import now_iso
-from seamline.seams.capture import Capture
+from seamline.seams.capture import Capture, ExchangeRecord
+from seamline.seams.fault_injection import FaultInjector, reset, truncate
 from seamline.seams.journal import Journal
-from seamline.seams.modes import Fault, Route
+from seamline.seams.modes import Route
 from seamline.seams.outage import ProviderWatch
 
 HOP_BY_HOP = frozenset(
@@ -100,7 +99,7 @@ class SeamProxy:
         self._client = HttpClient(on_idle_closed=lambda _: self._watch.check_soon())
         self._server = HttpServer(self.handle, limits=Limits(body_high_water=256 * 1024))
         self._rng = random.Random()
-        self._held: set[asyncio.Future[None]] = set()
+        self._faults = FaultInjector(self.name, self.options.timeout)
         self._inflight: dict[asyncio.Task[Any], float] = {}
         self._timed_out: set[asyncio.Task[Any]] = set()
         self._closed = False
@@ -122,7 +121,7 @@ class SeamProxy:
 
     async def close(self) -> None:
         self._closed = True
-        self._release_held()
+        self._faults.release()
         await self._watch.close()
         await self._server.close()
         await self._client.close()
@@ -132,7 +131,7 @@ class SeamProxy:
         Returns once the seam accepts connections if and only if the new route's provider does.
         """
         self.route = route
-        self._release_held()
+        self._faults.release()
         await self._watch.check()
 
     async def check_provider(self) -> None:
@@ -150,18 +149,12 @@ class SeamProxy:
             return None
         return self.route.upstream
 
-    def _release_held(self) -> None:
-        for held in list(self._held):
-            if not held.done():
-                held.set_result(None)
-        self._held.clear()
-
     # -- the request path ------------------------------------------------------------------
 
     async def handle(self, request: Request) -> Reply:
         route = self.route
         fault = route.fault if route.fault is not None and route.fault.applies(self._rng) else None
-        record = _Record(self, request, route, fault)
+        record = ExchangeRecord(self, request, route, fault, test=self._current_test())
         try:
             return await self._exchange(request, route, record)
         except asyncio.CancelledError:  # the consumer hung up: that is the exchange's outcome
@@ -174,7 +167,7 @@ class SeamProxy:
             record.finish("error", error=f"{_BODY_BROKE_OFF}: {err}")
             raise
 
-    def _gave_up(self, record: _Record) -> str:
+    def _gave_up(self, record: ExchangeRecord) -> str:
         waited = (time.monotonic() - record.mono) * 1000
         latency = record.fault.latency_ms if record.fault is not None else 0
         where = (
@@ -184,20 +177,20 @@ class SeamProxy:
         )
         return f"the consumer gave up after {waited:.0f} ms, {where} (it closed the connection)"
 
-    async def _exchange(self, request: Request, route: Route, record: _Record) -> Reply:
+    async def _exchange(self, request: Request, route: Route, record: ExchangeRecord) -> Reply:
         fault = record.fault
         body = await self._request_body(request, record)
         if fault is not None:
-            injected = await self._inject(fault, record, body)
+            injected = await self._faults.inject(fault, record, body)
             if injected is not None:
                 return injected
         upstream = await self._forward(request, route, body, record)
         if upstream is None:
-            return RawReply(_reset)  # the consumer meets a connection error, as it would
+            return RawReply(reset)  # the consumer meets a connection error, as it would
         return await self._reply(upstream, record)
 
     async def _request_body(
-        self, request: Request, record: _Record
+        self, request: Request, record: ExchangeRecord
     ) -> bytes | AsyncIterator[bytes]:
         """The body whole when it is at most `stream_above` bytes, else a stream.
 
@@ -225,7 +218,11 @@ class SeamProxy:
         return b"".join(parts)
 
     async def _forward(
-        self, request: Request, route: Route, body: bytes | AsyncIterator[bytes], record: _Record
+        self,
+        request: Request,
+        route: Route,
+        body: bytes | AsyncIterator[bytes],
+        record: ExchangeRecord,
     ) -> ClientResponse | None:
         """The provider's response, or None (recorded) when there is none."""
         task = asyncio.current_task()
@@ -272,11 +269,11 @@ class SeamProxy:
                 task.cancel()
         asyncio.get_running_loop().call_later(1.0, self._sweep)
 
-    async def _reply(self, upstream: ClientResponse, record: _Record) -> Reply:
+    async def _reply(self, upstream: ClientResponse, record: ExchangeRecord) -> Reply:
         headers = [(k, v) for k, v in upstream.headers if k.lower() not in HOP_BY_HOP]
         fault = record.fault
         if fault is not None and fault.drop_after_bytes is not None:
-            return await self._truncate(
+            return await truncate(
                 upstream.status,
                 upstream.reason,
                 headers,
@@ -290,7 +287,7 @@ class SeamProxy:
                 data = await upstream.read()
             except UpstreamError as err:
                 record.finish("reset", error=str(err))
-                return RawReply(_reset)
+                return RawReply(reset)
             record.response(upstream.status, upstream.reason, headers).add(data)
             record.finish("fault" if fault else "ok")
             return Response(upstream.status, headers, data, reason=upstream.reason)
@@ -310,71 +307,12 @@ class SeamProxy:
             headers.append(("Via", f"1.1 seamline ({self.name})"))
         return headers
 
-    async def _inject(
-        self, fault: Fault, record: _Record, body: bytes | AsyncIterator[bytes]
-    ) -> Reply | None:
-        if fault.latency_ms:
-            await asyncio.sleep(fault.latency_ms / 1000)
-        if not (fault.status or fault.reset or fault.timeout):
-            return None  # latency only, or a cut response: forward
-        if not isinstance(body, bytes):
-            async for _ in body:  # keep the request, then answer
-                pass
-        if fault.reset:
-            record.finish("fault", "connection reset injected by seamline")
-            return RawReply(_reset)
-        if fault.timeout:
-            record.finish("fault", "no answer: timeout injected by seamline")
-            held = asyncio.get_running_loop().create_future()
-            self._held.add(held)
-            await asyncio.wait([held], timeout=self.options.timeout)
-            return RawReply(_reset)
-        assert fault.status is not None
-        payload = fault.body or f'{{"error": "fault injected by seamline on {self.name}"}}'
-        headers = [
-            (
-                "Content-Type",
-                "application/json"
-                if payload.startswith(("{", "["))
-                else "text/plain; charset=utf-8",
-            )
-        ]
-        record.response(fault.status, "", headers).add(payload.encode())
-        record.finish("fault")
-        return Response(fault.status, headers, payload.encode())
-
-    async def _truncate(
-        self,
-        status: int,
-        reason: str,
-        headers: list[tuple[str, str]],
-        data: bytes,
-        keep: int,
-        record: _Record,
-    ) -> Reply:
-        record.response(status, reason, headers).add(data[:keep])
-        record.finish("fault", error=f"response cut after {keep} of {len(data)} bytes")
-        head = wire.response_head(
-            status, reason, headers, content_length=len(data), keep_alive=False
-        )
-
-        async def act(conn: RawConnection) -> None:
-            conn.write(head + data[:keep])
-            await conn.drain()
-            conn.close()
-
-        return RawReply(act)
-
 
 _BODY_BROKE_OFF = "the consumer closed the connection before its request body was complete"
 
 
-async def _reset(conn: RawConnection) -> None:
-    conn.reset()
-
-
 async def _relay(
-    upstream: ClientResponse, capture: Capture, record: _Record
+    upstream: ClientResponse, capture: Capture, record: ExchangeRecord
 ) -> AsyncIterator[bytes]:
     outcome: Outcome = "error"
     error: str | None = "the consumer closed the connection before the answer ended"
@@ -393,7 +331,7 @@ async def _relay(
         record.finish("fault" if record.fault else outcome, error=error)
 
 
-async def _read_through(record: _Record, body: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
+async def _read_through(record: ExchangeRecord, body: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
     """`body`, noting in `record` when it has all been read."""
     async for chunk in body:
         yield chunk
@@ -405,65 +343,3 @@ async def _chain(first: list[bytes], rest: AsyncIterator[bytes]) -> AsyncIterato
         yield chunk
     async for chunk in rest:
         yield chunk
-
-
-class _Record:
-    """Collects one exchange while it happens; `finish` puts it in the journal once."""
-
-    def __init__(
-        self, proxy: SeamProxy, request: Request, route: Route, fault: Fault | None
-    ) -> None:
-        self.proxy, self.request, self.route, self.fault = proxy, request, route, fault
-        self.test = proxy._current_test()
-        self.started, self.mono = now_iso(), time.monotonic()
-        self.request_body = Capture(proxy.options.body_cap)
-        self._response: tuple[int, str, list[tuple[str, str]], Capture] | None = None
-        self.body_read = False  # the whole request body has arrived
-        self._done = False
-
-    def response(self, status: int, reason: str, headers: list[tuple[str, str]]) -> Capture:
-        capture = Capture(self.proxy.options.body_cap)
-        self._response = (status, reason, headers, capture)
-        return capture
-
-    def finish(self, outcome: Outcome, error: str | None = None) -> None:
-        if self._done:
-            return
-        self._done = True
-        proxy, request = self.proxy, self.request
-        headers = HeaderList(request.headers)
-        req = RequestRecord(
-            request.method,
-            request.target,
-            headers,
-            self.request_body.body(headers.get("content-type") or ""),
-            request.http_version,
-        )
-        resp = None
-        if self._response is not None:
-            status, reason, resp_headers, capture = self._response
-            listed = HeaderList(resp_headers)
-            resp = ResponseRecord(
-                status, reason, listed, capture.body(listed.get("content-type") or "")
-            )
-        exchange = Exchange(
-            proxy.name,
-            proxy.consumer,
-            proxy.provider,
-            req,
-            resp,
-            outcome=outcome,
-            mode="fault" if self.fault else self.route.kind,
-            error=error,
-            test=self.test,
-            started=self.started,
-            ended=now_iso(),
-            mono=self.mono,
-            duration_ms=round((time.monotonic() - self.mono) * 1000, 3),
-            fault=self.fault.to_json() if self.fault else None,
-        )
-        if proxy.contract is not None and self.fault is None:
-            # a response that did not arrive whole is not the provider's answer to check
-            whole = exchange if outcome == "ok" else dataclasses.replace(exchange, response=None)
-            exchange.violations = proxy.contract.check(whole)
-        proxy.journal.add(exchange)
