@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.cli.test_cli import SYSTEM, seamline
-from tests.control.node import require_node
+from tests.control.toolchain import require_node
 
 REPO = Path(__file__).parents[2]
 SHOP = REPO / "examples" / "shop"
