@@ -63,7 +63,10 @@ function resultOf(test) {
     const timeout = test.timedOut ? `Timeout of ${test.timeout()}ms exceeded` : "failed";
     return { outcome: "failed", error: errors.get(test) || new Error(timeout) };
   }
-  // neither passed, failed nor pending: a beforeEach hook failed before the test could run
+  // neither passed, failed nor pending: an attempt that failed and that Mocha runs again
+  // (`this.retries(n)`; "rerun", as pytest-rerunfailures says, is not a failure of the run), or
+  // a beforeEach hook failed before the test could run
+  if (errors.has(test)) return { outcome: "rerun", error: errors.get(test) };
   return { outcome: "error", error: new Error("did not run: a beforeEach hook failed") };
 }
 

@@ -162,7 +162,7 @@ paths:
 """
 
 
-def test_a_test_that_passed_but_broke_a_contract_fails_under_jest_and_mocha(
+def test_jest_and_mocha_tests_end_as_their_runner_says_and_fail_when_they_broke_a_contract(
     write_config, run_root, tmp_path
 ):
     jest, mocha = require_node("jest", "mocha")
@@ -175,7 +175,7 @@ def test_a_test_that_passed_but_broke_a_contract_fails_under_jest_and_mocha(
     suite = FIXTURES / "contract-check.js"
     mocha_setup = REPO / "clients" / "js" / "mocha-setup.js"
     runners = (
-        f"{mocha} --require {mocha_setup} {suite}; "
+        f"{mocha} --require {mocha_setup} {suite} {FIXTURES / 'mocha-outcomes.js'}; "
         f"{jest} --ci --config {FIXTURES / 'jest.config.js'} --testMatch '**/contract-check.js'"
     )
     out = tmp_path / "out"
@@ -183,7 +183,7 @@ def test_a_test_that_passed_but_broke_a_contract_fails_under_jest_and_mocha(
     done = seamline(*argv, run_root=run_root, cwd=REPO)
 
     assert done.returncode == 1, done.stdout[-3000:] + done.stderr[-3000:]  # jest's
-    assert "2 passing" in done.stdout and "3 failing" in done.stdout  # mocha's
+    assert "3 passing" in done.stdout and "4 failing" in done.stdout  # mocha's
     assert "Tests:       3 failed, 2 passed, 5 total" in done.stderr  # jest's
     tests = report_tests(out)
     for runner in ("mocha", "jest"):
@@ -205,3 +205,17 @@ def test_a_test_that_passed_but_broke_a_contract_fails_under_jest_and_mocha(
         assert "version" in broken["message"]
         assert "418" in tests[prefix + "fails its own assertion"]["message"]
         assert seams_of(broken) == ["test -> api"]
+    # Mocha's other endings; a retried attempt is a rerun, not a failure of the run
+    report = json.loads((out / "report.json").read_text())
+    prefix = "tests/control/js/mocha-outcomes.js > "
+    endings = [
+        (t["id"].removeprefix(prefix), t["outcome"], t["message"])
+        for t in report["tests"]
+        if t["id"].startswith(prefix)
+    ]
+    assert endings == [
+        ("outcomes > passes on its second attempt", "rerun", "the first attempt fails"),
+        ("outcomes > passes on its second attempt", "passed", ""),
+        ("outcomes > skips itself", "skipped", ""),
+        ("broken setup > never runs", "error", "did not run: a beforeEach hook failed"),
+    ]
