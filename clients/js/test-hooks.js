@@ -32,7 +32,7 @@ async function contractFailure() {
 }
 
 // The test's end: "failed" with the error's message when it has one, else "passed", unless
-// the runner says otherwise ("skipped"; "error" for a test its setup kept from running).
+// the runner says otherwise ("skipped", "rerun", "error").
 function end(id, { error = null, outcome = error ? "failed" : "passed" } = {}) {
   return seamline.end(id, { outcome, message: error ? messageOf(error) : "" });
 }
