@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 from tests.cli.test_cli import SYSTEM, seamline
-from tests.control.node import CLIENTS, require_node
+from tests.control.toolchain import CLIENTS, require_node
 
 
 def test_the_js_client_announces_tests_and_reads_seams(write_config, run_root, tmp_path):

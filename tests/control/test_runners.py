@@ -1,6 +1,7 @@
 """The shop through other test runners, under `seamline run`: its Postman collection with
-Newman and the seamline reporter, its Jest suite with the seamline environment. Each item or
-test is a test of the report, with its exchanges and its sequence diagram (issue 16)."""
+Newman and the seamline reporter, its Jest suite with the seamline environment, its Mocha
+suite with the seamline root hooks. Each item or test is a test of the report, with its
+exchanges and its sequence diagram (issue 16)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.cli.test_cli import SYSTEM, seamline
-from tests.control.node import require_node
+from tests.control.toolchain import require_node
 
 REPO = Path(__file__).parents[2]
 SHOP = REPO / "examples" / "shop"
@@ -115,3 +116,106 @@ def test_failed_items_and_tests_are_failed_in_the_report_and_the_code_is_the_run
     assert "418" in tests[f"{jest_file} > a teapot"]["message"]
     for test in tests.values():
         assert seams_of(test) == ["test -> api"] and len(test["exchanges"]) == 1
+
+
+def test_the_shop_mocha_suite_asserts_on_the_payments_seam(run_root, tmp_path):
+    (mocha,) = require_node("mocha")
+    out = tmp_path / "out"
+    config = SHOP / "mocha" / ".mocharc.js"
+    argv = ["run", str(SHOP), "--report-dir", str(out), "--", mocha, "--config", str(config)]
+    done = seamline(*argv, run_root=run_root, cwd=REPO)
+
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    assert "2 passing" in done.stdout
+    tests = report_tests(out)
+    prefix = "examples/shop/mocha/checkout.test.js > checkout > "
+    paid = tests.pop(prefix + "charges the cart total once and stores the paid order")
+    refused = tests.pop(prefix + "with payments down the order is refused and nothing is charged")
+    assert tests == {}
+    assert paid["outcome"] == refused["outcome"] == "passed"
+    assert seams_of(paid) == seams_of(refused) == ["api -> payments", "test -> api"]
+    assert paid["diagram"]["participants"][:4] == ["test", "api", "payments", "bus"]
+    # the fault was switched on through the helper, and only for that test
+    modes = {
+        t: [x["mode"] for x in test["exchanges"] if x["seam"] == "api -> payments"]
+        for t, test in (("paid", paid), ("refused", refused))
+    }
+    assert modes == {"paid": ["real"], "refused": ["fault"]}
+
+
+CONTRACT = """
+openapi: 3.0.3
+info: {title: clidemo api, version: "1"}
+paths:
+  /health:
+    get:
+      responses:
+        "200": {description: ok, content: {text/plain: {schema: {type: string}}}}
+  /pid:
+    get:
+      responses:
+        "200":
+          description: what the app does not answer
+          content:
+            application/json:
+              schema: {type: object, required: [version], properties: {version: {type: string}}}
+"""
+
+
+def test_jest_and_mocha_tests_end_as_their_runner_says_and_fail_when_they_broke_a_contract(
+    write_config, run_root, tmp_path
+):
+    jest, mocha = require_node("jest", "mocha")
+    base = write_config(
+        SYSTEM.replace(
+            'ready = "http GET /health"', 'ready = "http GET /health"\nopenapi = "api.yaml"'
+        )
+    ).parent
+    (base / "api.yaml").write_text(CONTRACT)
+    suite = FIXTURES / "contract-check.js"
+    mocha_setup = REPO / "clients" / "js" / "mocha-setup.js"
+    runners = (
+        f"{mocha} --require {mocha_setup} {suite} {FIXTURES / 'mocha-outcomes.js'}; "
+        f"{jest} --ci --config {FIXTURES / 'jest.config.js'} --testMatch '**/contract-check.js'"
+    )
+    out = tmp_path / "out"
+    argv = ["run", str(base), "--report-dir", str(out), "--", "sh", "-c", runners]
+    done = seamline(*argv, run_root=run_root, cwd=REPO)
+
+    assert done.returncode == 1, done.stdout[-3000:] + done.stderr[-3000:]  # jest's
+    assert "3 passing" in done.stdout and "4 failing" in done.stdout  # mocha's
+    assert "Tests:       3 failed, 2 passed, 5 total" in done.stderr  # jest's
+    tests = report_tests(out)
+    for runner in ("mocha", "jest"):
+        prefix = f"tests/control/js/contract-check.js > {runner} > "
+        outcomes = {
+            name.removeprefix(prefix): t["outcome"]
+            for name, t in tests.items()
+            if name.startswith(prefix)
+        }
+        assert outcomes == {
+            "keeps the contract": "passed",
+            "passes but breaks the contract": "failed",
+            "passes but breaks the contract, done-style": "failed",
+            "fails its own assertion": "failed",
+            "runs after them": "passed",
+        }, runner
+        broken = tests[prefix + "passes but breaks the contract"]
+        assert broken["message"].startswith("1 contract violation(s) on the seams in this test:")
+        assert "version" in broken["message"]
+        assert "418" in tests[prefix + "fails its own assertion"]["message"]
+        assert seams_of(broken) == ["test -> api"]
+    # Mocha's other endings; a retried attempt is a rerun, not a failure of the run
+    report = json.loads((out / "report.json").read_text())
+    prefix = "tests/control/js/mocha-outcomes.js > "
+    endings = [
+        (t["id"].removeprefix(prefix), t["outcome"], t["message"])
+        for t in report["tests"]
+        if t["id"].startswith(prefix)
+    ]
+    assert endings == [
+        ("outcomes > passes on its second attempt", "rerun", "the first attempt fails"),
+        ("outcomes > passes on its second attempt", "passed", ""),
+        ("outcomes > skips itself", "skipped", ""),
+        ("broken setup > never runs", "error", "did not run: a beforeEach hook failed"),
+    ]
