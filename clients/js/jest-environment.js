@@ -43,7 +43,7 @@ class SeamlineEnvironment extends TestEnvironment {
     } else if (event.name === "test_done") {
       let error = event.test.errors.length > 0 ? firstError(event.test) : null;
       if (!error) {
-        error = await hooks.contractFailure();
+        error = await hooks.contractFailure(id());
         if (error) event.test.errors.push(error);
       }
       await hooks.end(id(), { error });

@@ -32,7 +32,7 @@ function withContractCheck(fn) {
     ? function (done) {
         const finish = (err) => done(err ? failed(this.test, err) : undefined);
         try {
-          return fn.call(this, (err) => (err ? finish(err) : hooks.contractFailure().then(finish, finish)));
+          return fn.call(this, (err) => (err ? finish(err) : hooks.contractFailure(idOf(this.test)).then(finish, finish)));
         } catch (err) {
           throw failed(this.test, err);
         }
@@ -43,7 +43,7 @@ function withContractCheck(fn) {
         } catch (err) {
           throw failed(this.test, err);
         }
-        const failure = await hooks.contractFailure();
+        const failure = await hooks.contractFailure(idOf(this.test));
         if (failure) throw failed(this.test, failure);
       };
   checked[CHECKED] = true;

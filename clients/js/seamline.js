@@ -63,11 +63,15 @@ function seam(consumer, provider) {
 module.exports = {
   SeamlineError,
   begin: (test) => call("POST", "/tests/begin", { test }),
-  // -> {test, outcome, violations}: the test's contract violations, to fail it on.
+  // -> {test, outcome, violations, contracts}: the outcome recorded, the test's contract
+  // violations and the contracts mode (see contractCheck).
   end: (test, { outcome = "passed", message = "" } = {}) =>
     call("POST", "/tests/end", { test, outcome, message }),
   seam,
   violations: async () => (await call("GET", "/violations")).violations,
+  // -> {violations, contracts}: with the config's contracts mode ("fail", "warn" or "off"),
+  // which says whether the violations fail the test, as under pytest.
+  contractCheck: () => call("GET", "/violations"),
   db: {
     one: async (table, where = {}, database) => (await call("POST", "/db/one", { table, where, database })).row,
     count: async (table, where = {}, database) => (await call("POST", "/db/count", { table, where, database })).count,

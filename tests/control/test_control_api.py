@@ -16,6 +16,7 @@ from seamline.config import load_config
 from seamline.control.server import TOKEN_HEADER, ControlServer
 from seamline.system.core import System
 from seamline.system.harness import Harness
+from tests.control.contracted import contracted_system
 
 DOCUMENT = Path(__file__).parents[2] / "docs" / "control-api.yaml"
 SYSTEM = """
@@ -41,11 +42,17 @@ openapi = "DOCUMENT"
 
 
 @pytest.fixture
-def running(write_config, run_root) -> Iterator[tuple[System, ControlServer, httpx.Client]]:
-    config = write_config(SYSTEM)
-    (config.parent / "schema.sql").write_text(
-        "CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT);"
-    )
+def running(
+    request, write_config, run_root
+) -> Iterator[tuple[System, ControlServer, httpx.Client]]:
+    contracts = getattr(request, "param", None)  # a mode: the contracted system instead
+    if contracts is None:
+        config = write_config(SYSTEM)
+        (config.parent / "schema.sql").write_text(
+            "CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT);"
+        )
+    else:
+        config = contracted_system(write_config, contracts) / "seamline.toml"
     system = System(load_config(config), run_root=run_root).start()
     control = ControlServer(system, Harness(system).loop()).start()
     base = control.url.rsplit("/", 1)[0]
@@ -78,9 +85,31 @@ def test_a_test_announced_gets_its_exchanges_and_can_read_them(running):
     assert control.get("/seams/test/api/calls", params={"method": "POST"}).json()["count"] == 0
     assert control.get("/seams/test/api/calls", params={"status": 200}).json()["count"] == 1
     end = control.post("/tests/end", json={"test": "cart.test.js > adds", "outcome": "passed"})
-    assert end.json() == {"test": "cart.test.js > adds", "outcome": "passed", "violations": []}
+    assert end.json() == {
+        "test": "cart.test.js > adds",
+        "outcome": "passed",
+        "violations": [],
+        "contracts": "fail",
+    }
     lines = (system.record_dir / "tests.jsonl").read_text().splitlines()
     assert [json.loads(line)["event"] for line in lines] == ["start", "end"]
+
+
+@pytest.mark.parametrize("running", ["fail", "warn", "off"], indirect=True)
+def test_the_answers_say_the_contracts_mode_for_the_helpers_to_fail_warn_or_stay_quiet(
+    running, request
+):
+    system, _, control = running
+    mode = request.node.callspec.params["running"]
+    control.post("/tests/begin", json={"test": "reads the pid"})
+    assert httpx.get(system.url("api") + "/pid").status_code == 200  # out of its contract
+    listed = control.get("/violations").json()
+    ended = control.post("/tests/end", json={"test": "reads the pid"}).json()
+    assert listed["contracts"] == ended["contracts"] == mode
+    found = 0 if mode == "off" else 1
+    assert len(listed["violations"]) == len(ended["violations"]) == found
+    if found:
+        assert "version" in ended["violations"][0]["message"]
 
 
 def test_switching_a_seam_to_a_stub_a_fault_and_back(running):
@@ -99,7 +128,7 @@ def test_switching_a_seam_to_a_stub_a_fault_and_back(running):
     assert httpx.get(system.url("api") + "/health").status_code == 200
     modes = {s["name"]: s["mode"] for s in control.get("/seams").json()["seams"]}
     assert modes["test -> api"] == "real"
-    assert control.get("/violations").json() == {"violations": []}
+    assert control.get("/violations").json() == {"violations": [], "contracts": "fail"}
     control.post("/seams/test/api/mode", json={"mode": "fault", "fault": {"status": 500}})
     control.post("/tests/end", json={"test": "switching"})
     assert httpx.get(system.url("api") + "/health").status_code == 200  # the end resets seams

@@ -9,7 +9,10 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tests.cli.test_cli import SYSTEM, seamline
+from tests.control.contracted import contracted_system
 from tests.control.toolchain import require_node
 
 REPO = Path(__file__).parents[2]
@@ -143,41 +146,22 @@ def test_the_shop_mocha_suite_asserts_on_the_payments_seam(run_root, tmp_path):
     assert modes == {"paid": ["real"], "refused": ["fault"]}
 
 
-CONTRACT = """
-openapi: 3.0.3
-info: {title: clidemo api, version: "1"}
-paths:
-  /health:
-    get:
-      responses:
-        "200": {description: ok, content: {text/plain: {schema: {type: string}}}}
-  /pid:
-    get:
-      responses:
-        "200":
-          description: what the app does not answer
-          content:
-            application/json:
-              schema: {type: object, required: [version], properties: {version: {type: string}}}
-"""
+def contract_check_runners(*more_mocha_files: Path) -> str:
+    """A shell line: Mocha, then Jest, on contract-check.js (Mocha on `more_mocha_files` too)."""
+    jest, mocha = require_node("jest", "mocha")
+    mocha_setup = REPO / "clients" / "js" / "mocha-setup.js"
+    files = " ".join(str(f) for f in (FIXTURES / "contract-check.js", *more_mocha_files))
+    return (
+        f"{mocha} --require {mocha_setup} {files}; "
+        f"{jest} --ci --config {FIXTURES / 'jest.config.js'} --testMatch '**/contract-check.js'"
+    )
 
 
 def test_jest_and_mocha_tests_end_as_their_runner_says_and_fail_when_they_broke_a_contract(
     write_config, run_root, tmp_path
 ):
-    jest, mocha = require_node("jest", "mocha")
-    base = write_config(
-        SYSTEM.replace(
-            'ready = "http GET /health"', 'ready = "http GET /health"\nopenapi = "api.yaml"'
-        )
-    ).parent
-    (base / "api.yaml").write_text(CONTRACT)
-    suite = FIXTURES / "contract-check.js"
-    mocha_setup = REPO / "clients" / "js" / "mocha-setup.js"
-    runners = (
-        f"{mocha} --require {mocha_setup} {suite} {FIXTURES / 'mocha-outcomes.js'}; "
-        f"{jest} --ci --config {FIXTURES / 'jest.config.js'} --testMatch '**/contract-check.js'"
-    )
+    base = contracted_system(write_config, "fail")
+    runners = contract_check_runners(FIXTURES / "mocha-outcomes.js")
     out = tmp_path / "out"
     argv = ["run", str(base), "--report-dir", str(out), "--", "sh", "-c", runners]
     done = seamline(*argv, run_root=run_root, cwd=REPO)
@@ -219,3 +203,35 @@ def test_jest_and_mocha_tests_end_as_their_runner_says_and_fail_when_they_broke_
         ("outcomes > skips itself", "skipped", ""),
         ("broken setup > never runs", "error", "did not run: a beforeEach hook failed"),
     ]
+
+
+@pytest.mark.parametrize("contracts", ["warn", "off"])
+def test_under_contracts_warn_jest_and_mocha_print_the_violations_and_the_tests_pass(
+    contracts, write_config, run_root, tmp_path
+):
+    base = contracted_system(write_config, contracts)
+    out = tmp_path / "out"
+    argv = ["run", str(base), "--report-dir", str(out), "--", "sh", "-c", contract_check_runners()]
+    done = seamline(*argv, run_root=run_root, cwd=REPO)
+
+    output = done.stdout + done.stderr
+    assert done.returncode == 1, output[-3000:]  # jest's: its own assertion failed
+    assert "4 passing" in done.stdout and "1 failing" in done.stdout  # mocha's
+    assert "Tests:       1 failed, 4 passed, 5 total" in done.stderr  # jest's
+    warned = [line for line in output.splitlines() if "contract violation(s)" in line]
+    if contracts == "off":
+        assert warned == []
+    else:  # one warning per test that broke the contract, naming it, then the violation
+        for runner in ("mocha", "jest"):
+            prefix = f"tests/control/js/contract-check.js > {runner} > passes but breaks"
+            assert len([line for line in warned if prefix in line]) == 2, warned
+        violation = "  test -> api: GET /pid response 200: body.version: expected a value"
+        assert output.count(violation) == 4, output[-3000:]
+    outcomes = {t["id"].rsplit(" > ", 1)[1]: t["outcome"] for t in report_tests(out).values()}
+    assert outcomes == {
+        "keeps the contract": "passed",
+        "passes but breaks the contract": "passed",
+        "passes but breaks the contract, done-style": "passed",
+        "fails its own assertion": "failed",
+        "runs after them": "passed",
+    }

@@ -73,7 +73,7 @@ class Operations:
         outcome = optional(body, "outcome", str, "passed, failed, skipped or error") or "passed"
         message = optional(body, "message", str, "a string") or ""
         keep_data = optional(body, "keep_data", bool, "true or false") or False
-        violations = self.violations({})["violations"]
+        checked = self.violations({})
         try:
             if self._has_databases():
                 self._system.databases.end_test(keep_data=keep_data)
@@ -84,7 +84,7 @@ class Operations:
             self._close_stubs()
             self._harness.end_test(test, outcome, message)
             self._current = None
-        return {"test": test, "outcome": outcome, "violations": violations}
+        return {"test": test, "outcome": outcome, **checked}
 
     def _has_databases(self) -> bool:
         return bool(self._system.databases.names)
@@ -199,10 +199,13 @@ class Operations:
     # -- contracts and data -----------------------------------------------------------------
 
     def violations(self, query: dict[str, str]) -> Json:
-        if self._system.config.spec.contracts == "off":
-            return {"violations": []}
+        """The violations and the config's `contracts` mode, which tells a helper what to do
+        with them as the pytest plugin does: fail the test, warn, or (off) nothing to see."""
+        contracts = self._system.config.spec.contracts
+        if contracts == "off":
+            return {"violations": [], "contracts": contracts}
         found = self._system.seams.violations(all_tests=query.get("all_tests") in ("1", "true"))
-        return {"violations": [v.to_json() for v in found]}
+        return {"violations": [v.to_json() for v in found], "contracts": contracts}
 
     def db(self, verb: str, body: Json) -> Json:
         name = optional(body, "database", str, "a database service's name")
