@@ -129,18 +129,17 @@ class System:
             for service in self._services.values():
                 service.allocate()
             self._seams = self._make_seams(self._journal)
+            self._seams.hold_until_ready(self._services)  # before any seam is opened
             self._open_link_seams(self._seams)
-            topo = [name for wave in self._config.waves for name in wave]
             self._started, self._timings = lifecycle.start_all(
                 self._services,
-                self._needs,
-                topo,
+                self._start_order(self._seams),
                 self._renderer,
                 lambda name: self._config.spec.services[name].ready_timeout,
                 ctx.cancelled,
                 # helpers (initdb, copies) and half-started services go at once
                 lambda: kill_run(tracker.run_id, tracker.entries(), grace=1.0),
-                on_ready,
+                self._start_hooks(self._seams, on_ready),
             )
         except lifecycle.StartFailed as failed:
             self._started = failed.started
@@ -152,6 +151,30 @@ class System:
             raise
         write_run_json(self._dirs.record_dir, self._describe())
         return self
+
+    def _start_order(self, seams: Seams) -> lifecycle.StartOrder:
+        """A consumer whose link to a provider goes through a seam starts at once (the seam
+        holds its requests until the provider is ready); any other need waits for readiness:
+        `depends_on`, raw addresses (`{db.port}`), links no seam carries (brokers, https)."""
+        seamed = [name for name in self._services if seams.carries(name)]
+        ready_first = {name: self._config.ready_needs(name, seamed) for name in self._needs}
+        return lifecycle.StartOrder(
+            topo=[name for wave in self._config.waves for name in wave],
+            ready_first=ready_first,
+            through_seams={
+                name: [dep for dep in needs if dep not in ready_first[name]]
+                for name, needs in self._needs.items()
+            },
+        )
+
+    @staticmethod
+    def _start_hooks(seams: Seams, on_ready: Callable[[str], None] | None) -> lifecycle.StartHooks:
+        def ready(name: str) -> None:
+            seams.provider_ready(name)
+            if on_ready is not None:
+                on_ready(name)
+
+        return lifecycle.StartHooks(ready, lambda name: seams.provider_ready(name, False))
 
     def _make_seams(self, journal: Journal) -> Seams:
         """The seams, with their providers' contracts; no proxy open yet."""
