@@ -8,8 +8,10 @@ from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
+from seamline.config import SystemConfig
 from seamline.errors import SeamlineError, StartError
 from seamline.runtime.readiness import Cancelled
+from seamline.seams.manager import Seams
 from seamline.services.base import AnyService, Render
 
 
@@ -34,6 +36,24 @@ class StartOrder:
     # readiness is awaited once they have settled, so a failing provider is named first
     through_seams: Mapping[str, Sequence[str]]
 
+    @classmethod
+    def of(
+        cls, config: SystemConfig, seams: Seams, needs: Mapping[str, Sequence[str]]
+    ) -> StartOrder:
+        """A consumer whose link to a provider goes through a seam starts at once (the seam
+        holds its requests until the provider is ready); any other need waits for readiness:
+        `depends_on`, raw addresses (`{db.port}`), links no seam carries (brokers, https)."""
+        seamed = [name for name in needs if seams.carries(name)]
+        ready_first = {name: config.ready_needs(name, seamed) for name in needs}
+        return cls(
+            topo=[name for wave in config.waves for name in wave],
+            ready_first=ready_first,
+            through_seams={
+                name: [dep for dep in deps if dep not in ready_first[name]]
+                for name, deps in needs.items()
+            },
+        )
+
 
 @dataclass(frozen=True)
 class StartHooks:
@@ -41,6 +61,17 @@ class StartHooks:
 
     on_ready: Callable[[str], None] = lambda name: None
     on_failed: Callable[[str], None] = lambda name: None
+
+    @classmethod
+    def opening(cls, seams: Seams, on_ready: Callable[[str], None] | None) -> StartHooks:
+        """Hooks that let the seams into each provider forward (or fail) what they hold."""
+
+        def ready(name: str) -> None:
+            seams.provider_ready(name)
+            if on_ready is not None:
+                on_ready(name)
+
+        return cls(ready, lambda name: seams.provider_ready(name, False))
 
 
 def start_all(
