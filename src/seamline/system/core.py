@@ -21,7 +21,6 @@ from seamline.runtime.procs import ProcessTracker, kill_run
 from seamline.seams.journal import Journal
 from seamline.seams.manager import Seams, SeamView
 from seamline.services.base import AnyService, Render, RunContext
-from seamline.services.mock import mock_server
 from seamline.services.registry import create_service
 from seamline.system import lifecycle
 from seamline.system.controls import ServiceControls
@@ -352,6 +351,8 @@ class System(ServiceControls, MessageLinks):
         """The stub server of the `kind = "mock"` service `name`, with the `mock` fixture's
         API (`stub`, `verify`, `requests`, scenarios); reset after each test."""
         self.service(name)  # an unknown name fails with the declared ones
+        from seamline.services.mock import mock_server  # the stub engine, only if used
+
         return mock_server(self._services, name)
 
     @property
