@@ -3,6 +3,7 @@ once, and the seam holds its requests until the provider is ready; other needs w
 
 from __future__ import annotations
 
+import socket
 import threading
 import time
 from collections.abc import Callable
@@ -12,6 +13,7 @@ import pytest
 
 from seamline.errors import SeamlineError, StartError
 from seamline.mock import MockServer, get
+from seamline.seams.assertions import eventually
 from seamline.system.core import System
 from seamline.system.harness import Harness
 
@@ -106,3 +108,39 @@ def _wait_for(condition: Callable[[], bool], timeout: float = 30.0) -> None:
     while not condition():
         assert time.monotonic() < deadline, "the condition did not come true in time"
         time.sleep(0.02)
+
+
+def test_a_held_request_whose_consumer_hangs_up_wakes_no_other_held_request(
+    write_config: Callable[[str], Path], run_root: Path
+) -> None:
+    path = write_config(
+        '[services.provider]\ncommand = "{APP} --port {self.port} --slow-start 4"\n'
+    )
+    system = System.from_config(path, run_root=run_root)
+    starting = threading.Thread(target=system.start)
+    starting.start()
+    try:
+        _wait_for(lambda: _url(system, "provider") != "")
+        host, port = _url(system, "provider").removeprefix("http://").split(":")
+        waiting = socket.create_connection((host, int(port)))  # held, answered once ready
+        waiting.sendall(b"GET /health HTTP/1.1\r\nHost: provider\r\n\r\n")
+        with socket.create_connection((host, int(port))) as gives_up:
+            gives_up.sendall(b"GET /health HTTP/1.1\r\nHost: provider\r\n\r\n")
+        seam = system.seam("test", "provider")
+        _wait_for(lambda: [e.outcome for e in seam.exchanges(all_tests=True)] == ["timeout"])
+        starting.join(60)
+        waiting.settimeout(30)
+        assert waiting.recv(4096).startswith(b"HTTP/1.1 200")
+        waiting.close()
+        outcomes = sorted(e.outcome for e in eventually(lambda: seam.exchanges(all_tests=True)[1:]))
+        assert outcomes == ["ok"]
+    finally:
+        starting.join(60)
+        system.stop(failed=True)
+
+
+def _url(system: System, name: str) -> str:
+    try:
+        return system.url(name)
+    except SeamlineError:  # the System has not made its services or seams yet
+        return ""
