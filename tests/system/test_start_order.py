@@ -3,16 +3,21 @@ once, and the seam holds its requests until the provider is ready; other needs w
 
 from __future__ import annotations
 
+import os
+import signal
 import socket
+import subprocess
+import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import pytest
 
 from seamline.errors import SeamlineError, StartError
 from seamline.mock import MockServer, get
+from seamline.runtime.procs import marked_pids
 from seamline.seams.assertions import eventually
 from seamline.system.core import System
 from seamline.system.harness import Harness
@@ -144,3 +149,36 @@ def _url(system: System, name: str) -> str:
         return system.url(name)
     except SeamlineError:  # the System has not made its services or seams yet
         return ""
+
+
+def test_ctrl_c_while_a_request_is_held_stops_everything(
+    write_config: Callable[[str], Path], run_root: Path, tmp_path: Path
+) -> None:
+    path = write_config(config(slow=300, provider_extra="ready_timeout = 300"))
+    records = tmp_path / "records"
+    env = {**os.environ, "SEAMLINE_RUN_ROOT": str(run_root), "SEAMLINE_RECORD_ROOT": str(records)}
+    up = subprocess.Popen(
+        [sys.executable, "-m", "seamline", "up", str(path)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    try:
+        _wait_for(lambda: "calling " in _read(records.glob("*/logs/consumer.log")))
+        run_id = next(records.iterdir()).name
+        up.send_signal(signal.SIGINT)
+        assert up.wait(30) == 130
+    finally:
+        if up.poll() is None:
+            up.kill()
+            up.wait()
+    assert not marked_pids(run_id)
+    assert list(run_root.iterdir()) == []
+    assert up.stderr is not None
+    with up.stderr:
+        assert "Traceback" not in up.stderr.read()
+
+
+def _read(paths: Iterable[Path]) -> str:
+    return "".join(path.read_text() for path in paths)
