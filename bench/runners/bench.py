@@ -15,6 +15,12 @@ time to the command's first line and where it goes.
    baseline at the same moment (import + the shop's `System.start()`), and one start's split:
    import, seamline's own work before the first service starts, the services' critical path.
 
+    .venv/bin/python bench/runners/bench.py --first-line [--against OTHER/src]
+
+only measures 3 (no Newman, no control API); with --against, alternates each first-line run
+with one of the seamline in OTHER/src (e.g. main's worktree, `git worktree add /tmp/main main`),
+so a change's effect is a ratio taken at the same moment even on a loaded machine.
+
 The children run without PYTHONDONTWRITEBYTECODE (some shells set it): an installed seamline
 has its bytecode compiled, and compiling ~150 modules on every start is not seamline's cost.
 """
@@ -29,6 +35,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 SHOP = ROOT / "examples" / "shop"
@@ -135,10 +142,12 @@ def collection_figures() -> list[tuple[str, float]]:
     ]
 
 
-def first_line_s() -> float:
+def first_line_s(src: str | None = None) -> float:
+    """From spawning `seamline run` to the command's first line; `src`: another seamline."""
+    env = ENV if src is None else {**ENV, "PYTHONPATH": src}
     started = time.perf_counter()
     argv = seamline_run(sys.executable, "-c", "print(1)")
-    proc = subprocess.Popen(argv, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     assert proc.stdout is not None
     assert proc.stdout.readline().strip() == b"1"
     took = time.perf_counter() - started
@@ -146,7 +155,7 @@ def first_line_s() -> float:
     return took
 
 
-def start_split() -> dict[str, float]:
+def start_split() -> dict[str, Any]:
     argv = [sys.executable, "-c", STARTUP, str(SHOP)]
     return dict(json.loads(subprocess.run(argv, env=ENV, capture_output=True, check=True).stdout))
 
@@ -157,7 +166,47 @@ def pair_ms(*command: str) -> float:
     return float(done.stdout.strip().splitlines()[-1])
 
 
+def first_line_figures(against: str | None) -> None:
+    """Part 3 only; with `against`, alternated with the seamline in that source tree."""
+    load_before = os.getloadavg()
+    first_line_s()  # warm the caches
+    ours: list[float] = []
+    theirs: list[float] = []
+    for _ in range(7):
+        ours.append(first_line_s())
+        if against is not None:
+            theirs.append(first_line_s(against))
+    split = start_split()
+    print(f"load average (1, 5, 15 min): before {load_before}, after {os.getloadavg()}\n")
+    print(
+        f"first line, this tree: median {statistics.median(ours) * 1000:.0f} ms "
+        f"({', '.join(f'{s * 1000:.0f}' for s in ours)})"
+    )
+    if theirs:
+        print(
+            f"first line, {against}: median {statistics.median(theirs) * 1000:.0f} ms "
+            f"({', '.join(f'{s * 1000:.0f}' for s in theirs)})"
+        )
+        ratios = [a / b for a, b in zip(ours, theirs, strict=True)]
+        print(f"ratio this / other, pair by pair: median {statistics.median(ratios):.2f}")
+    print_split(split)
+
+
+def print_split(split: dict[str, Any]) -> None:
+    each = ", ".join(f"{name} {s * 1000:.0f} ms" for name, s in split["each"].items())
+    print(
+        f"\none start: import {split['import'] * 1000:.0f} ms; System.start "
+        f"{split['start'] * 1000:.0f} ms, of which {split['before_services'] * 1000:.0f} ms "
+        f"before the first service starts and {split['services'] * 1000:.0f} ms for the "
+        f"services (each, start to ready: {each})"
+    )
+
+
 def main() -> None:
+    if "--first-line" in sys.argv:
+        against = sys.argv[sys.argv.index("--against") + 1] if "--against" in sys.argv else None
+        first_line_figures(against)
+        return
     load_before = os.getloadavg()
     first_line_s()  # warm the caches
     first = median_of(5, first_line_s)
@@ -181,13 +230,7 @@ def main() -> None:
     print("\n| what | measured | goal |\n| --- | --- | --- |")
     for (what, measured), goal in zip(rows, ("< 1.5 s", "", "< 2 ms", "< 2 ms"), strict=True):
         print(f"| {what} | {measured} | {goal} |")
-    each = ", ".join(f"{name} {s * 1000:.0f} ms" for name, s in split["each"].items())
-    print(
-        f"\none start: import {split['import'] * 1000:.0f} ms; System.start "
-        f"{split['start'] * 1000:.0f} ms, of which {split['before_services'] * 1000:.0f} ms "
-        f"before the first service starts and {split['services'] * 1000:.0f} ms for the "
-        f"services (each, start to ready: {each})"
-    )
+    print_split(split)
 
 
 if __name__ == "__main__":

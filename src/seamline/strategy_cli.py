@@ -32,45 +32,6 @@ RECORD_ROOT_ENV = "SEAMLINE_RECORD_ROOT"
 _FAILED = frozenset({"failed", "error"})
 
 
-def add_record_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--missing", action="store_true", help="record only what is absent")
-    parser.add_argument("--force", action="store_true", help="record even if the run fails")
-
-
-def add_drive_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--seam",
-        action="append",
-        default=[],
-        metavar="CONSUMER->PROVIDER",
-        help="drive only this seam (repeatable); default: every recorded seam",
-    )
-    parser.add_argument(
-        "--json", metavar="FILE", help="where the drift goes (default: REPORT_DIR/drift.json)"
-    )
-    parser.add_argument(
-        "--report-dir",
-        default="seamline-report",
-        help="where the report (index.html, report.json with its drift section) and drift.json go",
-    )
-    parser.add_argument(
-        "--header",
-        action="append",
-        default=[],
-        metavar="'NAME: VALUE'",
-        help="a header for every driven request, e.g. a credential the recording masked "
-        '(repeatable): --header "Authorization: Bearer $TOKEN"',
-    )
-    parser.add_argument(
-        "--secret",
-        action="append",
-        default=[],
-        metavar="FIELD=VALUE",
-        help="the value of a JSON body field the recording masked (repeatable): "
-        "--secret card_number=4242424242424242",
-    )
-
-
 @dataclass
 class RecordingRun:
     root: Path  # where this run's record dirs go

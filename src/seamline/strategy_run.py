@@ -30,31 +30,7 @@ from seamline.strategies.recordings import (
 )
 from seamline.strategy_steps import BisectPlugin, StrategyLabel, StrategyPlugin
 
-STRATEGIES = ("big-bang", "top-down", "bottom-up", "sandwich", "incremental")
 STRATEGY_FILE = "strategy.json"
-
-
-def add_strategy_arguments(parser: argparse.ArgumentParser) -> None:
-    add = parser.add_argument
-    add(
-        "--strategy",
-        choices=STRATEGIES,
-        default=None,
-        help="run the suite step by step, switching seams between real and replayed",
-    )
-    add(
-        "--target",
-        metavar="SERVICE",
-        default=None,
-        help="the service a sandwich strategy meets at (default: the middle layer)",
-    )
-    add(
-        "--only-real",
-        action="append",
-        default=None,
-        metavar="CONSUMER->PROVIDER",
-        help="every seam between services replayed except this one (repeatable)",
-    )
 
 
 def check_pytest_args(pytest_args: list[str]) -> None:

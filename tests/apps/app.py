@@ -2,7 +2,10 @@
 
     python app.py --port 8000 [--slow-start 0.5] [--exit-at-start 3] [--say "line"]
                   [--child] [--escaped-child] [--ignore-term] [--stranger-listens]
+                  [--call-at-start VAR]
 
+--call-at-start VAR: before listening, GET $VAR/health and print the answer (exit 4 if there is
+    none), as a service that calls another one while it starts.
 --stranger-listens: start a stranger (own session, no seamline markers) listening on
     --port, print its pid, and do not listen ourselves (exit with --exit-at-start, if given).
 
@@ -173,6 +176,16 @@ def stranger_listens(port: int, exit_code: int | None) -> None:
     time.sleep(600)
 
 
+def call_at_start(url: str) -> None:
+    print(f"calling {url}", flush=True)
+    try:
+        with urllib.request.urlopen(url, timeout=60) as response:
+            print(f"called {url}: {response.status} {response.read().decode()}", flush=True)
+    except OSError as err:
+        print(f"call to {url} failed: {err}", flush=True)
+        sys.exit(4)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int, required=True)
@@ -183,6 +196,7 @@ def main() -> None:
     parser.add_argument("--escaped-child", action="store_true", help="a child in its own session")
     parser.add_argument("--ignore-term", action="store_true")
     parser.add_argument("--stranger-listens", action="store_true")
+    parser.add_argument("--call-at-start", metavar="VAR")
     args = parser.parse_args()
     if args.stranger_listens:
         stranger_listens(args.port, args.exit_at_start)
@@ -198,6 +212,8 @@ def main() -> None:
     if args.escaped_child:
         CHILDREN.append(subprocess.Popen(["sleep", "301"], start_new_session=True).pid)
     time.sleep(args.slow_start)
+    if args.call_at_start:
+        call_at_start(os.environ[args.call_at_start] + "/health")
     server = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
     print(f"listening on {args.port}", flush=True)
     server.serve_forever()

@@ -224,3 +224,25 @@ def test_a_missing_or_malformed_junit_file_is_reported_and_the_code_stays_the_co
     )
     assert done.returncode == 5
     assert f"JUnit file {junit} {said}" in done.stderr
+
+
+def test_seamline_run_imports_no_test_framework_or_strategy_module(
+    write_config, run_root, tmp_path
+):
+    """Each import is time before the command's first line: `run` loads what it uses only."""
+    base = write_config(SYSTEM).parent
+    env = {**os.environ, "SEAMLINE_RUN_ROOT": str(run_root)}
+    run = ["run", str(base), "--report-dir", str(tmp_path / "out"), "--"]
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "seamline", *run, sys.executable, "-V"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    imported = {line.rsplit("|", 1)[1].strip() for line in done.stderr.splitlines() if "|" in line}
+    unused = {"pytest", "httpx", "seamline.strategy_run", "seamline.strategy_cli"}
+    assert imported & unused == set()
+    assert "seamline.control.runner" in imported  # what it does use is seen

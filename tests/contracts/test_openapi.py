@@ -301,3 +301,21 @@ def test_a_cors_preflight_is_not_an_operation_to_check(contract):
     assert contract.check(preflight) == []
     plain_options = exchange("OPTIONS", "/charges", None, 200, None)
     assert "expected an operation declared" in messages(contract, plain_options)[0]
+
+
+def test_a_document_checked_already_is_loaded_without_checking_its_schemas_again(
+    tmp_path: Path,
+) -> None:
+    """System.start checks every document first (cached once valid): loading the contracts
+    for the seams then skips the check, which is most of the load's time."""
+    document = {
+        "openapi": "3.1.0",
+        "info": {"title": "t", "version": "1"},
+        "paths": {"/a": {"get": {"responses": {"200": {"description": "ok"}}}}},
+        "components": {"schemas": {"Bad": {"type": "no-such-type"}}},
+    }
+    path = tmp_path / "openapi.json"
+    path.write_text(json.dumps(document))
+    with pytest.raises(ContractError):
+        Contract.load(path)
+    assert [op.template for op in Contract.load(path, checked=True).operations] == ["/a"]

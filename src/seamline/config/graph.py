@@ -13,6 +13,9 @@ class Edge:
     consumer: str
     provider: str
     why: str
+    # only a `{provider.url}` of an HTTP service: a seam may carry it and hold the
+    # consumer's requests while the provider starts, so the consumer need not wait
+    via_url: bool = False
 
 
 def find_cycle(nodes: Sequence[str], edges: Sequence[Edge]) -> list[Edge] | None:

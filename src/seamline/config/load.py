@@ -6,6 +6,7 @@ import ipaddress
 import os
 import re
 import tomllib
+from collections.abc import Container
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -63,6 +64,18 @@ class SystemConfig:
         """The services `service` needs started first (`depends_on` and the ones its templates
         reach)."""
         return sorted({e.provider for e in self.edges if e.consumer == service})
+
+    def ready_needs(self, service: str, seamed: Container[str]) -> list[str]:
+        """The services `service` waits for to be ready before it starts: all it `needs`
+        but those it reaches only by `{provider.url}` into a provider in `seamed`, whose seam
+        holds its requests until the provider is ready."""
+        return sorted(
+            {
+                e.provider
+                for e in self.edges
+                if e.consumer == service and not (e.via_url and e.provider in seamed)
+            }
+        )
 
     def resolve(self, path: Path | str) -> Path:
         """`path` relative to the config file's directory, resolved."""
@@ -216,9 +229,11 @@ def _check_services(
                 if ref.service in ("", "self", name) or ref.service not in spec.services:
                     continue
                 # direct_url and browser_url are addresses only: nothing to start first
+                http = spec.services[ref.service].kind in HTTP_KINDS
                 if ref.attr not in ("direct_url", "browser_url"):
-                    edges.append(Edge(name, ref.service, f"{name}.{key} uses {ref}"))
-                if spec.services[ref.service].kind not in HTTP_KINDS:
+                    why = f"{name}.{key} uses {ref}"
+                    edges.append(Edge(name, ref.service, why, http and ref.attr == "url"))
+                if not http:
                     continue
                 variable = f"{name}.{key}" if ref.attr == "browser_url" else key
                 consumer = "browser" if ref.attr == "browser_url" else name

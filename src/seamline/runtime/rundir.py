@@ -22,9 +22,13 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from seamline.records.layout import LOGS, session_of
 from seamline.runtime.procs import alive, kill_run, proc_start_time, read_pids
+
+if TYPE_CHECKING:
+    from seamline.config import SystemConfig
 
 SHM = Path("/dev/shm")
 
@@ -143,3 +147,13 @@ def prune_records(record_root: Path, keep: int) -> None:
     for old in list(sessions.values())[: max(0, len(sessions) - keep)]:
         for record in old:
             shutil.rmtree(record, ignore_errors=True)
+
+
+def default_record_root(config: SystemConfig) -> Path:
+    """Where a run's records go: $SEAMLINE_RECORD_ROOT, else .seamline/runs beside the config
+    (when it is writable)."""
+    configured = os.environ.get("SEAMLINE_RECORD_ROOT")
+    if configured:
+        return Path(configured)
+    root = config.base_dir / ".seamline" / "runs"
+    return root if os.access(config.base_dir, os.W_OK) else default_run_root() / "records"

@@ -12,11 +12,35 @@ Run as: python -m seamline.runtime.watchdog RUN_DIR RUN_ID
 from __future__ import annotations
 
 import signal
+import subprocess
 import sys
 from pathlib import Path
 
 from seamline.runtime.procs import kill_run, read_pids
-from seamline.runtime.rundir import remove_run_dir
+from seamline.runtime.rundir import RunDirs, remove_run_dir
+
+
+def spawn(dirs: RunDirs) -> subprocess.Popen[bytes]:
+    """The watchdog of the run in `dirs`, started: it cleans up if this process dies."""
+    with (dirs.logs / "seamline-watchdog.log").open("ab") as log:  # the child keeps its copy
+        return subprocess.Popen(
+            [sys.executable, "-m", "seamline.runtime.watchdog", str(dirs.run_dir), dirs.run_id],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            stderr=log,
+            start_new_session=True,
+        )
+
+
+def release(watchdog: subprocess.Popen[bytes]) -> None:
+    """After a clean stop: close its pipe and wait for it to end."""
+    if watchdog.stdin is not None:
+        watchdog.stdin.close()
+    try:
+        watchdog.wait(5)
+    except subprocess.TimeoutExpired:
+        watchdog.kill()
+        watchdog.wait()
 
 
 def main(argv: list[str]) -> int:

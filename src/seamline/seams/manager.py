@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -14,6 +14,7 @@ from seamline.records.exchange import Exchange, Violation, seam_name
 from seamline.records.message import Message
 from seamline.seams.assertions import Calls, Flow, query
 from seamline.seams.assertions import assert_header_propagated as _assert_propagated
+from seamline.seams.gate import StartGate
 from seamline.seams.journal import Journal
 from seamline.seams.message_seams import BrokerSeams
 from seamline.seams.modes import Fault, Route
@@ -67,6 +68,7 @@ class Seams:
         self._expected: set[int] = set()  # exchanges whose violations a test expected
         self._expected_messages: set[int] = set()  # broker messages' likewise
         self._stopped: set[str] = set()  # providers the System stopped (and not started again)
+        self._gates: dict[str, StartGate] = {}  # providers starting: their seams hold requests
 
     def proxy(self, consumer: str, provider: str) -> SeamProxy:
         """The proxy for `consumer -> provider`, started now if it is the first use."""
@@ -88,6 +90,7 @@ class Seams:
                 current_test=self._current_test,
                 contract=self._contracts.get(provider),
                 options=self._options,
+                gate=self._gates.get(provider),
             )
             self._loop.run(proxy.start())
             try:
@@ -276,6 +279,20 @@ class Seams:
                 SeamView(self, proxy).set_mode(mode)
             self._provider_modes[provider] = mode
 
+    def hold_until_ready(self, providers: Iterable[str]) -> None:
+        """Seams into `providers` (made from now on) hold each request on the real route
+        until `provider_ready` is told; the System calls this before it starts them."""
+        for provider in providers:
+            if provider in self._upstreams:
+                self._gates[provider] = StartGate(self._loop.loop)
+
+    def provider_ready(self, provider: str, ready: bool = True) -> None:
+        """`provider` is ready (its held requests go on) or its start failed (they are
+        answered as for a provider that is down)."""
+        gate = self._gates.get(provider)
+        if gate is not None:
+            gate.settle(ready)
+
     def provider_stopped(self, provider: str, stopped: bool = True) -> None:
         """The System stopped (or started) `provider`: from now on its seams refuse
         connections if and only if it does, as its own port would."""
@@ -285,6 +302,8 @@ class Seams:
 
     def close(self) -> None:
         """Close every proxy and the journal (the System does this when it stops)."""
+        for gate in self._gates.values():
+            gate.settle(False)  # a request still held is answered before its seam closes
         for proxy in list(self._proxies.values()):
             self._loop.run(proxy.close())
         self._proxies.clear()

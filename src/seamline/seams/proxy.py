@@ -38,6 +38,7 @@ from seamline.records.exchange import seam_name
 from seamline.records.lines import Outcome
 from seamline.seams.capture import Capture, ExchangeRecord
 from seamline.seams.fault_injection import FaultInjector, reset, truncate
+from seamline.seams.gate import StartGate
 from seamline.seams.journal import Journal
 from seamline.seams.modes import Route
 from seamline.seams.outage import ProviderWatch
@@ -86,8 +87,10 @@ class SeamProxy:
         current_test: Callable[[], str | None],
         contract: Contract | None = None,
         options: SeamOptions | None = None,
+        gate: StartGate | None = None,
     ) -> None:
         self.consumer, self.provider = consumer, provider
+        self._gate = gate  # while the provider starts, requests to it wait here
         self.name = seam_name(consumer, provider)
         self.real_upstream = upstream.rstrip("/")
         self.route = Route("real", self.real_upstream)
@@ -132,6 +135,8 @@ class SeamProxy:
         """
         self.route = route
         self._faults.release()
+        if self._gate is not None:
+            self._gate.poke()  # a request waiting for the provider may go to a stub now
         await self._watch.check()
 
     async def check_provider(self) -> None:
@@ -184,6 +189,13 @@ class SeamProxy:
             injected = await self._faults.inject(fault, record, body)
             if injected is not None:
                 return injected
+        if self._gate is not None and self._gate.state != "ready":
+            held = await self._gate.hold(lambda: self.route, self.real_upstream)
+            if held is None:  # its start failed: answered as a provider that is down
+                self._watch.refused()
+                record.finish("refused", error=f"{self.provider} did not start (its start failed)")
+                return RawReply(reset)
+            route = record.route = held
         upstream = await self._forward(request, route, body, record)
         if upstream is None:
             return RawReply(reset)  # the consumer meets a connection error, as it would

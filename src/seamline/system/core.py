@@ -3,46 +3,43 @@
 from __future__ import annotations
 
 import atexit
-import os
 import subprocess
-import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
-import httpx
-
 from seamline.config import SystemConfig, load_config
-from seamline.config.keys import suggest
 from seamline.config.templates import render as render_template
-from seamline.errors import SeamlineError, StartError, check_argument
+from seamline.errors import SeamlineError, StartError
 from seamline.records.layout import JOURNAL
 from seamline.records.lines import RunInfo
 from seamline.records.run import TestLog, now_iso, write_run_json
-from seamline.runtime import rundir, signals
+from seamline.runtime import rundir, signals, watchdog
 from seamline.runtime.procs import ProcessTracker, kill_run
 from seamline.seams.journal import Journal
 from seamline.seams.manager import Seams, SeamView
-from seamline.seams.message_seams import BrokerSeams, Messages, MessageSeamView
 from seamline.services.base import AnyService, Render, RunContext
-from seamline.services.mock import mock_server
 from seamline.services.registry import create_service
 from seamline.system import lifecycle
+from seamline.system.controls import ServiceControls
 from seamline.system.documents import check_documents
-from seamline.system.watch import Death, ServiceWatch
+from seamline.system.messaging import MessageLinks
+from seamline.system.watch import ServiceWatch
 from seamline.system.wiring import ServiceValues, StubServers, http_upstreams, make_seams
 from seamline.version import __version__
 
 if TYPE_CHECKING:
+    import httpx
+
     from seamline.db import Database
     from seamline.db.registry import Databases
     from seamline.http.loop import LoopThread
     from seamline.mock.server import MockServer
 
 
-class System:
+class System(ServiceControls, MessageLinks):
     """A declared system: `with System.from_config("seamline.toml") as system: ...`."""
 
     def __init__(
@@ -59,7 +56,7 @@ class System:
         # runs of one test session (xdist workers) share it; defaults to the run id
         self._session = session
         self._run_root = run_root or config.spec.run_root or rundir.default_run_root()
-        self._record_root = record_root or _default_record_root(config)
+        self._record_root = record_root or rundir.default_record_root(config)
         self._services: dict[str, AnyService] = {}
         self._timings: dict[str, lifecycle.Timing] = {}
         self._dirs: rundir.RunDirs | None = None
@@ -108,7 +105,7 @@ class System:
         rundir.reap_stale_runs(self._run_root)
         self._dirs = rundir.create_run(self._run_root, self._record_root, self._worker)
         self._record_dir = self._dirs.record_dir
-        self._watchdog = _spawn_watchdog(self._dirs)
+        self._watchdog = watchdog.spawn(self._dirs)
         self._tests = TestLog(self._dirs.record_dir)
         self._journal = Journal(
             self._dirs.record_dir / JOURNAL, self._config.spec.seams.journal_in_memory
@@ -129,18 +126,17 @@ class System:
             for service in self._services.values():
                 service.allocate()
             self._seams = self._make_seams(self._journal)
+            self._seams.hold_until_ready(self._services)  # before any seam is opened
             self._open_link_seams(self._seams)
-            topo = [name for wave in self._config.waves for name in wave]
             self._started, self._timings = lifecycle.start_all(
                 self._services,
-                self._needs,
-                topo,
+                lifecycle.StartOrder.of(self._config, self._seams, self._needs),
                 self._renderer,
                 lambda name: self._config.spec.services[name].ready_timeout,
                 ctx.cancelled,
                 # helpers (initdb, copies) and half-started services go at once
                 lambda: kill_run(tracker.run_id, tracker.entries(), grace=1.0),
-                on_ready,
+                lifecycle.StartHooks.opening(self._seams, on_ready),
             )
         except lifecycle.StartFailed as failed:
             self._started = failed.started
@@ -198,7 +194,7 @@ class System:
             self._loop = None
         rundir.remove_run_dir(self._dirs.run_dir)
         if self._watchdog is not None:
-            _release_watchdog(self._watchdog)
+            watchdog.release(self._watchdog)
             self._watchdog = None
         write_run_json(self._dirs.record_dir, {**info, "ended": now_iso()})
         if self._tests is not None:
@@ -291,43 +287,6 @@ class System:
         """`system.seam("api", "payments")` (or `"api -> payments"`): what crossed it."""
         return self.seams.view(consumer, provider)
 
-    def messages(
-        self,
-        broker: str,
-        *,
-        subject: str | None = None,
-        queue: str | None = None,
-        published_by: str | None = None,
-        delivered_to: str | None = None,
-        all_tests: bool = False,
-    ) -> Messages:
-        """What crossed the links into `broker` in this test (`.one()`, `.none()`, `.count`):
-        `system.messages("bus", subject="order.paid", published_by="api").one()`."""
-        return self._broker_seams().messages(
-            broker,
-            subject=subject,
-            queue=queue,
-            published_by=published_by,
-            delivered_to=delivered_to,
-            all_tests=all_tests,
-        )
-
-    def message_seam(self, consumer: str, broker: str) -> MessageSeamView:
-        """`system.message_seam("fulfilment", "bus")`: one broker link, its messages, faults."""
-        return MessageSeamView(self._broker_seams(), consumer, broker)
-
-    def publish(
-        self, broker: str, subject: str, payload: bytes | str, *, exchange: str = ""
-    ) -> None:
-        """Publish `payload` on `subject` through the `test -> broker` seam (on RabbitMQ,
-        to `exchange` with `subject` as the routing key)."""
-        self._broker_seams().publish(broker, subject, payload, exchange=exchange)
-
-    def _broker_seams(self) -> BrokerSeams:
-        brokers = self.seams.brokers
-        assert brokers is not None  # make_seams always gives them
-        return brokers
-
     def _renderer(self, name: str) -> Render:
         assert self._dirs is not None
         values = self._values_for(name)
@@ -335,52 +294,6 @@ class System:
         return lambda template: render_template(template, name, values, run)
 
     # -- the test's view ---------------------------------------------------
-
-    def service(self, name: str) -> AnyService:
-        """The running service `name` (its `attributes()`, `url`, `logs()`); an unknown name
-        raises `SeamlineError` with a did-you-mean and the declared ones."""
-        declared = list(self._config.spec.services)
-        example = repr(declared[0]) if declared else "'api'"
-        check_argument("a service name", name, str, f"a service name (a string such as {example})")
-        try:
-            return self._services[name]
-        except KeyError:
-            near = suggest(name, declared)
-            raise SeamlineError(
-                f"no service named {name!r} in {self._config.path}"
-                + (f"; did you mean {near!r}?" if near else "")
-                + f" (declared: {', '.join(declared) or 'none'})"
-            ) from None
-
-    def stop_service(self, name: str) -> None:
-        """Stop one service while the rest runs on (a provider going down, mid-test)."""
-        self.service(name).stop()
-        # Its seams refuse connections now, as its port does; told even when no seam exists
-        # yet, so one made later (the test's first `client(name)`) refuses too, not resets.
-        self.seams.provider_stopped(name)
-        self._watch.forget(name)
-
-    def start_service(self, name: str) -> None:
-        """Start a service stopped with `stop_service` again: same port, same environment,
-        same data; returns once it is ready."""
-        service = self.service(name)
-        self._watch.forget(name)
-        service.start(self._renderer(name))
-        service.wait_ready(self._config.spec.services[name].ready_timeout)
-        if self._seams is not None:  # its seams accept connections again, at once
-            self._seams.provider_stopped(name, stopped=False)
-
-    def restart_service(self, name: str) -> None:
-        """Stop `name` and start it again (same port, environment and data), whether it was
-        running or had died; returns once it is ready. For chaos-style tests:
-        `os.kill(pid, SIGKILL)` then `system.restart_service("inventory")`."""
-        self.stop_service(name)
-        self.start_service(name)
-
-    def services_down(self) -> list[Death]:
-        """Services whose process died on its own and was not started again: each with how
-        it ended (`exited (signal 9)`), the test it died in and the last lines of its log."""
-        return self._watch.down()
 
     def url(self, name: str) -> str:
         """The address the test uses for `name`: the `test -> name` seam for HTTP services
@@ -420,6 +333,8 @@ class System:
         Without options the same client is returned each time; with options (timeout=,
         headers=, ...) a new one is made.
         """
+        import httpx  # only tests use it: `seamline run` does not pay for its import
+
         if not options:
             if name not in self._clients:
                 self._clients[name] = httpx.Client(base_url=self.url(name), timeout=30.0)
@@ -436,6 +351,8 @@ class System:
         """The stub server of the `kind = "mock"` service `name`, with the `mock` fixture's
         API (`stub`, `verify`, `requests`, scenarios); reset after each test."""
         self.service(name)  # an unknown name fails with the declared ones
+        from seamline.services.mock import mock_server  # the stub engine, only if used
+
         return mock_server(self._services, name)
 
     @property
@@ -464,35 +381,6 @@ class System:
         if self._record_dir is None:
             raise SeamlineError("the System was never started")
         return self._record_dir
-
-
-def _default_record_root(config: SystemConfig) -> Path:
-    configured = os.environ.get("SEAMLINE_RECORD_ROOT")
-    if configured:
-        return Path(configured)
-    root = config.base_dir / ".seamline" / "runs"
-    return root if os.access(config.base_dir, os.W_OK) else rundir.default_run_root() / "records"
-
-
-def _spawn_watchdog(dirs: rundir.RunDirs) -> subprocess.Popen[bytes]:
-    with (dirs.logs / "seamline-watchdog.log").open("ab") as log:  # the child keeps its copy
-        return subprocess.Popen(
-            [sys.executable, "-m", "seamline.runtime.watchdog", str(dirs.run_dir), dirs.run_id],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.DEVNULL,
-            stderr=log,
-            start_new_session=True,
-        )
-
-
-def _release_watchdog(watchdog: subprocess.Popen[bytes]) -> None:
-    if watchdog.stdin is not None:
-        watchdog.stdin.close()
-    try:
-        watchdog.wait(5)
-    except subprocess.TimeoutExpired:
-        watchdog.kill()
-        watchdog.wait()
 
 
 __all__ = ["StartError", "System"]

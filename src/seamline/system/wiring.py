@@ -95,13 +95,14 @@ def broker_upstreams(services: Mapping[str, AnyService]) -> dict[str, tuple[str,
 
 
 def load_contracts(config: SystemConfig) -> dict[str, Contract]:
+    """Each service's OpenAPI contract; `check_documents` has checked them before."""
     contracts: dict[str, Contract] = {}
     if config.spec.contracts == "off":
         return contracts
     for name, spec in config.spec.services.items():
         if spec.openapi is not None:
             try:
-                contracts[name] = Contract.load(config.resolve(spec.openapi))
+                contracts[name] = Contract.load(config.resolve(spec.openapi), checked=True)
             except ContractError as err:
                 raise StartError(name, f"its openapi contract: {err}") from None
     return contracts
