@@ -12,8 +12,8 @@ from seamline.config.keys import suggest
 from seamline.errors import SeamlineError
 from seamline.http.loop import LoopThread
 from seamline.mock.server import MockServer
-from seamline.seams.manager import SeamView
 from seamline.seams.modes import Fault
+from seamline.seams.view import SeamView
 from seamline.system.core import System
 from seamline.system.harness import Harness
 

@@ -13,7 +13,8 @@ from seamline.seams.assertions import Calls, Flow, eventually
 from seamline.seams.modes import Fault
 
 if TYPE_CHECKING:
-    from seamline.seams.manager import Seams, SeamView
+    from seamline.seams.manager import Seams
+    from seamline.seams.view import SeamView
 
 __all__ = ["Calls", "Exchange", "Fault", "Flow", "SeamView", "Seams", "Violation", "eventually"]
 
@@ -21,10 +22,14 @@ __all__ = ["Calls", "Exchange", "Fault", "Flow", "SeamView", "Seams", "Violation
 def __getattr__(name: str) -> Any:
     # The manager pulls in the HTTP engine and the contract checker; load it on demand
     # (contracts import this package's exchange types).
-    if name in ("Seams", "SeamView"):
-        from seamline.seams import manager
+    if name == "Seams":
+        from seamline.seams.manager import Seams
 
-        return getattr(manager, name)
+        return Seams
+    if name == "SeamView":
+        from seamline.seams.view import SeamView
+
+        return SeamView
     raise AttributeError(f"module 'seamline.seams' has no attribute {name!r}")
 
 

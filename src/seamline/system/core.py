@@ -19,7 +19,8 @@ from seamline.records.run import TestLog, now_iso, write_run_json
 from seamline.runtime import rundir, signals, watchdog
 from seamline.runtime.procs import ProcessTracker, kill_run
 from seamline.seams.journal import Journal
-from seamline.seams.manager import Seams, SeamView
+from seamline.seams.manager import Seams
+from seamline.seams.view import SeamView
 from seamline.services.base import AnyService, Render, RunContext
 from seamline.services.registry import create_service
 from seamline.system import lifecycle

@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from seamline.http.loop import LoopThread
 from seamline.records.exchange import Violation
 from seamline.records.lines import RunInfo
-from seamline.seams.manager import SeamView
+from seamline.seams.view import SeamView
 from seamline.services.base import AnyService
 from seamline.system.core import System
 from seamline.system.lifecycle import Timing
