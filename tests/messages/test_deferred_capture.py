@@ -1,0 +1,111 @@
+"""A message seam forwards first and decodes later: what that must not change.
+
+The seam writes each chunk on at once and decodes its backlog in batches (when idle, past a
+bound, before every read). These tests hold the idle decoding off (a long IDLE_S) where they
+need the backlog to still be there, and check what a reader sees.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+
+import pytest
+import redis
+
+from seamline.seams import message_capture
+from seamline.seams.assertions import eventually
+from seamline.seams.resp import encode_command
+from seamline.system.harness import Harness
+
+from test_message_faults import delivered, publish_orders, shipments
+
+
+@pytest.fixture
+def no_idle_decoding(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The backlog is decoded only by a read or by its bound, never because the seam idles."""
+    monkeypatch.setattr(message_capture, "IDLE_S", 3600.0)
+
+
+def publish_raw(connection: socket.socket, channel: bytes, payload: bytes) -> None:
+    """PUBLISH through the seam and wait for Redis's answer: the bytes have crossed both ways."""
+    connection.sendall(encode_command(b"PUBLISH", channel, payload))
+    assert connection.recv(64).startswith(b":")
+
+
+def test_a_message_decoded_after_its_test_ended_belongs_to_the_test_it_crossed_in(
+    bus_system, no_idle_decoding
+):
+    system = bus_system("pubsub")
+    harness = Harness(system)
+    harness.begin_test("test_a")
+    with socket.create_connection(system.message_seam("test", "bus").address, timeout=5) as conn:
+        publish_raw(conn, b"order.paid", b'{"order_id": 1}')
+    capture = system.seams.brokers.capture  # type: ignore[union-attr]
+    assert capture.backlog[0] > 0  # crossed, not decoded yet
+    harness.end_test("test_a", "passed")
+    harness.begin_test("test_b")
+    published = system.messages("bus", published_by="test", all_tests=True).one()
+    assert (published.test, published.json) == ("test_a", {"order_id": 1})
+    system.messages("bus", published_by="test").none()  # none in test_b (raises if any)
+
+
+def test_the_backlog_is_decoded_when_it_passes_its_bound(
+    bus_system, no_idle_decoding, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setattr(message_capture, "BACKLOG_BYTES", 4096)
+    system = bus_system("pubsub")
+    capture = system.seams.brokers.capture  # type: ignore[union-attr]
+    payload = b"x" * 500
+    largest = 0
+    with socket.create_connection(system.message_seam("test", "bus").address, timeout=5) as conn:
+        for _ in range(200):
+            publish_raw(conn, b"bulk", payload)
+            largest = max(largest, capture.backlog[1])
+    # one chunk (a command or its reply) at most beyond the bound, never the whole burst
+    assert largest <= 4096 + len(encode_command(b"PUBLISH", b"bulk", payload))
+    assert system.messages("bus", subject="bulk", published_by="test").count == 200
+
+
+@pytest.mark.parametrize("idle", [True, False], ids=["idle-decoding-on", "reads-only"])
+def test_a_read_sees_every_message_that_crossed_before_it(
+    bus_system, monkeypatch: pytest.MonkeyPatch, idle: bool
+):
+    if not idle:
+        monkeypatch.setattr(message_capture, "IDLE_S", 3600.0)
+    system = bus_system("list")
+    client = redis.Redis.from_url(system.url("bus"))  # through the test -> bus seam
+    for i in range(1, 101):
+        client.lpush("jobs", b"job %d" % i)
+        assert client.brpop(["jobs"], timeout=5) == (b"jobs", b"job %d" % i)
+        # the reply has reached this thread: both crossings must be in the journal now
+        mine = system.message_seam("test", "bus").messages()
+        assert [m.direction for m in mine][-2:] == ["published", "delivered"]
+        assert (mine.count, mine[-1].payload.data) == (2 * i, b"job %d" % i)
+
+
+def test_a_fault_set_mid_stream_applies_from_the_next_message_on(bus_system):
+    system = bus_system("pubsub")
+    seam = system.message_seam("fulfilment", "bus")
+    publish_orders(system, 1)  # crosses raw: nothing is read frame by frame yet
+    eventually(lambda: shipments(system) == [1])
+    seam.fault("drop", first=1)
+    publish_orders(system, 2, 3)
+    eventually(lambda: shipments(system) == [1, 3])
+    got = [(m.json["order_id"], m.fault) for m in delivered(system)]
+    assert got == [(1, None), (2, "drop"), (3, None)]
+
+
+def test_after_a_fault_the_seam_forwards_raw_again_and_journals_each_message_once(bus_system):
+    system = bus_system("pubsub")
+    seam = system.message_seam("fulfilment", "bus")
+    seam.fault("reorder", first=1)
+    publish_orders(system, 1)
+    seam.use_real()  # 1 is still held: it goes out after the next delivery, as promised
+    publish_orders(system, 2, 3, 4)
+    eventually(lambda: shipments(system) == [2, 1, 3, 4])
+    got = [(m.json["order_id"], m.fault) for m in delivered(system)]
+    assert got == [(1, "reorder"), (2, None), (3, None), (4, None)]
+    crossed = system.messages("bus", subject="order.paid")
+    published = [json.loads(m.payload.data)["order_id"] for m in crossed]
+    assert sorted(published) == [1, 1, 2, 2, 3, 3, 4, 4]  # published once, delivered once
