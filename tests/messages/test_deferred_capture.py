@@ -12,13 +12,12 @@ import socket
 
 import pytest
 import redis
+from test_message_faults import delivered, publish_orders, shipments
 
 from seamline.seams import message_capture
 from seamline.seams.assertions import eventually
 from seamline.seams.resp import encode_command
 from seamline.system.harness import Harness
-
-from test_message_faults import delivered, publish_orders, shipments
 
 
 @pytest.fixture
