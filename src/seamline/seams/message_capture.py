@@ -5,9 +5,10 @@ time and the test of the moment it crossed; decoding it into `Message`s (frames,
 state, the contract check, the journal line) happens off that path. The backlog is decoded in
 the order things crossed, all seams of a run together, so the journal's order is the crossing
 order:
-- when the seams go idle (nothing crossed for `IDLE_S`);
-- when it holds more than `BACKLOG_BYTES` undecoded bytes or `BACKLOG_CHUNKS` chunks, on the
-  spot (memory stays bounded: forwarding waits while it decodes);
+- when the seams go idle (nothing crossed for `IDLE_S`), a slice of `IDLE_SLICE_BYTES` at a
+  time on the loop, so that traffic which starts again is forwarded between two slices;
+- when it holds more than `BACKLOG_BYTES` undecoded bytes or `BACKLOG_CHUNKS` chunks, all of
+  it, on the spot: memory stays bounded (forwarding waits while it decodes);
 - whenever anyone reads the journal (`MessageJournal.select`, `len`, `close`): a read sees
   everything that crossed before it began, from any thread.
 """
@@ -29,9 +30,12 @@ from seamline.records.run import iso_at
 from seamline.seams import resp
 from seamline.seams.message_journal import MessageJournal
 
-BACKLOG_BYTES = 8 * 1024 * 1024  # undecoded bytes held at most, all seams of the run together
-BACKLOG_CHUNKS = 20_000  # chunks held at most (a chunk's entry costs ~150 B beside its bytes)
-IDLE_S = 0.005  # quiet this long: the backlog is decoded
+# Undecoded bytes held at most, all seams of the run together: a burst of 20k messages of
+# 200 B (published and delivered: ~10 MB) is decoded once it is over, not during it.
+BACKLOG_BYTES = 16 * 1024 * 1024
+BACKLOG_CHUNKS = 50_000  # chunks held at most (an entry costs ~200 B beside its bytes)
+IDLE_S = 0.02  # quiet this long (a burst is over): the backlog is decoded
+IDLE_SLICE_BYTES = 32 * 1024  # decoded at a time when idle (~150 messages of 200 B, ~1 ms)
 # What a link raises on a frame it cannot read (struct.error: fields that run short).
 UNREADABLE = (ValueError, TypeError, IndexError, struct.error)
 SWALLOW = "\0swallow"  # a reply to a command the seam itself sent: not the consumer's
@@ -184,8 +188,11 @@ class Capture:
         self._added = 0  # bytes appended (written by the loop's thread only)
         self._decoded = 0  # bytes decoded (written under the lock only)
         self._last = 0.0  # when the last chunk crossed
-        self._idle_timer: asyncio.TimerHandle | None = None
-        self.decode_seconds = 0.0  # CPU-time spent decoding, for the benches
+        self._idle_timer: asyncio.Handle | None = None
+        # what deferring costs, for the benches: decoding CPU, messages, when it last caught up
+        self.decode_seconds = 0.0
+        self.decoded_messages = 0
+        self.caught_up_at = 0.0  # time.time()
         journal.catch_up = self.catch_up
 
     def crossed(self, decoder: Decoder, chunk: bytes) -> None:
@@ -214,14 +221,17 @@ class Capture:
 
     def _on_idle(self) -> None:
         quiet = time.monotonic() - self._last
+        loop = asyncio.get_running_loop()
         if quiet < IDLE_S:  # still busy: look again once it could have gone quiet
-            self._idle_timer = asyncio.get_running_loop().call_later(IDLE_S - quiet, self._on_idle)
+            self._idle_timer = loop.call_later(IDLE_S - quiet, self._on_idle)
             return
-        self._idle_timer = None
-        self.catch_up()
+        self.catch_up(IDLE_SLICE_BYTES)
+        # more to do: the next slice after what the loop has ready (traffic goes first)
+        self._idle_timer = loop.call_soon(self._on_idle) if self._backlog else None
 
-    def catch_up(self) -> None:
-        """Decode everything that crossed before this call into the journal (any thread)."""
+    def catch_up(self, slice_bytes: int | None = None) -> None:
+        """Decode everything that crossed before this call into the journal (any thread);
+        with `slice_bytes`, only the oldest chunks up to about that many bytes."""
         with self.lock:
             count = len(self._backlog)  # what crossed before now; later chunks wait
             if not count:
@@ -234,9 +244,14 @@ class Capture:
                 if isinstance(data, bytes):
                     decoded += len(data)
                 messages += handler.entry(data, (mono, wall, test))
+                if slice_bytes is not None and decoded >= slice_bytes:
+                    break
             self._decoded += decoded
             self.journal.add_all(messages)
             self.decode_seconds += time.thread_time() - began
+            self.decoded_messages += len(messages)
+            if not self._backlog:
+                self.caught_up_at = time.time()
 
     @property
     def backlog(self) -> tuple[int, int]:
