@@ -134,7 +134,11 @@ class Relay:
             self.workers[side] = asyncio.ensure_future(self._work(end))
 
     def _needs_frames(self) -> bool:
-        return self.seam.fault is not None or bool(self.held) or self.swallowing > 0
+        """A fault is set, or the seam still owes the connection something: a held delivery,
+        bytes of its own to send upstream, the swallowing of a reply to one of them."""
+        return (
+            self.seam.fault is not None or bool(self.held or self.injections) or self.swallowing > 0
+        )
 
     async def _work(self, end: End) -> None:
         side, queue = end.from_consumer, self.queues[end.from_consumer]
