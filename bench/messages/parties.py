@@ -78,7 +78,8 @@ def throughput(
         deferred.during += capture.decoded_messages - messages
         while capture.backlog[0]:  # the seam decodes once idle; this only watches
             time.sleep(0.001)
-        caught_up = max(ended, capture.caught_up_at)
+        with capture.lock:  # the decoding that emptied the backlog has finished
+            caught_up = max(ended, capture.caught_up_at)
         deferred.lag_ms.append((caught_up - ended) * 1000)
         deferred.rates.append(count / (caught_up - started))
         deferred.cpu_s += capture.decode_seconds - cpu
