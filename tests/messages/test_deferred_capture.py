@@ -12,12 +12,14 @@ import socket
 
 import pytest
 import redis
+from test_asyncapi_seams import EVENTS
 from test_message_faults import delivered, publish_orders, shipments
 
 from seamline.seams import message_capture
 from seamline.seams.assertions import eventually
 from seamline.seams.resp import encode_command
 from seamline.system.harness import Harness
+from tests.messages.conftest import config
 
 
 @pytest.fixture
@@ -109,3 +111,22 @@ def test_after_a_fault_the_seam_forwards_raw_again_and_journals_each_message_onc
     crossed = system.messages("bus", subject="order.paid")
     published = [json.loads(m.payload.data)["order_id"] for m in crossed]
     assert sorted(published) == [1, 1, 2, 2, 3, 3, 4, 4]  # published once, delivered once
+
+
+def test_the_end_of_a_test_sees_violations_of_messages_not_decoded_yet(
+    write_config, start_system, no_idle_decoding
+):
+    checked = config("pubsub").replace('kind = "redis"', 'kind = "redis"\nasyncapi = "events.yaml"')
+    path = write_config(checked)
+    (path.parent / "events.yaml").write_text(EVENTS)
+    system = start_system(path)
+    harness = Harness(system)
+    harness.begin_test("test_a")
+    with socket.create_connection(system.message_seam("test", "bus").address, timeout=5) as conn:
+        publish_raw(conn, b"order.paid", b'{"order_id": "7"}')
+    assert system.seams.brokers.capture.backlog[0] > 0  # type: ignore[union-attr]
+    broken = [v for v in harness.contract_violations() if v.seam == "test -> bus"]
+    assert [v.message for v in broken] == [
+        "test -> bus: channel order.paid published: payload.order_id: expected integer, "
+        "found string '7'"
+    ]
