@@ -9,14 +9,19 @@ from __future__ import annotations
 
 import json
 import socket
+from collections.abc import Iterator
 
 import pytest
 import redis
 from test_asyncapi_seams import EVENTS
 from test_message_faults import delivered, publish_orders, shipments
 
+from seamline.http.loop import LoopThread
+from seamline.runtime.ports import LOOPBACK
 from seamline.seams import message_capture
 from seamline.seams.assertions import eventually
+from seamline.seams.message_journal import MessageJournal
+from seamline.seams.message_seams import BrokerSeams, MessageSeamView
 from seamline.seams.resp import encode_command
 from seamline.system.harness import Harness
 from tests.messages.conftest import config
@@ -130,3 +135,59 @@ def test_the_end_of_a_test_sees_violations_of_messages_not_decoded_yet(
         "test -> bus: channel order.paid published: payload.order_id: expected integer, "
         "found string '7'"
     ]
+
+
+def receive(connection: socket.socket, size: int) -> bytes:
+    """Exactly `size` bytes (a socket read may return fewer)."""
+    data = b""
+    while len(data) < size:
+        chunk = connection.recv(size - len(data))
+        assert chunk, f"the connection closed after {data!r}"
+        data += chunk
+    return data
+
+
+@pytest.fixture
+def scripted_broker(tmp_path) -> Iterator[tuple[MessageSeamView, socket.socket, socket.socket]]:
+    """A `worker -> bus` message seam (NATS) in front of a listening socket the test speaks
+    the broker's side of: which bytes arrive when is the test's to choose."""
+    loop = LoopThread()
+    listener = socket.create_server((LOOPBACK, 0))
+    brokers = BrokerSeams(
+        loop,
+        MessageJournal(tmp_path / "messages.jsonl"),
+        brokers={"bus": (LOOPBACK, listener.getsockname()[1], "nats")},
+        current_test=lambda: "t",
+        body_cap=1024,
+    )
+    try:
+        view = MessageSeamView(brokers, "worker", "bus")
+        with socket.create_connection(view.address, timeout=5) as client:
+            listener.settimeout(5)
+            broker, _ = listener.accept()
+            with broker:
+                yield view, client, broker
+    finally:
+        brokers.close()
+        loop.stop()
+        listener.close()
+
+
+def test_a_fault_set_while_a_delivery_is_half_forwarded_spares_it_and_takes_the_next(
+    scripted_broker,
+):
+    view, client, broker = scripted_broker
+    first, second = b"MSG orders 1 10\r\n0123456789\r\n", b"MSG orders 1 5\r\nabcde\r\n"
+    broker.sendall(first[:20])
+    assert receive(client, 20) == first[:20]  # forwarded raw, before the frame is whole
+    view.fault("drop")
+    broker.sendall(first[20:] + second + b"PING\r\n")
+    assert receive(client, len(first) - 20 + 6) == first[20:] + b"PING\r\n"  # no `second`
+    third, fourth = b"MSG orders 1 3\r\nxyz\r\n", b"MSG orders 1 2\r\nok\r\n"
+    view.use_real()
+    broker.sendall(third[:10])  # the frame path's last chunk: what it kept goes out at once
+    assert receive(client, 10) == third[:10]
+    broker.sendall(third[10:] + fourth)  # raw again, and decoded once, whole
+    assert receive(client, len(third) - 10 + len(fourth)) == third[10:] + fourth
+    got = [(m.payload.data, m.fault) for m in view.messages(all_tests=True)]
+    assert got == [(b"0123456789", None), (b"abcde", "drop"), (b"xyz", None), (b"ok", None)]
