@@ -8,6 +8,7 @@ need the backlog to still be there, and check what a reader sees.
 from __future__ import annotations
 
 import json
+import select
 import socket
 from collections.abc import Iterator
 
@@ -191,3 +192,23 @@ def test_a_fault_set_while_a_delivery_is_half_forwarded_spares_it_and_takes_the_
     assert receive(client, len(third) - 10 + len(fourth)) == third[10:] + fourth
     got = [(m.payload.data, m.fault) for m in view.messages(all_tests=True)]
     assert got == [(b"0123456789", None), (b"abcde", "drop"), (b"xyz", None), (b"ok", None)]
+
+
+def test_a_consumer_that_stops_reading_stops_the_seam_reading_the_broker(
+    scripted_broker, no_idle_decoding, monkeypatch: pytest.MonkeyPatch
+):
+    # nothing is decoded meanwhile: only backpressure can stop the seam reading
+    monkeypatch.setattr(message_capture, "BACKLOG_BYTES", 1 << 30)
+    _view, _client, broker = scripted_broker  # the client never reads
+    broker.setblocking(False)
+    block = (b"MSG orders 1 1000\r\n" + b"x" * 1000 + b"\r\n") * 1000  # ~1 MB
+    sent, limit = 0, 64 * 1024 * 1024
+    while sent < limit:
+        try:
+            sent += broker.send(block)
+        except BlockingIOError:
+            _, writable, _ = select.select([], [broker], [], 1.0)
+            if not writable:
+                break  # nobody reads any more: the seam has stopped reading its broker side
+    # kernel buffers on both sides of the seam and its own write buffer, never all of it
+    assert sent < 48 * 1024 * 1024
