@@ -31,7 +31,7 @@ sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
 from benchlib import write_results  # noqa: E402
-from parties import journal_memory, options, percentile, round_trips, throughput  # noqa: E402
+from parties import Deferred, journal_memory, options, percentile, round_trips, throughput  # noqa: E402
 
 from seamline.records.exchange import Body, HeaderList  # noqa: E402
 from seamline.records.message import Message  # noqa: E402
@@ -153,23 +153,36 @@ def main() -> None:
             rates: dict[str, list[float]] = {"direct": [], "seam": []}
             rtts: dict[str, list[float]] = {"direct": [], "seam": []}
             cpu_s = 0.0  # this process only hosts the seam: its CPU is the seam's
+            capture = system.seams.brokers.capture  # type: ignore[union-attr]
+            deferred = Deferred()
             for _ in range(args.rounds):
                 for path, url in urls.items():
                     began = time.process_time()
+                    seam_capture = capture if path == "seam" else None
                     rates[path].append(
-                        throughput(__file__, url, args.messages, "consumer", "publisher")
+                        throughput(
+                            __file__,
+                            url,
+                            args.messages,
+                            "consumer",
+                            "publisher",
+                            seam_capture,
+                            deferred,
+                        )
                     )
                     if path == "seam":
                         cpu_s += time.process_time() - began
-                    rtts[path] += round_trips(__file__, url, args.rpcs + WARMUP)
+                    rtts[path] += round_trips(
+                        __file__, url, args.rpcs + WARMUP, capture if path == "seam" else None
+                    )
                     loads.append(os.getloadavg()[0])
             cpu_us = cpu_s / (args.rounds * args.messages) * 1e6
             journaled = len(system.seams.brokers.journal)  # type: ignore[union-attr]
-    report(args, rates, rtts, journal_memory(delivery), journaled, loads, cpu_us)
+    report(args, rates, rtts, journal_memory(delivery), journaled, loads, cpu_us, deferred)
 
 
 def report(
-    args, rates, rtts, memory: float, journaled: int, loads: list[float], cpu_us: float
+    args, rates, rtts, memory: float, journaled: int, loads: list[float], cpu_us: float, deferred
 ) -> None:  # type: ignore[no-untyped-def]
     direct, seam = (statistics.median(rates[p]) for p in ("direct", "seam"))
     spread = {p: f"{min(rates[p]):,.0f}-{max(rates[p]):,.0f}" for p in rates}
@@ -199,6 +212,7 @@ journaling included): {cpu_us:.0f} µs; the decoder alone (publish, delivery and
 message, 20k of them fed in 64 KiB reads): {decoding_us():.1f} µs. The message journal holds
 {memory:.1f} MB per 10k AMQP deliveries of 200 B with their properties (tracemalloc; one
 serialized line each).
+{deferred.text()}
 Load average (1 min) during the run: {min(loads):.1f} to {max(loads):.1f} on {os.cpu_count()} cores.
 """
     print(text)

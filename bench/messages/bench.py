@@ -29,7 +29,15 @@ sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
 from benchlib import write_results  # noqa: E402
-from parties import journal_memory, options, percentile, round_trips, throughput  # noqa: E402
+from parties import (  # noqa: E402
+    Deferred,
+    journal_memory,
+    load_average,
+    options,
+    percentile,
+    round_trips,
+    throughput,
+)
 
 from seamline.records.exchange import Body  # noqa: E402
 from seamline.records.message import Message  # noqa: E402
@@ -94,19 +102,27 @@ def main() -> None:
             urls = {"direct": system.direct_url("bus"), "seam": system.url("bus")}
             rates: dict[tuple[str, str], list[float]] = {}
             rtts: dict[str, list[float]] = {"direct": [], "seam": []}
+            capture = system.seams.brokers.capture  # type: ignore[union-attr]
+            deferred, loads = Deferred(), [load_average()]
             for _ in range(args.rounds):
                 for path, url in urls.items():
                     for role in ("consumer", "subscriber"):
                         sender = "pusher" if role == "consumer" else "publisher"
-                        rate = throughput(__file__, url, args.messages, role, sender)
+                        seam_capture = capture if path == "seam" else None
+                        rate = throughput(
+                            __file__, url, args.messages, role, sender, seam_capture, deferred
+                        )
                         rates.setdefault((role, path), []).append(rate)
-                    rtts[path] += round_trips(__file__, url, args.rpcs + WARMUP)
+                    rtts[path] += round_trips(
+                        __file__, url, args.rpcs + WARMUP, capture if path == "seam" else None
+                    )
+                    loads.append(load_average())
             journaled = len(system.seams.brokers.journal)  # type: ignore[union-attr]
     memory = journal_memory(published)
-    report(args, rates, rtts, memory, journaled)
+    report(args, rates, rtts, memory, journaled, deferred, loads)
 
 
-def report(args, rates, rtts, memory: float, journaled: int) -> None:  # type: ignore[no-untyped-def]
+def report(args, rates, rtts, memory: float, journaled: int, deferred, loads) -> None:  # type: ignore[no-untyped-def]
     rows = []
     for role, label in (("consumer", "list: LPUSH / BRPOP"), ("subscriber", "pub/sub: PUBLISH")):
         direct = statistics.median(rates[(role, "direct")])
@@ -130,7 +146,8 @@ trips per round after 200 warm-up ones. The seam journaled {journaled:,} message
 
 The message journal holds {memory:.1f} MB per 10k messages of 200 B (tracemalloc; one
 serialized line each, as the exchange journal keeps them).
-Load average during the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores.
+{deferred.text()}
+Load average (1 min) during the run: {min(loads):.1f} to {max(loads):.1f} on {os.cpu_count()} cores.
 """
     print(text)
     if args.write:

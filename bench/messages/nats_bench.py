@@ -29,7 +29,15 @@ sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
 from benchlib import write_results  # noqa: E402
-from parties import journal_memory, options, percentile, round_trips, throughput  # noqa: E402
+from parties import (  # noqa: E402
+    Deferred,
+    journal_memory,
+    load_average,
+    options,
+    percentile,
+    round_trips,
+    throughput,
+)
 
 from seamline.records.exchange import Body  # noqa: E402
 from seamline.records.message import Message  # noqa: E402
@@ -90,17 +98,30 @@ def main() -> None:
             urls = {"direct": system.direct_url("bus"), "seam": system.url("bus")}
             rates: dict[str, list[float]] = {"direct": [], "seam": []}
             rtts: dict[str, list[float]] = {"direct": [], "seam": []}
+            capture = system.seams.brokers.capture  # type: ignore[union-attr]
+            deferred, loads = Deferred(), [load_average()]
             for _ in range(args.rounds):
                 for path, url in urls.items():
                     rates[path].append(
-                        throughput(__file__, url, args.messages, "subscriber", "publisher")
+                        throughput(
+                            __file__,
+                            url,
+                            args.messages,
+                            "subscriber",
+                            "publisher",
+                            capture if path == "seam" else None,
+                            deferred,
+                        )
                     )
-                    rtts[path] += round_trips(__file__, url, args.rpcs + WARMUP)
+                    rtts[path] += round_trips(
+                        __file__, url, args.rpcs + WARMUP, capture if path == "seam" else None
+                    )
+                    loads.append(load_average())
             journaled = len(system.seams.brokers.journal)  # type: ignore[union-attr]
-    report(args, rates, rtts, journal_memory(published), journaled)
+    report(args, rates, rtts, journal_memory(published), journaled, deferred, loads)
 
 
-def report(args, rates, rtts, memory: float, journaled: int) -> None:  # type: ignore[no-untyped-def]
+def report(args, rates, rtts, memory: float, journaled: int, deferred, loads) -> None:  # type: ignore[no-untyped-def]
     direct, seam = (statistics.median(rates[p]) for p in ("direct", "seam"))
     p50 = [percentile(rtts[p], 0.5) for p in ("direct", "seam")]
     p99 = [percentile(rtts[p], 0.99) for p in ("direct", "seam")]
@@ -117,8 +138,9 @@ and its reply through a reply inbox (4 crossings), {args.rpcs:,} round trips per
 | RPC p50 ms | {p50[0]:.3f} | {p50[1]:.3f} | +{p50[1] - p50[0]:.3f} ms |
 | RPC p99 ms | {p99[0]:.3f} | {p99[1]:.3f} | +{p99[1] - p99[0]:.3f} ms |
 
+{deferred.text()}
 The message journal holds {memory:.1f} MB per 10k NATS messages of 200 B (tracemalloc).
-Load average during the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores.
+Load average (1 min) during the run: {min(loads):.1f} to {max(loads):.1f} on {os.cpu_count()} cores.
 """
     print(text)
     if args.write:

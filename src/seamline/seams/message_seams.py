@@ -14,6 +14,7 @@ from seamline.records.message import Message
 from seamline.seams import resp
 from seamline.seams.assertions import Calls
 from seamline.seams.broker import FAULT_ACTIONS, BrokerSeam, FaultAction, MessageFault
+from seamline.seams.message_capture import Capture
 from seamline.seams.message_journal import MessageJournal
 from seamline.services.amqp import AmqpConnection, AmqpError
 
@@ -46,6 +47,7 @@ class BrokerSeams:
         self.journal = journal
         self._brokers = brokers
         self._current_test = current_test
+        self.capture = Capture(journal, current_test)  # what crossed, decoded off the path
         self._body_cap = body_cap
         self._seams: dict[str, BrokerSeam] = {}
         self._lock = threading.Lock()
@@ -70,8 +72,7 @@ class BrokerSeams:
                 consumer,
                 provider,
                 (host, port),
-                journal=self.journal,
-                current_test=self._current_test,
+                capture=self.capture,
                 body_cap=self._body_cap,
                 protocol=protocol,
                 contract=self._contracts.get(provider),

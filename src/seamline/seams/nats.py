@@ -49,6 +49,8 @@ def parse(buf: bytes, pos: int) -> tuple[Op, int]:
 
 def headers_of(block: bytes) -> list[tuple[str, str]]:
     """`NATS/1.0\\r\\nName: value\\r\\n...` as (name, value) pairs."""
+    if not block:
+        return []  # PUB and MSG: no headers block at all
     lines = block.decode("utf-8", "replace").split("\r\n")[1:]
     pairs = [line.split(":", 1) for line in lines if ":" in line]
     return [(name.strip(), value.strip()) for name, value in pairs]

@@ -108,6 +108,13 @@ class FrameReader:
         self._buffer = buf[pos:]
         return frames
 
+    def buffered(self) -> bytes:
+        """Bytes kept for a frame not yet whole, left in place."""
+        return self._buffer
+
+    def held(self) -> int:
+        return len(self._buffer)
+
     def pending(self) -> bytes:
         """Bytes not yet part of a whole frame (forwarded as they are when decoding stops)."""
         rest, self._buffer = self._buffer, b""
