@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, Literal
 
 from seamline.contracts import Contract
-from seamline.errors import SeamlineError, check_argument
+from seamline.errors import SeamlineError, check_argument, did_you_mean
 from seamline.records.exchange import Exchange, Violation, seam_name
 from seamline.records.message import Message
 from seamline.seams.assertions import Calls, Flow, query
@@ -140,7 +140,10 @@ class Seams:
         if proxy is None and consumer == "test":
             proxy = self.proxy(consumer, provider)
         if proxy is None:
-            raise SeamlineError(f"no seam {name!r}; the seams are: {', '.join(self.names())}")
+            raise SeamlineError(
+                f"no seam {name!r}{did_you_mean(name, self.names())}; "
+                f"the seams are: {', '.join(self.names())}"
+            )
         return SeamView(self, proxy)
 
     # -- the current test's traffic ---------------------------------------------------------
