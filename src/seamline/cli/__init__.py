@@ -161,7 +161,8 @@ def cmd_check(args: argparse.Namespace, _: list[str]) -> int:
     check_documents(config)  # the OpenAPI documents and stub mappings the system will use
     out.console().print(out.graph_tree(config))
     out.console().print(
-        f"[green]config OK[/]: {len(config.spec.services)} services, {len(config.links)} seams"
+        f"[green]config OK[/]: {len(config.spec.services)} services, {len(config.links)} seams, "
+        f"{len(config.message_links)} message seams"
     )
     return EXIT_OK
 

@@ -50,10 +50,15 @@ def _rows(system: System) -> list[ServiceRow]:
 
 
 def _seam_rows(system: System) -> list[SeamRow]:
-    return [
+    rows = [
         SeamRow(view.name, view.url, system.direct_url(view.provider))
         for view in Harness(system).seams_in_use()
     ]
+    for link in system.config.message_links:  # their proxies are opened when the env is made
+        host, port = system.message_seam(link.consumer, link.provider).address
+        provider = system.service(link.provider).url or ""
+        rows.append(SeamRow(f"{link.consumer} -> {link.provider}", f"{host}:{port}", provider))
+    return rows
 
 
 def cmd_up(args: argparse.Namespace, _: list[str]) -> int:

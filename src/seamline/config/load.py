@@ -18,6 +18,8 @@ from seamline.config.graph import Edge, find_cycle, start_waves
 from seamline.config.locate import KeyLocator
 from seamline.config.model import (
     ATTRIBUTES,
+    BROKER_PROTOCOLS,
+    BROKER_SEAM_ATTRIBUTES,
     HTTP_KINDS,
     HTTPS_ATTRIBUTES,
     ExternalSpec,
@@ -40,6 +42,8 @@ class Link:
     consumer: str
     provider: str
     variable: str
+    # a link to a broker: a message seam, not an HTTP one
+    message: bool = False
 
 
 @dataclass(frozen=True)
@@ -53,6 +57,7 @@ class SystemConfig:
     edges: tuple[Edge, ...] = ()
     links: tuple[Link, ...] = ()
     waves: tuple[tuple[str, ...], ...] = field(default=())
+    message_links: tuple[Link, ...] = ()
 
     @property
     def name(self) -> str:
@@ -146,7 +151,11 @@ def load_config(path: Path | str, profile: str | None = None) -> SystemConfig:
         name: sorted({e.provider for e in edges if e.consumer == name}) for name in spec.services
     }
     waves = tuple(tuple(w) for w in start_waves(needs))
-    return SystemConfig(spec, file, base_dir, profile, tuple(edges), tuple(links), waves)
+    http_links = tuple(link for link in links if not link.message)
+    message_links = tuple(link for link in links if link.message)
+    return SystemConfig(
+        spec, file, base_dir, profile, tuple(edges), http_links, waves, message_links
+    )
 
 
 _SERVICE = TypeAdapter[ServiceSpec](ServiceSpec)
@@ -218,7 +227,12 @@ def _check_services(
                 # direct_url and browser_url are addresses only: nothing to start first
                 if ref.attr not in ("direct_url", "browser_url"):
                     edges.append(Edge(name, ref.service, f"{name}.{key} uses {ref}"))
-                if spec.services[ref.service].kind not in HTTP_KINDS:
+                provider_kind = spec.services[ref.service].kind
+                if provider_kind in BROKER_PROTOCOLS and ref.attr in BROKER_SEAM_ATTRIBUTES:
+                    link = Link(name, ref.service, key.removeprefix("env."), message=True)
+                    if link not in links:
+                        links.append(link)
+                if provider_kind not in HTTP_KINDS:
                     continue
                 variable = f"{name}.{key}" if ref.attr == "browser_url" else key
                 consumer = "browser" if ref.attr == "browser_url" else name
