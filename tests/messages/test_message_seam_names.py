@@ -31,3 +31,13 @@ def test_messages_of_a_service_that_is_no_broker_say_what_a_broker_is(bus_system
     )
     with pytest.raises(SeamlineError, match=r"found 'bsu'; did you mean 'bus'\?"):
         system.message_seam("fulfilment", "bsu")
+
+
+def test_an_http_client_on_a_broker_is_refused_pointing_at_its_url(bus_system):
+    system = bus_system("pubsub")
+    with pytest.raises(SeamlineError) as error:
+        system.client("bus")
+    assert str(error.value) == (
+        f"system.client('bus'): expected an HTTP service, found a redis service at "
+        f"{system.url('bus')}; connect a redis client to system.url('bus') instead"
+    )

@@ -420,11 +420,18 @@ class System:
         Without options the same client is returned each time; with options (timeout=,
         headers=, ...) a new one is made.
         """
+        url = self.url(name)
+        if not url.startswith(("http://", "https://")):  # a broker or a database: no HTTP
+            kind = self.service(name).kind
+            raise SeamlineError(
+                f"system.client({name!r}): expected an HTTP service, found a {kind} service "
+                f"at {url}; connect a {kind} client to system.url({name!r}) instead"
+            )
         if not options:
             if name not in self._clients:
-                self._clients[name] = httpx.Client(base_url=self.url(name), timeout=30.0)
+                self._clients[name] = httpx.Client(base_url=url, timeout=30.0)
             return self._clients[name]
-        client = httpx.Client(base_url=self.url(name), **options)
+        client = httpx.Client(base_url=url, **options)
         self._extra_clients.append(client)
         return client
 
