@@ -224,3 +224,13 @@ def test_a_missing_or_malformed_junit_file_is_reported_and_the_code_stays_the_co
     )
     assert done.returncode == 5
     assert f"JUnit file {junit} {said}" in done.stderr
+
+
+def test_without_a_path_the_current_directory_is_the_system_whatever_follows_the_dashes(
+    write_config, run_root
+):
+    base = write_config('name = "here"\n[services.cache]\nkind = "redis"\n').parent
+    script = "import os; print(os.environ['SEAMLINE_CACHE_PORT'])"
+    done = seamline("run", "--", sys.executable, "-c", script, run_root=run_root, cwd=base)
+    assert done.returncode == 0, done.stdout + done.stderr  # `sys.executable` was taken as PATH
+    assert done.stdout.strip().isdigit()
