@@ -18,7 +18,7 @@ from typing import Any, NoReturn
 import pytest
 
 from seamline import pytest_page
-from seamline.config import SystemConfig, chosen_profile, find_config, load_config
+from seamline.config import SystemConfig, chosen_profile, config_in, find_config, load_config
 from seamline.errors import ConfigError, ContractWarning, SeamlineError
 from seamline.mock.pytest_fixtures import _mock_session_server, mock, mock_loop, mock_shared
 from seamline.progress import CONFIG_PLUGIN, PROGRESS_PLUGIN
@@ -127,8 +127,8 @@ def loaded_config(config: pytest.Config) -> SystemConfig | None:
 
 
 def config_path(config: pytest.Config) -> Path | None:
-    """--seamline-config, else the ini key, else the nearest seamline.toml above the test
-    paths; None when there is none."""
+    """--seamline-config, else the ini key, else the nearest seamline.toml (or pyproject.toml
+    with [tool.seamline]) above the test paths; None when there is none."""
     option = config.getoption("seamline_config")
     if option:
         return find_config(Path(option))
@@ -141,8 +141,9 @@ def config_path(config: pytest.Config) -> Path | None:
         directory = start.resolve()
         directory = directory if directory.is_dir() else directory.parent
         for candidate in (directory, *directory.parents):
-            if (candidate / "seamline.toml").is_file():
-                return candidate / "seamline.toml"
+            found = config_in(candidate)  # seamline.toml, or pyproject.toml's [tool.seamline]
+            if found is not None:
+                return found
     return None
 
 
@@ -181,7 +182,8 @@ def session_system(pytestconfig: pytest.Config) -> System:
     if system_config is None:
         raise pytest.UsageError(
             "seamline: no system config found. Pass --seamline-config=path/to/seamline.toml, "
-            "set `seamline_config` in your pytest ini, or put seamline.toml above your tests"
+            "set `seamline_config` in your pytest ini, or put seamline.toml (or [tool.seamline] in "
+            "pyproject.toml) above your tests"
         )
     # every xdist worker of one run shares its run id: the report groups their records by it.
     # Asked of the config xdist gives its workers, not of PYTEST_XDIST_*: a plain pytest that an

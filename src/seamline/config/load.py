@@ -86,10 +86,9 @@ def find_config(start: Path | str) -> Path:
     start = Path(start)
     if start.is_file():
         return start.resolve()
-    for name in CONFIG_NAMES:
-        candidate = start / name
-        if candidate.is_file() and (name != "pyproject.toml" or _has_tool_table(candidate)):
-            return candidate.resolve()
+    found = config_in(start)
+    if found is not None:
+        return found
     raise ConfigError(
         [
             ConfigProblem(
@@ -100,6 +99,16 @@ def find_config(start: Path | str) -> Path:
             )
         ]
     )
+
+
+def config_in(directory: Path) -> Path | None:
+    """The config file in `directory`: its seamline.toml, else its pyproject.toml if that has
+    a [tool.seamline] table; None when it has neither."""
+    for name in CONFIG_NAMES:
+        candidate = directory / name
+        if candidate.is_file() and (name != "pyproject.toml" or _has_tool_table(candidate)):
+            return candidate.resolve()
+    return None
 
 
 def _has_tool_table(path: Path) -> bool:
