@@ -1,6 +1,7 @@
-"""Every Python snippet of the README is checked: taken from an example's test file (each of its
-statements is in that test, in order), run for real against examples/hello, or a sketch named
-here with what it needs. A new snippet fits one of these or this test fails."""
+"""Every Python snippet of the README and docs/ (but docs/mock.md, which tests/mock/test_docs.py
+runs) is checked: taken from an example's test file (each of its statements is in that test, in
+order), run for real against examples/hello, or a sketch named here with what it needs. A new
+snippet fits one of these or this test fails."""
 
 from __future__ import annotations
 
@@ -14,8 +15,14 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).parent.parent
-README = (ROOT / "README.md").read_text()
-BLOCKS = re.findall(r"```python\n(.*?)```", README, re.S)
+DOCS = ["README.md", "docs/contracts.md", "docs/db.md", "docs/report.md", "docs/strategies.md"]
+BLOCKS = [
+    block
+    for doc in DOCS
+    for block in re.findall(r"```python\n(.*?)```", (ROOT / doc).read_text(), re.S)
+]
+# docs/report.md's script: run in the project after its tests, on their records
+REPORT_SCRIPT = next(b for b in BLOCKS if "from seamline.report import" in b)
 
 # test function in the README -> the file whose test of that name it shows, condensed
 FROM_FILE = {
@@ -44,6 +51,10 @@ SKETCH = {
     "test_a_stubbed_api_behind_the_page": "Chromium and the shop",
     "test_orders_survive_an_inventory_crash": "an inventory service",
     "test_order_is_stored": "an orders api (tests/db/test_fixtures.py runs the calls)",
+    "test_the_worker_survives_an_event_without_an_amount": "a bus with an AsyncAPI document",
+    "test_checkout_on_recorded_payments": "the shop and its recordings",
+    "test_checkout_replayed": "the shop and its recordings",
+    "test_checkout_new_path": "the shop and its recordings",
 }
 
 
@@ -110,6 +121,15 @@ def test_the_runnable_snippets_pass_against_examples_hello(tmp_path):
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert f"{len(RUN)} passed" in done.stdout
+    report = subprocess.run(
+        [sys.executable, "-c", REPORT_SCRIPT],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert report.returncode == 0, report.stderr
+    assert report.stdout.split() == ["seamline-report/index.html", "seamline-report/report.json"]
 
 
 def test_the_sketches_are_python():
