@@ -75,11 +75,7 @@ class Seams:
             existing = self._proxies.get(name)
             if existing is not None:
                 return existing
-            if provider not in self._upstreams:
-                raise SeamlineError(
-                    f"no seam into {provider!r}: it is not an HTTP service "
-                    f"(HTTP services: {', '.join(sorted(self._upstreams))})"
-                )
+            self._require_http(provider)
             proxy = SeamProxy(
                 consumer,
                 provider,
@@ -118,6 +114,15 @@ class Seams:
     def url(self, consumer: str, provider: str) -> str:
         """The address `consumer` is handed for `provider`: its seam's proxy."""
         return self.proxy(consumer, provider).url
+
+    def _require_http(self, provider: str) -> None:
+        """Raise, with a did-you-mean and the HTTP services, unless `provider` is one."""
+        if provider not in self._upstreams:
+            http = sorted(self._upstreams)
+            raise SeamlineError(
+                f"no seam into {provider!r}: it is not an HTTP service "
+                f"(HTTP services: {', '.join(http)}){did_you_mean(provider, http)}"
+            )
 
     def names(self) -> list[str]:
         """The names of the seams that have a proxy now, sorted."""
@@ -262,11 +267,7 @@ class Seams:
 
     def set_provider_mode(self, provider: str, mode: str | Fault | Any) -> None:
         """Switch every seam into `provider` (marker form: "real", "stub", a Fault or a stub)."""
-        if provider not in self._upstreams:
-            raise SeamlineError(
-                f"no seam into {provider!r}: it is not an HTTP service "
-                f"(HTTP services: {', '.join(sorted(self._upstreams))})"
-            )
+        self._require_http(provider)
         if mode == "stub":  # find the provider's stubs now, so a problem fails the setup
             mode = self._stub_for(provider)
         if isinstance(mode, str) and not mode.startswith("http") and mode not in NAMED_MODES:
