@@ -44,5 +44,7 @@ def test_check_and_up_list_the_message_seams_as_the_readme_says(tmp_path, run_ro
         assert up.returncode == 0, up.stdout + up.stderr
         row = next(line for line in up.stdout.splitlines() if "fulfilment -> bus" in line)
         assert "127.0.0.1:" in row and "redis://127.0.0.1:" in row
+        status = seamline("status", str(project), run_root=run_root)
+        assert row in status.stdout.splitlines(), status.stdout  # status shows the seams too
     finally:
         assert seamline("down", str(project), run_root=run_root).returncode == 0

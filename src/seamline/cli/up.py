@@ -161,6 +161,8 @@ def cmd_status(args: argparse.Namespace, _: list[str]) -> int:
     out.console().print(
         out.services_table(state.services, f"{state.status} (pid {state.pid}, run {state.run_id})")
     )
+    if state.seams:
+        out.console().print(out.seams_table(state.seams))
     return EXIT_OK
 
 
