@@ -94,11 +94,15 @@ def cmd_up(args: argparse.Namespace, _: list[str]) -> int:
                 console.print(out.seams_table(state.seams))
             console.print("Press Ctrl-C to stop.")
         stop.wait()
+        if not state_file:
+            console.print(f"stopping {config.name} ...")
     finally:
         system.stop()
         if state_file:
             state.status = "stopped"
             write_state(state_file, state)
+    if not state_file:  # a person pressed Ctrl-C: say that everything is gone
+        console.print(f"{config.name} stopped: every process ended, its run dir removed")
     return EXIT_OK
 
 
