@@ -10,6 +10,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -135,3 +136,11 @@ def test_the_runnable_snippets_pass_against_examples_hello(tmp_path):
 def test_the_sketches_are_python():
     for block in BLOCKS:
         ast.parse(block)  # a SyntaxError names the line
+
+
+def test_the_readmes_hello_config_is_the_examples():
+    readme = (ROOT / "README.md").read_text()
+    shown = re.findall(r"```toml\n(.*?)```", readme, re.S)[0]
+    assert "examples/hello/seamline.toml" in readme.split(shown)[0].rsplit("\n\n", 1)[-1]
+    real = (ROOT / "examples" / "hello" / "seamline.toml").read_text()
+    assert tomllib.loads(shown) == tomllib.loads(real)
