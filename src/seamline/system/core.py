@@ -411,7 +411,8 @@ class System:
         return self.service(name).env
 
     def logs(self, name: str) -> str:
-        """Everything `name` wrote to stdout and stderr so far, one timestamped line each."""
+        """Everything `name` wrote to stdout and stderr so far, one timestamped line each (a
+        line a service writes after answering may come after its answer: `eventually`)."""
         return self.service(name).logs()
 
     def client(self, name: str, **options: Any) -> httpx.Client:
