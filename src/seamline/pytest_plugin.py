@@ -250,23 +250,30 @@ def _seamline_seams_per_test(request: pytest.FixtureRequest) -> Iterator[None]:
     harness = request.config.stash.get(HARNESS_KEY, None)
     if harness is None:
         return
+    also = ""  # what else fails the test: told after a death, the likelier cause
     try:
         _check_replay(harness)  # first: a miss's 404 also breaks the contract, as a symptom
         _check_contracts(harness, expected=request.node.get_closest_marker(EXPECT) is not None)
+    except pytest.fail.Exception as failed:
+        if not any(not death.reported for death in harness.system.services_down()):
+            raise
+        also = str(failed.msg or "")
     finally:
         harness.reset_seams()
-    _fail_if_a_service_died(harness.system, at_setup=False)
+    _fail_if_a_service_died(harness.system, at_setup=False, also=also)
 
 
-def _fail_if_a_service_died(started: System, at_setup: bool) -> None:
-    """A service that died fails the test it died in (with its log's tail); every later
-    test errors at setup with one line saying it is down, until it is started again."""
+def _fail_if_a_service_died(started: System, at_setup: bool, also: str = "") -> None:
+    """A service that died fails the test it died in (with its log's tail, then `also`: what
+    else failed the test); every later test errors at setup with one line saying it is down,
+    until it is started again."""
     down = started.services_down()
     fresh = [death for death in down if not death.reported]
     for death in fresh:
         death.reported = True
     if fresh:
-        pytest.fail("\n".join(death.during() for death in fresh), pytrace=False)
+        told = "\n".join(death.during() for death in fresh)
+        pytest.fail(told + (f"\n{also}" if also else ""), pytrace=False)
     if at_setup and down:
         pytest.fail("\n".join(death.later() for death in down), pytrace=False)
 
