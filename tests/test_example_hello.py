@@ -6,6 +6,8 @@ from pathlib import Path
 
 import psycopg
 
+from seamline.seams import eventually
+
 HELLO = Path(__file__).parents[1] / "examples" / "hello"
 
 
@@ -18,7 +20,7 @@ def test_greeter_greets_known_names_and_counts_visits_in_redis(start_system):
     assert system.client("names").post("/names/linus").status_code == 201
     assert greeter.get("/greet/linus").json() == {"greeting": "hello, linus", "visits": 1}
     assert system.env("greeter")["NAMES_URL"] == system.seam("greeter", "names").url
-    assert "GET /greet/ada" in system.logs("greeter")
+    eventually(lambda: "GET /greet/ada" in system.logs("greeter"))  # logged after answering
     with psycopg.connect(system.service("db").attributes()["dsn"]) as conn:
         names = conn.execute("SELECT name FROM names ORDER BY id").fetchall()
     assert names == [("ada",), ("grace",), ("linus",)]

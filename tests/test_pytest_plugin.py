@@ -54,6 +54,17 @@ def test_system_fixture_finds_the_config_above_the_tests(project: pytest.Pyteste
     assert list(run_root.iterdir()) == []  # stopped at the end of the session
 
 
+def test_a_pyproject_with_a_tool_seamline_table_above_the_tests_is_found(
+    project: pytest.Pytester,
+):
+    system = project.path / "system"
+    tables = CONFIG.replace("[services.", "[tool.seamline.services.")
+    (system / "pyproject.toml").write_text(f"[project]\nname = 'p'\n\n[tool.seamline]\n{tables}")
+    (system / "seamline.toml").unlink()
+    result = project.runpytest_subprocess("system/tests", *FAST)
+    result.assert_outcomes(passed=2)
+
+
 def test_config_option_and_ini_key(project: pytest.Pytester):
     (project.path / "elsewhere").mkdir()
     (project.path / "system" / "tests" / "test_it.py").rename(

@@ -66,8 +66,9 @@ def graph_tree(config: SystemConfig) -> Tree:
                 text += " needs " + ", ".join(needs)
             probe = spec.ready.describe() if spec.ready else "default readiness"
             branch.add(f"{text} - ready: {escape(probe)}")
-    if config.links:
-        seams = tree.add("seams")
-        for link in config.links:
-            seams.add(escape(f"{link.consumer} -> {link.provider}  (via {link.variable})"))
+    for title, links in (("seams", config.links), ("message seams", config.message_links)):
+        if links:
+            seams = tree.add(title)
+            for link in links:
+                seams.add(escape(f"{link.consumer} -> {link.provider}  (via {link.variable})"))
     return tree

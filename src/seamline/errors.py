@@ -46,6 +46,7 @@ Internal signals that never reach a user (`lifecycle.StartFailed`, `readiness.No
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -125,6 +126,12 @@ def check_argument(name: str, value: object, types: type | tuple[type, ...], exp
     raise ArgumentTypeError(
         f"{name}: expected {expected}, found {value!r} ({type(value).__name__})"
     )
+
+
+def did_you_mean(found: str, known: Iterable[str]) -> str:
+    """'; did you mean 'orders'?' when `found` looks like a typo of a known name, else ''."""
+    close = difflib.get_close_matches(found, list(known), n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else ""
 
 
 class ContractWarning(UserWarning):

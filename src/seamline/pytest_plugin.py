@@ -18,7 +18,7 @@ from typing import Any, NoReturn
 import pytest
 
 from seamline import pytest_page
-from seamline.config import SystemConfig, chosen_profile, find_config, load_config
+from seamline.config import SystemConfig, chosen_profile, config_in, find_config, load_config
 from seamline.errors import ConfigError, ContractWarning, SeamlineError
 from seamline.mock.pytest_fixtures import _mock_session_server, mock, mock_loop, mock_shared
 from seamline.progress import CONFIG_PLUGIN, PROGRESS_PLUGIN
@@ -127,8 +127,8 @@ def loaded_config(config: pytest.Config) -> SystemConfig | None:
 
 
 def config_path(config: pytest.Config) -> Path | None:
-    """--seamline-config, else the ini key, else the nearest seamline.toml above the test
-    paths; None when there is none."""
+    """--seamline-config, else the ini key, else the nearest seamline.toml (or pyproject.toml
+    with [tool.seamline]) above the test paths; None when there is none."""
     option = config.getoption("seamline_config")
     if option:
         return find_config(Path(option))
@@ -141,8 +141,9 @@ def config_path(config: pytest.Config) -> Path | None:
         directory = start.resolve()
         directory = directory if directory.is_dir() else directory.parent
         for candidate in (directory, *directory.parents):
-            if (candidate / "seamline.toml").is_file():
-                return candidate / "seamline.toml"
+            found = config_in(candidate)  # seamline.toml, or pyproject.toml's [tool.seamline]
+            if found is not None:
+                return found
     return None
 
 
@@ -181,7 +182,8 @@ def session_system(pytestconfig: pytest.Config) -> System:
     if system_config is None:
         raise pytest.UsageError(
             "seamline: no system config found. Pass --seamline-config=path/to/seamline.toml, "
-            "set `seamline_config` in your pytest ini, or put seamline.toml above your tests"
+            "set `seamline_config` in your pytest ini, or put seamline.toml (or [tool.seamline] in "
+            "pyproject.toml) above your tests"
         )
     # every xdist worker of one run shares its run id: the report groups their records by it.
     # Asked of the config xdist gives its workers, not of PYTEST_XDIST_*: a plain pytest that an
@@ -248,23 +250,30 @@ def _seamline_seams_per_test(request: pytest.FixtureRequest) -> Iterator[None]:
     harness = request.config.stash.get(HARNESS_KEY, None)
     if harness is None:
         return
+    also = ""  # what else fails the test: told after a death, the likelier cause
     try:
         _check_replay(harness)  # first: a miss's 404 also breaks the contract, as a symptom
         _check_contracts(harness, expected=request.node.get_closest_marker(EXPECT) is not None)
+    except pytest.fail.Exception as failed:
+        if not any(not death.reported for death in harness.system.services_down()):
+            raise
+        also = str(failed.msg or "")
     finally:
         harness.reset_seams()
-    _fail_if_a_service_died(harness.system, at_setup=False)
+    _fail_if_a_service_died(harness.system, at_setup=False, also=also)
 
 
-def _fail_if_a_service_died(started: System, at_setup: bool) -> None:
-    """A service that died fails the test it died in (with its log's tail); every later
-    test errors at setup with one line saying it is down, until it is started again."""
+def _fail_if_a_service_died(started: System, at_setup: bool, also: str = "") -> None:
+    """A service that died fails the test it died in (with its log's tail, then `also`: what
+    else failed the test); every later test errors at setup with one line saying it is down,
+    until it is started again."""
     down = started.services_down()
     fresh = [death for death in down if not death.reported]
     for death in fresh:
         death.reported = True
     if fresh:
-        pytest.fail("\n".join(death.during() for death in fresh), pytrace=False)
+        told = "\n".join(death.during() for death in fresh)
+        pytest.fail(told + (f"\n{also}" if also else ""), pytrace=False)
     if at_setup and down:
         pytest.fail("\n".join(death.later() for death in down), pytrace=False)
 

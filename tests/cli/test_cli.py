@@ -72,8 +72,10 @@ def test_up_prints_the_services_and_stops_cleanly_on_ctrl_c(write_config, run_ro
         assert httpx.get(api_url + "/health").text == "ok"
         run_id = next(run_root.iterdir()).name
         proc.send_signal(signal.SIGINT)
-        assert proc.wait(30) == 0
+        assert proc.wait(30) == 0  # Ctrl-C is how `up` ends: not an interruption
+        after = proc.stdout.read()
     assert "clidemo is up" in text and "logs: " in text and "/.seamline/runs/" in text
+    assert "clidemo stopped: every process ended" in after, after
     assert not marked_pids(run_id)
     assert list(run_root.iterdir()) == []
 

@@ -246,3 +246,38 @@ def test_seamline_run_imports_no_test_framework_or_strategy_module(
     unused = {"pytest", "httpx", "seamline.strategy_run", "seamline.strategy_cli"}
     assert imported & unused == set()
     assert "seamline.control.runner" in imported  # what it does use is seen
+
+
+def test_without_a_path_the_current_directory_is_the_system_whatever_follows_the_dashes(
+    write_config, run_root
+):
+    base = write_config('name = "here"\n[services.cache]\nkind = "redis"\n').parent
+    script = "import os; print(os.environ['SEAMLINE_CACHE_PORT'])"
+    done = seamline("run", "--", sys.executable, "-c", script, run_root=run_root, cwd=base)
+    assert done.returncode == 0, done.stdout + done.stderr  # `sys.executable` was taken as PATH
+    assert done.stdout.strip().isdigit()
+
+
+def test_python_in_the_command_is_seamlines_as_in_a_service_command(write_config, run_root):
+    base = write_config('name = "here"\n[services.cache]\nkind = "redis"\n').parent
+    env = {**os.environ, "SEAMLINE_RUN_ROOT": str(run_root), "PATH": "/usr/bin:/bin"}
+    done = subprocess.run(  # the virtualenv not activated: its bin dir is not on PATH
+        [
+            sys.executable,
+            "-m",
+            "seamline",
+            "run",
+            str(base),
+            "--",
+            "python",
+            "-c",
+            "import sys; print(sys.prefix)",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.strip() == sys.prefix

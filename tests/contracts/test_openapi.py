@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -319,3 +320,21 @@ def test_a_document_checked_already_is_loaded_without_checking_its_schemas_again
     with pytest.raises(ContractError):
         Contract.load(path)
     assert [op.template for op in Contract.load(path, checked=True).operations] == ["/a"]
+
+
+def test_a_stub_servers_unmatched_404_is_named_as_that_not_checked_as_the_providers(contract):
+    def answered(*headers: tuple[str, str]) -> Exchange:
+        sent = exchange(status=404, raw=b"Request was not matched")
+        response = dataclasses.replace(sent.response, headers=HeaderList(list(headers)))
+        return dataclasses.replace(sent, mode="stub", response=response)
+
+    assert messages(contract, answered(("Content-Type", "text/plain"))) == [
+        "api -> payments: POST /charges response 404: stub: expected a stub matching the "
+        "request (the seam is on a stub), found none: the 404 is the stub server's list of near "
+        "misses, in the exchange's body; add a stub for it or switch the seam to real"
+    ]
+    matched = answered(*JSON, ("Matched-Stub-Id", "s-1"))  # a stub's own 404: the provider's
+    assert messages(contract, matched) == [
+        "api -> payments: POST /charges response 404: body: expected a JSON body, "
+        "found 'Request was not matched'"
+    ]

@@ -148,6 +148,13 @@ def test_bad_calls_say_what_was_expected(running):
     assert mode.status_code == 400 and "real, stub, fault" in mode.json()["error"]
     fault = control.post("/seams/test/api/mode", json={"mode": "fault", "fault": {"colour": 1}})
     assert fault.status_code == 400 and "latency_ms" in fault.json()["error"]
+    misspelt = control.get("/seams/test/api/calls", params={"paht": "/health"})
+    assert misspelt.status_code == 400  # not every call, as if it matched
+    assert misspelt.json()["error"] == (
+        "query parameter 'paht': expected one of method, path, status, all_tests; "
+        "did you mean 'path'?"
+    )
+    assert control.get("/violations", params={"all": "1"}).status_code == 400
     for wrong in (control_server.url + "x/seams", control_server.url.rsplit("/", 1)[0] + "/seams"):
         assert httpx.get(wrong).status_code == 401
     wrong_header = httpx.get(wrong, headers={TOKEN_HEADER: control_server.token + "x"})

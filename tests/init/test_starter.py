@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -49,6 +50,19 @@ def test_fastapi_project(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
     run = seamline_test(project)
     assert run.returncode == 0, run.stdout + run.stderr
     assert "1 passed" in run.stdout
+    generated = (project / "tests" / "test_seamline.py").read_text()
+    assert 'system.seam("test", "app").calls("GET", "/openapi.json").one()' in generated
+
+
+def test_a_generated_test_uses_only_what_the_readme_documents(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    readme = (Path(__file__).parents[2] / "README.md").read_text()
+    for name in ("fastapi", "flask", "node", "openapi"):
+        project, _ = init(tmp_path, name, capsys)
+        generated = (project / "tests" / "test_seamline.py").read_text()
+        for method in re.findall(r"\.(\w+)\(", generated):
+            assert f".{method}(" in readme or f"`{method}`" in readme, (name, method)
 
 
 def test_flask_project(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -91,4 +105,5 @@ def test_never_overwrites_and_says_what_it_looked_for(
     assert "no such directory" in capsys.readouterr().err
     (tmp_path / "empty").mkdir()
     assert main(["init", str(tmp_path / "empty")]) == 2
-    assert "expected a FastAPI or Flask app" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "expected a FastAPI or Flask app" in err and "write seamline.toml by hand" in err

@@ -69,6 +69,7 @@ def test_bad_mappings_are_reported_with_file_path_and_reason(tmp_path: Path) -> 
     assert "line 2 column 3" in by_file[broken].reason
     assert by_file[typo].path == "$.request.urll"
     assert "unknown request field" in by_file[typo].reason
+    assert by_file[typo].reason.endswith("; did you mean 'url'?)")
     assert by_file[bad_matcher].path == "$.mappings[1].request.bodyPatterns[1].equalsTo"
     assert "equalToJson" in by_file[bad_matcher].reason  # lists the matchers it knows
     assert "invalid regular expression" in by_file[bad_regex].reason

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
+from seamline.errors import SeamlineError
 from seamline.mock import MockServer, options, post
 
 CONTRACT = """
@@ -166,3 +167,17 @@ def test_a_provider_stopped_mid_test_is_refused_then_answers_again_when_started(
     chain.seam("b", "c").none()  # refused by the kernel, as c's own port would: never seen
     chain.start_service("c")
     assert chain.client("b").get("/chain/C_URL").json() == {"path": ["b", "c"]}
+
+
+def test_a_misspelt_seam_is_named_with_a_did_you_mean_and_the_seams(chain):
+    with pytest.raises(SeamlineError) as error:
+        chain.seam("a", "bb")
+    assert str(error.value).startswith("no seam 'a -> bb'; did you mean 'a -> b'?; the seams are:")
+
+
+def test_a_misspelt_provider_in_a_switch_has_a_did_you_mean(chain):
+    with pytest.raises(SeamlineError) as error:
+        chain.seams.set_provider_mode("bb", {"status": 503})
+    assert str(error.value) == (
+        "no seam into 'bb': it is not an HTTP service (HTTP services: a, b, c); did you mean 'b'?"
+    )

@@ -164,3 +164,29 @@ def test_a_redis_killed_in_a_test_is_named_not_flushed_at_teardown(project: pyte
     result.assert_outcomes(passed=1, errors=1)
     result.stdout.fnmatch_lines(["*cache exited (signal 9) during test_cache.py::test_cache_dies"])
     assert "Connection refused" not in result.stdout.str()
+
+
+def test_a_death_is_told_even_when_the_test_also_broke_a_contract(project: pytest.Pytester):
+    (project.path / "inventory.yaml").write_text(
+        "openapi: 3.0.3\ninfo: {title: inventory, version: '1'}\n"
+        "paths:\n  /health:\n    get:\n      responses: {'200': {description: ok}}\n"
+    )
+    config = (project.path / "seamline.toml").read_text()
+    (project.path / "seamline.toml").write_text(config + 'openapi = "inventory.yaml"\n')
+    helpers = DEATHS.split("def test_a_", maxsplit=1)[0]
+    (project.path / "test_both.py").write_text(
+        helpers
+        + "def test_breaks_the_contract_and_kills(system):\n"
+        + '    system.client("inventory").get("/pid")  # not in inventory.yaml\n'
+        + '    kill(system, "inventory")\n'
+    )
+    result = project.runpytest_subprocess(*FAST)
+    result.assert_outcomes(passed=1, errors=1)
+    result.stdout.fnmatch_lines(  # the death first, the likelier cause; then the violation
+        [
+            "*inventory exited (signal 9) during test_both.py::test_breaks_the_contract_and_kills",
+            "*last lines of its log:",
+            "*1 contract violation(s) on the seams in this test:",
+            "*test -> inventory: GET /pid*",
+        ]
+    )

@@ -117,7 +117,11 @@ def main(argv: list[str] | None = None) -> int:
         standalone = importlib.import_module("seamline.mock.standalone")
         return int(standalone.main(argv[1:]))
     parser = build_parser()
-    args, extra = parser.parse_known_args(argv)
+    # what follows `--` is the command's (pytest's, the runner's), never seamline's PATH:
+    # `seamline test -- -k x` in the project's directory means PATH = "."
+    cut = argv.index("--") if "--" in argv else len(argv)
+    args, extra = parser.parse_known_args(argv[:cut])
+    extra += argv[cut:]
     if extra and args.command not in ("test", "record", "run", "bisect"):
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
     handlers: dict[str, Callable[[argparse.Namespace, list[str]], int]] = {
@@ -161,7 +165,8 @@ def cmd_check(args: argparse.Namespace, _: list[str]) -> int:
     check_documents(config)  # the OpenAPI documents and stub mappings the system will use
     out.console().print(out.graph_tree(config))
     out.console().print(
-        f"[green]config OK[/]: {len(config.spec.services)} services, {len(config.links)} seams"
+        f"[green]config OK[/]: {len(config.spec.services)} services, {len(config.links)} seams, "
+        f"{len(config.message_links)} message seams"
     )
     return EXIT_OK
 

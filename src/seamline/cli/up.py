@@ -50,10 +50,15 @@ def _rows(system: System) -> list[ServiceRow]:
 
 
 def _seam_rows(system: System) -> list[SeamRow]:
-    return [
+    rows = [
         SeamRow(view.name, view.url, system.direct_url(view.provider))
         for view in Harness(system).seams_in_use()
     ]
+    for link in system.config.message_links:  # their proxies are opened when the env is made
+        host, port = system.message_seam(link.consumer, link.provider).address
+        provider = system.service(link.provider).url or ""
+        rows.append(SeamRow(f"{link.consumer} -> {link.provider}", f"{host}:{port}", provider))
+    return rows
 
 
 def cmd_up(args: argparse.Namespace, _: list[str]) -> int:
@@ -89,11 +94,15 @@ def cmd_up(args: argparse.Namespace, _: list[str]) -> int:
                 console.print(out.seams_table(state.seams))
             console.print("Press Ctrl-C to stop.")
         stop.wait()
+        if not state_file:
+            console.print(f"stopping {config.name} ...")
     finally:
         system.stop()
         if state_file:
             state.status = "stopped"
             write_state(state_file, state)
+    if not state_file:  # a person pressed Ctrl-C: say that everything is gone
+        console.print(f"{config.name} stopped: every process ended, its run dir removed")
     return EXIT_OK
 
 
@@ -156,6 +165,8 @@ def cmd_status(args: argparse.Namespace, _: list[str]) -> int:
     out.console().print(
         out.services_table(state.services, f"{state.status} (pid {state.pid}, run {state.run_id})")
     )
+    if state.seams:
+        out.console().print(out.seams_table(state.seams))
     return EXIT_OK
 
 

@@ -1,6 +1,13 @@
 """Load and validate a system declaration (`seamline.toml`)."""
 
-from seamline.config.load import Link, SystemConfig, chosen_profile, find_config, load_config
+from seamline.config.load import (
+    Link,
+    SystemConfig,
+    chosen_profile,
+    config_in,
+    find_config,
+    load_config,
+)
 from seamline.config.model import ServiceSpec, SystemSpec
 from seamline.config.probes import Probe
 
@@ -11,6 +18,7 @@ __all__ = [
     "SystemConfig",
     "SystemSpec",
     "chosen_profile",
+    "config_in",
     "find_config",
     "load_config",
 ]

@@ -19,6 +19,8 @@ from seamline.config.graph import Edge, find_cycle, start_waves
 from seamline.config.locate import KeyLocator
 from seamline.config.model import (
     ATTRIBUTES,
+    BROKER_PROTOCOLS,
+    BROKER_SEAM_ATTRIBUTES,
     HTTP_KINDS,
     HTTPS_ATTRIBUTES,
     ExternalSpec,
@@ -41,6 +43,8 @@ class Link:
     consumer: str
     provider: str
     variable: str
+    # a link to a broker: a message seam, not an HTTP one
+    message: bool = False
 
 
 @dataclass(frozen=True)
@@ -54,6 +58,7 @@ class SystemConfig:
     edges: tuple[Edge, ...] = ()
     links: tuple[Link, ...] = ()
     waves: tuple[tuple[str, ...], ...] = field(default=())
+    message_links: tuple[Link, ...] = ()
 
     @property
     def name(self) -> str:
@@ -94,10 +99,9 @@ def find_config(start: Path | str) -> Path:
     start = Path(start)
     if start.is_file():
         return start.resolve()
-    for name in CONFIG_NAMES:
-        candidate = start / name
-        if candidate.is_file() and (name != "pyproject.toml" or _has_tool_table(candidate)):
-            return candidate.resolve()
+    found = config_in(start)
+    if found is not None:
+        return found
     raise ConfigError(
         [
             ConfigProblem(
@@ -108,6 +112,16 @@ def find_config(start: Path | str) -> Path:
             )
         ]
     )
+
+
+def config_in(directory: Path) -> Path | None:
+    """The config file in `directory`: its seamline.toml, else its pyproject.toml if that has
+    a [tool.seamline] table; None when it has neither."""
+    for name in CONFIG_NAMES:
+        candidate = directory / name
+        if candidate.is_file() and (name != "pyproject.toml" or _has_tool_table(candidate)):
+            return candidate.resolve()
+    return None
 
 
 def _has_tool_table(path: Path) -> bool:
@@ -159,7 +173,11 @@ def load_config(path: Path | str, profile: str | None = None) -> SystemConfig:
         name: sorted({e.provider for e in edges if e.consumer == name}) for name in spec.services
     }
     waves = tuple(tuple(w) for w in start_waves(needs))
-    return SystemConfig(spec, file, base_dir, profile, tuple(edges), tuple(links), waves)
+    http_links = tuple(link for link in links if not link.message)
+    message_links = tuple(link for link in links if link.message)
+    return SystemConfig(
+        spec, file, base_dir, profile, tuple(edges), http_links, waves, message_links
+    )
 
 
 _SERVICE = TypeAdapter[ServiceSpec](ServiceSpec)
@@ -233,6 +251,11 @@ def _check_services(
                 if ref.attr not in ("direct_url", "browser_url"):
                     why = f"{name}.{key} uses {ref}"
                     edges.append(Edge(name, ref.service, why, http and ref.attr == "url"))
+                provider_kind = spec.services[ref.service].kind
+                if provider_kind in BROKER_PROTOCOLS and ref.attr in BROKER_SEAM_ATTRIBUTES:
+                    link = Link(name, ref.service, key.removeprefix("env."), message=True)
+                    if link not in links:
+                        links.append(link)
                 if not http:
                     continue
                 variable = f"{name}.{key}" if ref.attr == "browser_url" else key

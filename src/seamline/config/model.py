@@ -154,6 +154,8 @@ class KindInfo:
     http: bool = False
     # a database: `system.db(name)` attaches to it
     database: bool = False
+    # a broker: the wire protocol its message seams decode (links to it carry messages)
+    broker: str | None = None
 
 
 SERVICE_KINDS: dict[Kind, KindInfo] = {
@@ -176,14 +178,19 @@ SERVICE_KINDS: dict[Kind, KindInfo] = {
         RedisSpec,
         "seamline.services.redis:RedisService",
         frozenset({"url", "host", "port", "name"}),
+        broker="resp",
     ),
     "rabbitmq": KindInfo(
         RabbitMQSpec,
         "seamline.services.rabbitmq:RabbitMQService",
         frozenset({"url", "amqp_url", "management_url", "host", "port", "name"}),
+        broker="amqp",
     ),
     "nats": KindInfo(
-        NatsSpec, "seamline.services.nats:NatsService", frozenset({"url", "host", "port", "name"})
+        NatsSpec,
+        "seamline.services.nats:NatsService",
+        frozenset({"url", "host", "port", "name"}),
+        broker="nats",
     ),
     "mock": KindInfo(
         MockSpec,
@@ -201,6 +208,12 @@ ATTRIBUTES: dict[str, frozenset[str]] = {
 }
 HTTP_KINDS = frozenset(kind for kind, info in SERVICE_KINDS.items() if info.http)
 DATABASE_KINDS = frozenset(kind for kind, info in SERVICE_KINDS.items() if info.database)
+# Service kinds a message seam can carry, and the protocol it decodes on them.
+BROKER_PROTOCOLS: dict[str, str] = {
+    kind: info.broker for kind, info in SERVICE_KINDS.items() if info.broker
+}
+# The attributes of a broker that lead through its consumer's message seam.
+BROKER_SEAM_ATTRIBUTES = ("url", "amqp_url", "port")
 
 ServiceSpec = Annotated[
     ProcessSpec

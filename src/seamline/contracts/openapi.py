@@ -166,7 +166,20 @@ class Contract:
                 )
             ]
         violations = self._check_request(exchange, op)
-        if exchange.response is not None:
+        if _unmatched_stub(exchange):
+            # the stub server's near-miss report, not the provider's answer: say that
+            violations.append(
+                self._violation(
+                    exchange,
+                    op,
+                    "response",
+                    "stub",
+                    "a stub matching the request (the seam is on a stub)",
+                    "none: the 404 is the stub server's list of near misses, in the exchange's "
+                    "body; add a stub for it or switch the seam to real",
+                )
+            )
+        elif exchange.response is not None:
             violations += self._check_response(exchange, op)
         return violations
 
@@ -294,6 +307,18 @@ def _version(document: dict[str, Any], source: Path | str) -> str:
             f"(an 'openapi: 3.x' key), found openapi={version or 'nothing'!r}"
         )
     return version
+
+
+def _unmatched_stub(exchange: Exchange) -> bool:
+    """A stub server's answer to a request no stub matched: WireMock (and seamline's stub
+    server) mark every matched answer with Matched-Stub-Id."""
+    response = exchange.response
+    return (
+        exchange.mode == "stub"
+        and response is not None
+        and response.status == 404
+        and response.headers.get("Matched-Stub-Id") is None
+    )
 
 
 def _is_cors_preflight(exchange: Exchange) -> bool:

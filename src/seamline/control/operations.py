@@ -30,6 +30,19 @@ class ControlError(Exception):
         self.status = status
 
 
+def known_parameters(query: dict[str, str], allowed: tuple[str, ...]) -> None:
+    """A query parameter the call does not read is a 400: a misspelt filter (`?paht=`) would
+    otherwise answer every call, as if it matched."""
+    for name in query:
+        if name not in allowed:
+            near = suggest(name, allowed)
+            raise ControlError(
+                400,
+                f"query parameter {name!r}: expected one of {', '.join(allowed)}"
+                + (f"; did you mean {near!r}?" if near else ""),
+            )
+
+
 def field(body: Json, name: str, kind: type | tuple[type, ...], expected: str) -> Any:
     """`body[name]`, checked: a missing or mistyped field is a 400 saying what was expected."""
     if name not in body:
@@ -127,6 +140,7 @@ class Operations:
             raise ControlError(404, str(err)) from None
 
     def calls(self, consumer: str, provider: str, query: dict[str, str]) -> Json:
+        known_parameters(query, ("method", "path", "status", "all_tests"))
         status = query.get("status")
         if status is not None and not status.isdigit():
             raise ControlError(
@@ -201,6 +215,7 @@ class Operations:
     def violations(self, query: dict[str, str]) -> Json:
         """The violations and the config's `contracts` mode, which tells a helper what to do
         with them as the pytest plugin does: fail the test, warn, or (off) nothing to see."""
+        known_parameters(query, ("all_tests",))
         contracts = self._system.config.spec.contracts
         if contracts == "off":
             return {"violations": [], "contracts": contracts}

@@ -26,6 +26,7 @@ from seamline.control.junit import JUnitError, default_files, read_cases
 from seamline.control.server import ControlServer
 from seamline.errors import ConfigError, ConfigProblem, SeamlineError
 from seamline.runtime.procs import RUN_MARKER, ProcessTracker
+from seamline.services.base import service_base_env
 from seamline.system.core import System
 from seamline.system.harness import Harness
 
@@ -141,7 +142,8 @@ def _run(system: System, control: ControlServer, options: RunOptions, received: 
         return EXIT_USAGE
     run_id = system.record_dir.name
     # marked and tracked as the services are: if seamline is killed, the watchdog stops it too
-    env = {**os.environ, **environment(system, control.url), RUN_MARKER: run_id}
+    # the services' PATH: `python` is seamline's own, as in a command of seamline.toml
+    env = {**service_base_env(), **environment(system, control.url), RUN_MARKER: run_id}
     try:
         child = subprocess.Popen(argv, env=env, process_group=0)
     except FileNotFoundError:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 
 from seamline.errors import SeamlineError
@@ -22,12 +21,6 @@ class ResetError(DatabaseError):
 
 class CaptureWarning(UserWarning):
     """A table whose changes seamline captures only in part, or not at all."""
-
-
-def did_you_mean(found: str, known: Iterable[str]) -> str:
-    """' (did you mean 'orders'?)' when `found` looks like a typo of a known name, else ''."""
-    close = difflib.get_close_matches(found, list(known), n=1, cutoff=0.6)
-    return f"; did you mean {close[0]!r}?" if close else ""
 
 
 def listing(names: Iterable[str]) -> str:

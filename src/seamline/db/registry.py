@@ -8,7 +8,8 @@ from pathlib import Path
 from seamline.config.model import DATABASE_KINDS, SystemSpec
 from seamline.db.backend import Backend, Isolation
 from seamline.db.database import Database
-from seamline.db.errors import DatabaseError, did_you_mean, listing
+from seamline.db.errors import DatabaseError, listing
+from seamline.errors import did_you_mean
 from seamline.records.layout import DB_CHANGES
 from seamline.records.writer import LineWriter
 from seamline.services.base import AnyService

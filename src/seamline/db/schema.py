@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
-from seamline.db.errors import DatabaseError, did_you_mean, listing
+from seamline.db.errors import DatabaseError, listing
+from seamline.errors import did_you_mean
 
 # Schemas that belong to PostgreSQL or to seamline, never to the application.
 PG_SYSTEM_SCHEMAS = ("pg_catalog", "information_schema", "seamline")

@@ -105,8 +105,9 @@ def _nothing_found(directory: Path) -> ConfigProblem:
         "a FastAPI or Flask app (app = FastAPI()), a package.json with a start script, "
         "or an openapi.yaml",
         "none of them",
-        "run it in your project's directory, or convert a compose file: "
-        "seamline init --from-compose docker-compose.yml",
+        "run it in your project's directory, convert a compose file "
+        "(seamline init --from-compose docker-compose.yml), or write seamline.toml by hand "
+        "(README: Declare a system)",
     )
 
 
@@ -122,7 +123,7 @@ def _test(path: str) -> str:
         "def test_app_answers(system):\n"
         f'    response = system.client("{SERVICE}").get({json.dumps(path)})\n'
         f"    assert {check}, response.text\n"
-        f'    assert system.seam("test", "{SERVICE}").exchanges()\n'
+        f'    system.seam("test", "{SERVICE}").calls("GET", {json.dumps(path)}).one()\n'
     )
 
 

@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from seamline.errors import did_you_mean
 from seamline.mock.errors import InvalidMapping
 from seamline.mock.incoming import NOT_JSON, ReceivedRequest
 from seamline.mock.multipart_pattern import multipart_check
@@ -110,7 +111,8 @@ class RequestPattern:
             raise InvalidMapping(
                 f"{where}.{unknown[0]}",
                 f"unknown request field {unknown[0]!r}",
-                f"use one of: {', '.join(sorted(REQUEST_KEYS))}",
+                f"use one of: {', '.join(sorted(REQUEST_KEYS))}"
+                + did_you_mean(unknown[0], REQUEST_KEYS),
             )
         if "customMatcher" in spec:
             raise InvalidMapping(f"{where}.customMatcher", "custom (Java) matchers cannot run here")

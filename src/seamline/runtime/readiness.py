@@ -7,6 +7,7 @@ hammered. A process that exits while being probed fails at once.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import socket
 import subprocess
@@ -98,6 +99,7 @@ def http_ok(probe: Probe, host: str, port: int, seen: LastSeen | None = None) ->
         with socket.create_connection((host, port), timeout=1.0) as sock:
             sock.sendall(request)
             head = sock.recv(64)
+            _drain(sock)
     except OSError as err:
         seen.text = _failure(err).replace("the probe's timeout", "1 s")
         return False
@@ -108,6 +110,18 @@ def http_ok(probe: Probe, host: str, port: int, seen: LastSeen | None = None) ->
     status = int(match.group(1))
     seen.text = f"HTTP {status}"
     return status == probe.status if probe.status is not None else 200 <= status < 300
+
+
+def _drain(sock: socket.socket) -> None:
+    """Read the rest of the answer before closing: closing with bytes unread sends a reset,
+    and the service's write of its body fails (Python's http.server logs a traceback for
+    every probe). HTTP/1.0 servers close after the answer; a bound keeps others from holding
+    the probe: 64 KiB or 0.1 s."""
+    sock.settimeout(0.1)
+    with contextlib.suppress(OSError):
+        for _ in range(16):
+            if not sock.recv(4096):
+                return
 
 
 def command_ok(probe: Probe, target: ProbeTarget, seen: LastSeen | None = None) -> bool:

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from seamline.contracts import Contract
-from seamline.errors import SeamlineError, check_argument
+from seamline.errors import SeamlineError, check_argument, did_you_mean
 from seamline.records.exchange import Exchange, Violation, seam_name
 from seamline.records.message import Message
 from seamline.seams.assertions import Flow
@@ -78,11 +78,7 @@ class Seams:
             existing = self._proxies.get(name)
             if existing is not None:
                 return existing
-            if provider not in self._upstreams:
-                raise SeamlineError(
-                    f"no seam into {provider!r}: it is not an HTTP service "
-                    f"(HTTP services: {', '.join(sorted(self._upstreams))})"
-                )
+            self._require_http(provider)
             proxy = SeamProxy(
                 consumer,
                 provider,
@@ -123,6 +119,15 @@ class Seams:
         """The address `consumer` is handed for `provider`: its seam's proxy."""
         return self.proxy(consumer, provider).url
 
+    def _require_http(self, provider: str) -> None:
+        """Raise, with a did-you-mean and the HTTP services, unless `provider` is one."""
+        if provider not in self._upstreams:
+            http = sorted(self._upstreams)
+            raise SeamlineError(
+                f"no seam into {provider!r}: it is not an HTTP service "
+                f"(HTTP services: {', '.join(http)}){did_you_mean(provider, http)}"
+            )
+
     def names(self) -> list[str]:
         """The names of the seams that have a proxy now, sorted."""
         return sorted(self._proxies)
@@ -144,7 +149,10 @@ class Seams:
         if proxy is None and consumer == "test":
             proxy = self.proxy(consumer, provider)
         if proxy is None:
-            raise SeamlineError(f"no seam {name!r}; the seams are: {', '.join(self.names())}")
+            raise SeamlineError(
+                f"no seam {name!r}{did_you_mean(name, self.names())}; "
+                f"the seams are: {', '.join(self.names())}"
+            )
         return SeamView(self, proxy)
 
     # -- the current test's traffic ---------------------------------------------------------
@@ -263,11 +271,7 @@ class Seams:
 
     def set_provider_mode(self, provider: str, mode: str | Fault | Any) -> None:
         """Switch every seam into `provider` (marker form: "real", "stub", a Fault or a stub)."""
-        if provider not in self._upstreams:
-            raise SeamlineError(
-                f"no seam into {provider!r}: it is not an HTTP service "
-                f"(HTTP services: {', '.join(sorted(self._upstreams))})"
-            )
+        self._require_http(provider)
         if mode == "stub":  # find the provider's stubs now, so a problem fails the setup
             mode = self._stub_for(provider)
         if isinstance(mode, str) and not mode.startswith("http") and mode not in NAMED_MODES:

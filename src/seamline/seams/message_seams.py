@@ -8,7 +8,7 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
 from seamline.contracts.asyncapi import EventContract
-from seamline.errors import SeamlineError, check_argument
+from seamline.errors import SeamlineError, check_argument, did_you_mean
 from seamline.records.exchange import seam_name
 from seamline.records.message import Message
 from seamline.seams import resp
@@ -62,11 +62,7 @@ class BrokerSeams:
             existing = self._seams.get(name)
             if existing is not None:
                 return existing
-            if provider not in self._brokers:
-                raise SeamlineError(
-                    f"no message seam into {provider!r}: it is not a broker "
-                    f"(brokers: {', '.join(sorted(self._brokers)) or 'none'})"
-                )
+            self.require_broker(provider)
             host, port, protocol = self._brokers[provider]
             seam = BrokerSeam(
                 consumer,
@@ -84,6 +80,33 @@ class BrokerSeams:
     def names(self) -> list[str]:
         return sorted(self._seams)
 
+    def require_broker(self, name: str) -> None:
+        """Raise naming the declared brokers, and what a broker is, unless `name` is one."""
+        if name in self._brokers:
+            return
+        brokers = sorted(self._brokers)
+        declared = ", ".join(brokers) or 'none (declare one: [services.bus] kind = "redis")'
+        raise SeamlineError(
+            f"expected a broker service (kind redis, nats or rabbitmq), found {name!r}"
+            f"{did_you_mean(name, brokers)}; the brokers of this system: {declared}"
+        )
+
+    def link(self, consumer: str, provider: str) -> BrokerSeam:
+        """The existing seam `consumer -> provider` (`test -> provider` is opened on first use);
+        any other raises naming the links into `provider`, so a misspelt consumer is not a
+        fault on a link nobody uses."""
+        self.require_broker(provider)
+        name = seam_name(consumer, provider)
+        if consumer != "test" and name not in self._seams:
+            links = [n for n in self.names() if n.endswith(f" -> {provider}")]
+            consumers = [n.partition(" -> ")[0] for n in links]
+            raise SeamlineError(
+                f"no message seam {name!r}{did_you_mean(consumer, consumers)}; "
+                f"the links into {provider}: {', '.join([*links, f'test -> {provider}'])} "
+                f"(a service has one when its env holds {{{provider}.url}} or {{{provider}.port}})"
+            )
+        return self.seam(consumer, provider)
+
     def messages(
         self,
         provider: str,
@@ -96,10 +119,7 @@ class BrokerSeams:
     ) -> Messages:
         """Messages on links into `provider` in this test, filtered by what is given."""
         check_argument("a broker", provider, str, "a broker service's name such as 'bus'")
-        if provider not in self._brokers:
-            raise SeamlineError(
-                f"no broker named {provider!r} (brokers: {', '.join(sorted(self._brokers))})"
-            )
+        self.require_broker(provider)
         test = None if all_tests else self._current_test()
         crossed = self.journal.select(provider=provider, test=test)
         found = [
@@ -192,7 +212,7 @@ class MessageSeamView:
 
     def __init__(self, brokers: BrokerSeams, consumer: str, provider: str) -> None:
         self._brokers = brokers
-        self._seam = brokers.seam(consumer, provider)
+        self._seam = brokers.link(consumer, provider)
         self.name, self.consumer, self.provider = self._seam.name, consumer, provider
 
     @property

@@ -325,7 +325,8 @@ class System(ServiceControls, MessageLinks):
         return self.service(name).env
 
     def logs(self, name: str) -> str:
-        """Everything `name` wrote to stdout and stderr so far, one timestamped line each."""
+        """Everything `name` wrote to stdout and stderr so far, one timestamped line each (a
+        line a service writes after answering may come after its answer: `eventually`)."""
         return self.service(name).logs()
 
     def client(self, name: str, **options: Any) -> httpx.Client:
@@ -336,11 +337,18 @@ class System(ServiceControls, MessageLinks):
         """
         import httpx  # only tests use it: `seamline run` does not pay for its import
 
+        url = self.url(name)
+        if not url.startswith(("http://", "https://")):  # a broker or a database: no HTTP
+            kind = self.service(name).kind
+            raise SeamlineError(
+                f"system.client({name!r}): expected an HTTP service, found a {kind} service "
+                f"at {url}; connect a {kind} client to system.url({name!r}) instead"
+            )
         if not options:
             if name not in self._clients:
-                self._clients[name] = httpx.Client(base_url=self.url(name), timeout=30.0)
+                self._clients[name] = httpx.Client(base_url=url, timeout=30.0)
             return self._clients[name]
-        client = httpx.Client(base_url=self.url(name), **options)
+        client = httpx.Client(base_url=url, **options)
         self._extra_clients.append(client)
         return client
 

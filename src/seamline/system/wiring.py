@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING
 
 from seamline.config import SystemConfig
-from seamline.config.model import HTTP_KINDS
+from seamline.config.model import BROKER_PROTOCOLS, BROKER_SEAM_ATTRIBUTES, HTTP_KINDS
 from seamline.contracts import Contract, ContractError
 from seamline.contracts.asyncapi import EventContract
 from seamline.errors import SeamlineError, StartError
@@ -24,10 +24,6 @@ from seamline.strategies.replay import ReplayServers
 if TYPE_CHECKING:
     from seamline.http.loop import LoopThread
     from seamline.mock.server import MockServer
-
-
-# Service kinds a message seam can carry, and the protocol it decodes on them.
-BROKER_PROTOCOLS: dict[str, str] = {"redis": "resp", "nats": "nats", "rabbitmq": "amqp"}
 
 
 class ServiceValues(Mapping[str, str]):
@@ -55,7 +51,7 @@ class ServiceValues(Mapping[str, str]):
     def _broker_value(self, attr: str) -> str:
         """`url`, `amqp_url` and `port` of a broker lead through the consumer's message seam."""
         direct = self._direct[attr]
-        if attr not in ("url", "amqp_url", "port"):
+        if attr not in BROKER_SEAM_ATTRIBUTES:
             return direct
         brokers = self._seams.brokers
         assert brokers is not None  # make_seams always gives them
