@@ -247,11 +247,11 @@ def _check_services(
                 if ref.service in ("", "self", name) or ref.service not in spec.services:
                     continue
                 # direct_url and browser_url are addresses only: nothing to start first
-                http = spec.services[ref.service].kind in HTTP_KINDS
+                provider_kind = spec.services[ref.service].kind
+                http = provider_kind in HTTP_KINDS
                 if ref.attr not in ("direct_url", "browser_url"):
                     why = f"{name}.{key} uses {ref}"
                     edges.append(Edge(name, ref.service, why, http and ref.attr == "url"))
-                provider_kind = spec.services[ref.service].kind
                 if provider_kind in BROKER_PROTOCOLS and ref.attr in BROKER_SEAM_ATTRIBUTES:
                     link = Link(name, ref.service, key.removeprefix("env."), message=True)
                     if link not in links:
