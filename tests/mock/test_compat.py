@@ -219,7 +219,8 @@ def test_chunked_dribble_sends_the_body_in_chunks(mock: MockServer) -> None:
 def test_global_fixed_delay_setting_is_accepted_and_reported(mock: MockServer) -> None:
     create(mock, {"request": {"url": "/s"}, "response": {"body": "ok"}})
     assert httpx.post(mock.url + "/__admin/settings", json={"fixedDelay": 5}).status_code == 200
-    assert httpx.get(mock.url + "/__admin/settings").json() == {"settings": {"fixedDelay": 5}}
+    settings = {"settings": {"fixedDelay": 5, "proxyPassThrough": False}}  # as WireMock writes
+    assert httpx.get(mock.url + "/__admin/settings").json() == settings
     assert httpx.get(mock.url + "/s").text == "ok"
 
 

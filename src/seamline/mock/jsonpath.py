@@ -9,8 +9,10 @@ an existence filter `[?(@.isbn)]`, and a trailing `.length()` / `.size()`.
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 from seamline.mock.java_regex import JavaRegexError, compile_java
@@ -67,11 +69,52 @@ def as_text(value: Any) -> str:
         return value
     if isinstance(value, bool) or value is None:
         return json.dumps(value)
-    if isinstance(value, float) and value.is_integer():
-        return str(value)
-    if isinstance(value, (int, float)):
+    if isinstance(value, float):
+        return java_double(value)
+    if isinstance(value, int):
         return str(value)
     return json.dumps(value, separators=(",", ":"))
+
+
+def java_double(value: float) -> str:
+    """Java's Double.toString: `1.0`, `0.001`, `1.0E10`, `1.5E-4`."""
+    if not math.isfinite(value):
+        return {"nan": "NaN", "inf": "Infinity", "-inf": "-Infinity"}[repr(value)]
+    if value == 0 or 1e-3 <= abs(value) < 1e7:
+        return repr(value)
+    sign, digits, exponent = Decimal(repr(value)).normalize().as_tuple()
+    text = "".join(map(str, digits))
+    power = int(exponent) + len(text) - 1
+    return f"{'-' if sign else ''}{text[0]}.{text[1:] or '0'}E{power}"
+
+
+def java_string(value: Any) -> str:
+    """A value selected inside a list, as Java's toString writes it (json-smart's maps are
+    LinkedHashMaps, `{a=1, b=x}`; its lists write compact JSON)."""
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}={java_string(v)}" for k, v in value.items()) + "}"
+    return as_text(value)
+
+
+def jackson_pretty(value: Any, level: int = 0, drop_nulls: bool = True) -> str:
+    """JSON as Jackson's default pretty printer writes it (`"a" : 1`, `[ 1, 2 ]`); WireMock's
+    mapper leaves out null members of objects, formatJson keeps them."""
+    if isinstance(value, dict):
+        pad = "  " * (level + 1)
+        items = [
+            f"{pad}{json.dumps(k)} : {jackson_pretty(v, level + 1, drop_nulls)}"
+            for k, v in value.items()
+            if v is not None or not drop_nulls
+        ]
+        if not items:
+            return "{ }"
+        return "{\n" + ",\n".join(items) + "\n" + "  " * level + "}"
+    if isinstance(value, list):
+        if not value:
+            return "[ ]"
+        # Jackson writes arrays inline: they do not indent the objects inside them
+        return "[ " + ", ".join(jackson_pretty(v, level, drop_nulls) for v in value) + " ]"
+    return json.dumps(value, ensure_ascii=False)
 
 
 def _children(nodes: list[Any], name: str) -> list[Any]:
@@ -197,7 +240,7 @@ _TOKEN = re.compile(
     r"\s*(?:(?P<op>==|!=|<=|>=|=~|<|>|&&|\|\||(?:nin|in|subsetof|anyof|noneof|size|empty)\b)"
     r"|(?P<regex>/(?:\\.|[^/])*/[a-z]*)|(?P<array>\[[^\]]*\])"
     r"|(?P<str>'(?:\\.|[^'])*'|\"(?:\\.|[^\"])*\")|(?P<num>-?\d+(?:\.\d+)?)"
-    r"|(?P<word>true|false|null)|(?P<path>[@$][^\s=!<>&|)]*))"
+    r"|(?P<word>true|false|null)|(?P<path>[@$](?:\(\)|[^\s=!<>&|()])*))"
 )
 
 Condition = Callable[[Any], bool]
