@@ -12,6 +12,7 @@ import pytest
 from compat_cases import MATCH_CASES, RESPONSE_CASES, Case, Send
 from compat_cases_edges import EDGE_CASES
 from compat_cases_matching import MATCHING_CASES
+from compat_cases_probed import PROBED_CASES
 
 from seamline.mock import MockServer
 
@@ -33,7 +34,7 @@ def send(mock: MockServer, what: Send) -> httpx.Response:
     )
 
 
-ALL_MATCH_CASES = MATCH_CASES + MATCHING_CASES + EDGE_CASES
+ALL_MATCH_CASES = MATCH_CASES + MATCHING_CASES + EDGE_CASES + PROBED_CASES
 
 
 @pytest.mark.parametrize("case", ALL_MATCH_CASES, ids=[c.id for c in ALL_MATCH_CASES])
