@@ -419,6 +419,24 @@ JSON_CASES: list[Case] = [
         (_post({"items": [1]}),),
     ),
     Case(
+        "json-path-length-counts-arrays-not-text",
+        _json_path("$.a.length()", equalTo="2"),
+        (_post({"a": [1, 2]}),),
+        (_post({"a": "xy"}), _post({"a": [1]})),
+    ),
+    Case(
+        "json-path-filter-number-equals-numeric-string",
+        _body({"matchesJsonPath": "$[?(@.n == '1')]"}),
+        (_post({"n": 1}), _post({"n": "1"})),
+        (_post({"n": 2}),),
+    ),
+    Case(
+        "json-path-filter-not-equal-holds-for-a-missing-member",
+        _body({"matchesJsonPath": "$[?(@.n != 1)]"}),
+        (_post({"m": 1}), _post({"n": 2})),
+        (_post({"n": 1}),),
+    ),
+    Case(
         "json-path-filter-and",
         _body({"matchesJsonPath": "$[?(@.a == 1 && @.b == 'x')]"}),
         (_post({"a": 1, "b": "x"}),),

@@ -189,8 +189,8 @@ class _Parser:
         name = match.group(0)
         if name == "*":
             return _all_children
-        if name in ("length()", "size()"):
-            return lambda nodes: [len(n) for n in nodes if isinstance(n, (list, dict, str))]
+        if name in ("length()", "size()"):  # Jayway counts arrays and objects, not text
+            return lambda nodes: [len(n) for n in nodes if isinstance(n, (list, dict))]
         return _Member(name)
 
     def _bracket(self) -> Step:
@@ -314,7 +314,10 @@ def _comparison(left: tuple[str, str], op: str, right: tuple[str, str]) -> Condi
     compare = _COMPARE[op]
 
     def condition(node: Any) -> bool:
-        for a in get_left(node):
+        lefts = get_left(node)
+        if not lefts:  # Jayway: a missing member is "undefined", unequal to anything
+            return op in ("!=", "nin")
+        for a in lefts:
             for b in get_right(node):
                 try:
                     if compare(a, b):
@@ -345,6 +348,19 @@ def _contains(values: list[Any], item: Any) -> bool:
     return any(_COMPARE["=="](item, v) for v in values)
 
 
+def _equal(a: Any, b: Any) -> bool:
+    """Jayway's `==`: a number equals a string that reads as that number (`1 == '1'`)."""
+    if isinstance(a, bool) != isinstance(b, bool):
+        return False
+    for number, text in ((a, b), (b, a)):
+        if isinstance(number, (int, float)) and isinstance(text, str):
+            try:
+                return float(text) == number
+            except ValueError:
+                return False
+    return bool(a == b)
+
+
 def _sized(a: Any) -> bool:
     return isinstance(a, (str, list, dict))
 
@@ -357,8 +373,8 @@ _COMPARE: dict[str, Callable[[Any, Any], bool]] = {
     "noneof": lambda a, b: isinstance(a, list) and not any(_contains(_as_list(b), x) for x in a),
     "size": lambda a, b: _sized(a) and len(a) == b and not isinstance(b, bool),
     "empty": lambda a, b: _sized(a) and (len(a) == 0) == b,
-    "==": lambda a, b: a == b and isinstance(a, bool) == isinstance(b, bool),
-    "!=": lambda a, b: a != b,
+    "==": _equal,
+    "!=": lambda a, b: not _equal(a, b),
     "<": lambda a, b: a < b,
     "<=": lambda a, b: a <= b,
     ">": lambda a, b: a > b,
