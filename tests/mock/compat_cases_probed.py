@@ -359,6 +359,18 @@ JSON_CASES: list[Case] = [
         (_post({"x": 1}),),
     ),
     Case(
+        "json-path-reads-permissive-json",
+        _json_path("$.x", absent=True),
+        (_post("notjson"), _post("a b c"), _post("'x'"), _post("{a:1}")),
+        (_post("{"), _post("[1,"), _post("<x/>"), _post('{"x":1}x'), _post("{x:1}")),
+    ),
+    Case(
+        "json-path-unquoted-member",
+        _body({"matchesJsonPath": "$.a"}),
+        (_post("{a:1}"), _post("{'a': 'x'}")),
+        (_post("{b:1}"), _post("a")),
+    ),
+    Case(
         "json-path-and-not",
         _json_path("$.n", **{"and": [{"matches": "[0-9]+"}, {"not": {"equalTo": "5"}}]}),
         (_post({"n": 4}),),

@@ -10,6 +10,7 @@ import jsonschema
 from seamline.mock import jsonpath
 from seamline.mock.errors import InvalidMapping
 from seamline.mock.jsonmatch import JsonExpectation
+from seamline.mock.permissive_json import permissive_json
 from seamline.mock.value_patterns import NOT_JSON, Absent, ValuePattern, parse_json
 
 
@@ -59,7 +60,8 @@ class MatchesJsonPath(ValuePattern):
     def matches(self, value: str | None) -> bool:
         if value is None:  # Jayway reads nothing from no document: an empty result
             return self._matches_selected(None)
-        return self.matches_parsed(parse_json(value))
+        parsed = parse_json(value)
+        return self.matches_parsed(permissive_json(value) if parsed is NOT_JSON else parsed)
 
     def matches_parsed(self, parsed: Any) -> bool:
         if parsed is NOT_JSON:
