@@ -9,6 +9,7 @@ unclosed bracket or a document that looks like XML is not JSON.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from seamline.mock.value_patterns import NOT_JSON
@@ -58,32 +59,33 @@ class _Reader:
         return self.bare(top)
 
     def members(self) -> dict[str, Any]:
-        self.pos += 1
         out: dict[str, Any] = {}
-        while self.peek() != "}":
+
+        def member() -> None:
             key = self.quoted() if self.peek() in "'\"" else str(self.bare(False, key=True))
             if self.peek() != ":":
                 raise _NotJson("expected ':'")
             self.pos += 1
             out[key] = self.value()
-            if self.peek() == ",":
-                self.pos += 1
-            elif self.peek() != "}":
-                raise _NotJson("expected ',' or '}'")
-        self.pos += 1
+
+        self.sequence("}", member)
         return out
 
     def items(self) -> list[Any]:
-        self.pos += 1
         out: list[Any] = []
-        while self.peek() != "]":
-            out.append(self.value())
+        self.sequence("]", lambda: out.append(self.value()))
+        return out
+
+    def sequence(self, close: str, read_one: Callable[[], None]) -> None:
+        """`[`/`{` at pos: entries separated by commas up to `close`."""
+        self.pos += 1
+        while self.peek() != close:
+            read_one()
             if self.peek() == ",":
                 self.pos += 1
-            elif self.peek() != "]":
-                raise _NotJson("expected ',' or ']'")
+            elif self.peek() != close:
+                raise _NotJson(f"expected ',' or {close!r}")
         self.pos += 1
-        return out
 
     def quoted(self) -> str:
         quote, start = self.text[self.pos], self.pos + 1
