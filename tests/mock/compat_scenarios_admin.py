@@ -69,6 +69,22 @@ def stub_edited_by_id_keeps_its_id(base: str, root: Path) -> None:
     assert httpx.delete(f"{base}/__admin/mappings/{ID1}").json() == {}
 
 
+def older_mapping_endpoints_answer_as_wiremock(base: str, root: Path) -> None:
+    create(base, _stub("/a", id=ID1, insertionIndex=5))
+    create(base, _stub("/b"))
+    listed = httpx.get(base + "/__admin/mappings").json()["mappings"]
+    assert all("insertionIndex" not in m for m in listed)
+    edited = httpx.post(base + "/__admin/mappings/edit", json=_stub("/c", id=ID1))
+    assert (edited.status_code, edited.content) == (204, b"")
+    assert httpx.get(base + "/c").text == "x"
+    removed = httpx.post(base + "/__admin/mappings/remove", json=_stub("/b"))
+    assert (removed.status_code, removed.content) == (200, b"")
+    assert _urls(httpx.get(base + "/__admin/mappings").json()) == ["/c"]
+    create(base, _stub("/never-asked"))
+    assert httpx.delete(base + "/__admin/mappings/unmatched").json() == {}
+    assert _urls(httpx.get(base + "/__admin/mappings").json()) == ["/c"]  # /c was asked for
+
+
 def import_answers_nothing_and_keeps_the_order(base: str, root: Path) -> None:
     reply = httpx.post(
         base + "/__admin/mappings/import",
@@ -266,6 +282,7 @@ ADMIN_SCENARIOS: list[Scenario] = [
     unknown_stub_id_is_404,
     cookie_multi_value_matchers_are_refused,
     stub_edited_by_id_keeps_its_id,
+    older_mapping_endpoints_answer_as_wiremock,
     import_answers_nothing_and_keeps_the_order,
     resets_answer_nothing,
     metadata_is_found_with_any_matcher,

@@ -149,9 +149,7 @@ class AdminApi(RequestRoutes, FileRoutes):
         for stub in removed:
             forget(stub)
             self.engine.remove(stub.id)
-        return json_response(
-            {"mappings": [s.to_json() for s in removed], "meta": {"total": len(removed)}}
-        )
+        return json_response({})
 
     def remove_mapping_like(self, request: ReceivedRequest, _: dict[str, str]) -> Response:
         """The stub with the given id or else the same request pattern goes."""
@@ -162,12 +160,13 @@ class AdminApi(RequestRoutes, FileRoutes):
         if found is not None:
             forget(found)
             self.engine.remove(found.id)
-        return json_response({})
+        return empty_response()
 
     def old_edit_mapping(self, request: ReceivedRequest, _: dict[str, str]) -> Response:
         body = body_of(request)
         given = body.get("id") or body.get("uuid") if isinstance(body, dict) else None
-        return self.edit_mapping(request, {"id": str(given)})
+        self.edit_mapping(request, {"id": str(given)})
+        return empty_response(204)  # WireMock's old edit endpoint answers nothing
 
     def reset_mappings(self, request: ReceivedRequest, _: dict[str, str]) -> Response:
         self.engine.reload()

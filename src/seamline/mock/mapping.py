@@ -94,7 +94,7 @@ class StubMapping:
     def to_json(self) -> dict[str, Any]:
         """The mapping in WireMock's JSON form, with the defaults WireMock writes out
         (`"method": "ANY"`, `"status": 200`)."""
-        out = dict(self.spec)
+        out = {k: v for k, v in self.spec.items() if k != "insertionIndex"}  # not written
         out["request"] = {"method": "ANY", **self.spec["request"]}
         out["response"] = {**(self.spec.get("response") or {})}
         out["response"].setdefault("status", 200)
