@@ -25,7 +25,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tests" / "mock"))
 from compat_cases import MATCH_CASES, RESPONSE_CASES, Send
 from compat_cases_edges import EDGE_CASES
 from compat_cases_matching import MATCHING_CASES
+from compat_cases_probed import PROBED_CASES
 from compat_scenarios import CORS_SCENARIOS, SCENARIOS, Scenario
+from compat_scenarios_admin import ADMIN_SCENARIOS
 
 
 def send(base: str, what: Send) -> httpx.Response:
@@ -36,7 +38,8 @@ def send(base: str, what: Send) -> httpx.Response:
 
 def main(base: str) -> int:
     differences = 0
-    for case in MATCH_CASES + MATCHING_CASES + EDGE_CASES:
+    cases = MATCH_CASES + MATCHING_CASES + EDGE_CASES + PROBED_CASES
+    for case in cases:
         httpx.delete(base + "/__admin/mappings")
         mapping = {"request": case.request, "response": {"status": 200, "body": "matched"}}
         created = httpx.post(base + "/__admin/mappings", json=mapping)
@@ -60,7 +63,7 @@ def main(base: str) -> int:
         if (got.status_code, got.content) != (status, body):
             print(f"{case_id}: WireMock answered {got.status_code} {got.content[:80]!r}")
             differences += 1
-    total = len(MATCH_CASES) + len(MATCHING_CASES) + len(EDGE_CASES) + len(RESPONSE_CASES)
+    total = len(cases) + len(RESPONSE_CASES)
     print(f"{total} cases, {differences} difference(s) from WireMock")
     return differences
 
@@ -92,7 +95,7 @@ def run(argv: list[str]) -> int:
     base = argv[0] if argv else "http://127.0.0.1:18090"
     differences = main(base)
     if len(argv) >= 2:
-        differences += run_scenarios(base, Path(argv[1]), SCENARIOS)
+        differences += run_scenarios(base, Path(argv[1]), SCENARIOS + ADMIN_SCENARIOS)
     if len(argv) >= 4:
         differences += run_scenarios(argv[2], Path(argv[3]), CORS_SCENARIOS)
     return 1 if differences else 0

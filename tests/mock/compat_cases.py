@@ -12,7 +12,7 @@ from typing import Any
 class Send:
     method: str = "GET"
     url: str = "/"
-    headers: dict[str, str] = field(default_factory=dict)
+    headers: dict[str, str] | list[tuple[str, str]] = field(default_factory=dict)
     body: bytes | str | None = None
     json: Any = None
 

@@ -191,7 +191,7 @@ UNKNOWN_ID = "11111111-2222-3333-4444-555555555555"
         ("GET", "/__admin/mappings/1b2c", b"", 400, "1b2c is not a valid UUID"),
         ("DELETE", "/__admin/mappings/1b2c", b"", 400, "1b2c is not a valid UUID"),
         ("GET", f"/__admin/mappings/{UNKNOWN_ID}", b"", 404, "no stub mapping with id"),
-        ("PATCH", "/__admin/mappings", b"", 405, "PATCH is not allowed"),
+        ("PATCH", "/__admin/mappings", b"", 404, "PATCH is not allowed"),
         ("GET", "/__admin/nothing-here", b"", 404, "no admin endpoint"),
         ("GET", "/__admin/requests/zzz", b"", 400, "zzz is not a valid UUID"),
         ("GET", f"/__admin/requests/{UNKNOWN_ID}", b"", 404, "no request with id"),

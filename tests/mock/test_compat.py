@@ -12,6 +12,7 @@ import pytest
 from compat_cases import MATCH_CASES, RESPONSE_CASES, Case, Send
 from compat_cases_edges import EDGE_CASES
 from compat_cases_matching import MATCHING_CASES
+from compat_cases_probed import PROBED_CASES
 
 from seamline.mock import MockServer
 
@@ -33,7 +34,7 @@ def send(mock: MockServer, what: Send) -> httpx.Response:
     )
 
 
-ALL_MATCH_CASES = MATCH_CASES + MATCHING_CASES + EDGE_CASES
+ALL_MATCH_CASES = MATCH_CASES + MATCHING_CASES + EDGE_CASES + PROBED_CASES
 
 
 @pytest.mark.parametrize("case", ALL_MATCH_CASES, ids=[c.id for c in ALL_MATCH_CASES])
@@ -219,7 +220,8 @@ def test_chunked_dribble_sends_the_body_in_chunks(mock: MockServer) -> None:
 def test_global_fixed_delay_setting_is_accepted_and_reported(mock: MockServer) -> None:
     create(mock, {"request": {"url": "/s"}, "response": {"body": "ok"}})
     assert httpx.post(mock.url + "/__admin/settings", json={"fixedDelay": 5}).status_code == 200
-    assert httpx.get(mock.url + "/__admin/settings").json() == {"settings": {"fixedDelay": 5}}
+    settings = {"settings": {"fixedDelay": 5, "proxyPassThrough": False}}  # as WireMock writes
+    assert httpx.get(mock.url + "/__admin/settings").json() == settings
     assert httpx.get(mock.url + "/s").text == "ok"
 
 

@@ -6,11 +6,14 @@ from pathlib import Path
 
 import pytest
 from compat_scenarios import CORS_SCENARIOS, SCENARIOS, Scenario
+from compat_scenarios_admin import ADMIN_SCENARIOS
 
 from seamline.mock import MockServer
 
+ALL_SCENARIOS = SCENARIOS + ADMIN_SCENARIOS
 
-@pytest.mark.parametrize("scenario", SCENARIOS, ids=[s.__name__ for s in SCENARIOS])
+
+@pytest.mark.parametrize("scenario", ALL_SCENARIOS, ids=[s.__name__ for s in ALL_SCENARIOS])
 def test_scenario_behaves_as_wiremock(tmp_path: Path, scenario: Scenario) -> None:
     (tmp_path / "mappings").mkdir()
     with MockServer(root_dir=tmp_path) as mock:

@@ -15,7 +15,14 @@ from typing import TYPE_CHECKING
 from seamline.http.message import Response
 from seamline.mock.admin_files import FileRoutes
 from seamline.mock.admin_requests import RequestRoutes
-from seamline.mock.admin_support import AdminError, body_of, error, json_response, stub_id
+from seamline.mock.admin_support import (
+    AdminError,
+    body_of,
+    empty_response,
+    error,
+    json_response,
+    stub_id,
+)
 from seamline.mock.errors import InvalidMapping
 from seamline.mock.incoming import ReceivedRequest
 from seamline.mock.loader import forget, persist, save_mappings
@@ -82,12 +89,13 @@ class AdminApi(RequestRoutes, FileRoutes):
                 try:
                     return route(request, found.groupdict())
                 except AdminError as exc:
-                    return error(exc.status, exc.title, exc.pointer, exc.code)
+                    return error(exc.status, exc.title, exc.pointer, exc.code, exc.detail)
                 except InvalidMapping as exc:
                     title = exc.reason + (f" (fix: {exc.fix})" if exc.fix else "")
                     return error(422, title, _pointer(exc.path))
         if path_known:
-            return error(405, f"{request.method} is not allowed on {request.path}")
+            # WireMock answers 404 to a known path with another method, as to any unknown route
+            return error(404, f"{request.method} is not allowed on {request.path}")
         return error(404, f"no admin endpoint at {request.path}; see WireMock's admin API")
 
     # -- mappings ------------------------------------------------------------------------
@@ -99,7 +107,16 @@ class AdminApi(RequestRoutes, FileRoutes):
         )
 
     def create_mapping(self, request: ReceivedRequest, _: dict[str, str]) -> Response:
-        stub = self.engine.add(StubMapping(body_of(request), "$", self.engine.files))
+        given = StubMapping(body_of(request), "$", self.engine.files)
+        if self.engine.stubs.get(given.id) is not None:
+            raise AdminError(
+                422,
+                "Duplicate stub mapping ID",
+                code=109,
+                detail=f"ID of the provided stub mapping '{given.id}' is already taken "
+                "by another stub mapping",
+            )
+        stub = self.engine.add(given)
         self._persist_if_asked(stub)
         return json_response(stub.to_json(), 201)
 
@@ -132,9 +149,7 @@ class AdminApi(RequestRoutes, FileRoutes):
         for stub in removed:
             forget(stub)
             self.engine.remove(stub.id)
-        return json_response(
-            {"mappings": [s.to_json() for s in removed], "meta": {"total": len(removed)}}
-        )
+        return json_response({})
 
     def remove_mapping_like(self, request: ReceivedRequest, _: dict[str, str]) -> Response:
         """The stub with the given id or else the same request pattern goes."""
@@ -145,16 +160,17 @@ class AdminApi(RequestRoutes, FileRoutes):
         if found is not None:
             forget(found)
             self.engine.remove(found.id)
-        return json_response({})
+        return empty_response()
 
     def old_edit_mapping(self, request: ReceivedRequest, _: dict[str, str]) -> Response:
         body = body_of(request)
         given = body.get("id") or body.get("uuid") if isinstance(body, dict) else None
-        return self.edit_mapping(request, {"id": str(given)})
+        self.edit_mapping(request, {"id": str(given)})
+        return empty_response(204)  # WireMock's old edit endpoint answers nothing
 
     def reset_mappings(self, request: ReceivedRequest, _: dict[str, str]) -> Response:
         self.engine.reload()
-        return json_response({})
+        return empty_response()
 
     def save_mappings(self, request: ReceivedRequest, _: dict[str, str]) -> Response:
         if self.engine.root_dir is None:
@@ -162,7 +178,7 @@ class AdminApi(RequestRoutes, FileRoutes):
                 409, "cannot save: this server has no --root-dir to save mappings into"
             )
         save_mappings(self.engine.root_dir, self.engine.stubs.all())
-        return json_response({})
+        return empty_response()
 
     def import_mappings(self, request: ReceivedRequest, _: dict[str, str]) -> Response:
         body = body_of(request)
@@ -171,10 +187,11 @@ class AdminApi(RequestRoutes, FileRoutes):
         stubs = [StubMapping(item, where, self.engine.files) for where, item in mappings_in(body)]
         if options.get("deleteAllNotInImport"):
             self.engine.clear()
-        for stub in stubs:
+        # Added last to first, as WireMock does, so they list in the order given.
+        for stub in reversed(stubs):
             if overwrite or self.engine.stubs.get(stub.id) is None:
                 self.engine.add(stub)
-        return json_response({})
+        return empty_response()
 
     def _metadata_matches(self, request: ReceivedRequest) -> list[StubMapping]:
         pattern = parse_pattern(body_of(request), "$")
@@ -192,9 +209,11 @@ class AdminApi(RequestRoutes, FileRoutes):
         )
 
     def _stub(self, given: str) -> StubMapping:
-        stub = self.engine.stubs.get(stub_id(given))
+        """The stub with that id; else 404 (WireMock's has no body, this one says why)."""
+        wanted = stub_id(given)
+        stub = self.engine.stubs.get(wanted)
         if stub is None:
-            raise AdminError(404, f"no stub mapping with id {stub_id}")
+            raise AdminError(404, f"no stub mapping with id {wanted}")
         return stub
 
     def get_mapping(self, request: ReceivedRequest, params: dict[str, str]) -> Response:
@@ -231,8 +250,10 @@ class AdminApi(RequestRoutes, FileRoutes):
         scenarios = self.engine.stubs.scenarios
         if name not in scenarios.known(self.engine.stubs.all()):
             raise AdminError(404, f"Scenario {name} does not exist", code=404)
-        body = body_of(request) if request.body else {}
-        state = str((body.get("state") if isinstance(body, dict) else None) or "Started")
+        # No body resets the scenario; a body without a state is refused, as "null".
+        body = body_of(request) if request.body else {"state": "Started"}
+        given = body.get("state") if isinstance(body, dict) else None
+        state = "null" if given is None else str(given)
         possible = scenarios.possible(self.engine.stubs.all(), name)
         if state not in possible:
             raise AdminError(422, f"Scenario {name} does not support state {state}", code=11)
@@ -241,10 +262,12 @@ class AdminApi(RequestRoutes, FileRoutes):
 
     def reset_all(self, request: ReceivedRequest, _: dict[str, str]) -> Response:
         self.engine.reset()
-        return json_response({})
+        return empty_response()
 
     def get_settings(self, request: ReceivedRequest, _: dict[str, str]) -> Response:
-        return json_response({"settings": self.engine.settings})
+        # WireMock writes its defaults: fixedDelay 0 until settings are first given
+        settings = self.engine.settings or {"fixedDelay": 0}
+        return json_response({"settings": {"proxyPassThrough": False, **settings}})
 
     def update_settings(self, request: ReceivedRequest, _: dict[str, str]) -> Response:
         body = body_of(request)
@@ -252,6 +275,8 @@ class AdminApi(RequestRoutes, FileRoutes):
         if not isinstance(settings, dict):
             raise AdminError(422, 'expected {"fixedDelay": ms, "delayDistribution": {...}}')
         self.engine.settings = {k: v for k, v in settings.items() if v is not None}
+        # WireMock answers nothing; the settings come back since the python-wiremock
+        # client reads its answer as JSON
         return json_response({"settings": self.engine.settings})
 
     def health(self, request: ReceivedRequest, _: dict[str, str]) -> Response:

@@ -13,7 +13,12 @@ from typing import TYPE_CHECKING, Any
 
 from seamline.http.message import Response
 from seamline.mock import nearmiss
-from seamline.mock.admin_support import AdminError, body_of, json_response, stub_id
+from seamline.mock.admin_support import (
+    AdminError,
+    body_of,
+    json_response,
+    stub_id,
+)
 from seamline.mock.incoming import ReceivedRequest
 from seamline.mock.journal import ServeEvent
 from seamline.mock.patterns import parse_pattern
@@ -31,6 +36,7 @@ class RequestRoutes:
     def add_request_routes(self, add: Callable[[str, str, Route], None]) -> None:
         add("GET", "/requests", self.list_requests)
         add("DELETE", "/requests", self.reset_requests)
+        # Gone from WireMock 3 (404 there), kept: the python-wiremock client still calls it
         add("POST", "/requests/reset", self.reset_requests)
         add("POST", "/requests/count", self.count_requests)
         add("POST", "/requests/find", self.find_requests)
@@ -77,15 +83,15 @@ class RequestRoutes:
 
     def count_requests(self, request: ReceivedRequest, _: dict[str, str]) -> Response:
         pattern = self._pattern(request)
-        count = sum(1 for e in self.engine.journal.events() if pattern.matches(e.request))
-        return json_response({"count": count})
+        journal = self.engine.journal
+        count = sum(1 for e in journal.events() if pattern.matches(e.request))
+        return json_response({"count": count, "requestJournalDisabled": not journal.enabled})
 
     def find_requests(self, request: ReceivedRequest, _: dict[str, str]) -> Response:
         pattern = self._pattern(request)
-        found = [
-            e.request.to_json() for e in self.engine.journal.events() if pattern.matches(e.request)
-        ]
-        return json_response({"requests": found})
+        journal = self.engine.journal
+        found = [e.request.to_json() for e in journal.events() if pattern.matches(e.request)]
+        return json_response({"requests": found, "requestJournalDisabled": not journal.enabled})
 
     def remove_requests(self, request: ReceivedRequest, _: dict[str, str]) -> Response:
         pattern = self._pattern(request)
@@ -102,8 +108,10 @@ class RequestRoutes:
         return json_response({"serveEvents": [e.to_json() for e in removed]})
 
     def unmatched_requests(self, request: ReceivedRequest, _: dict[str, str]) -> Response:
-        events = [e for e in self.engine.journal.events() if not e.matched]
-        return json_response({"requests": [e.request.to_json() for e in events]})
+        journal = self.engine.journal
+        events = [e for e in reversed(journal.events()) if not e.matched]  # newest first
+        found = [e.request.to_json() for e in events]
+        return json_response({"requests": found, "requestJournalDisabled": not journal.enabled})
 
     def unmatched_near_misses(self, request: ReceivedRequest, _: dict[str, str]) -> Response:
         stubs = self.engine.stubs.ordered()

@@ -15,17 +15,27 @@ JSON_HEADERS = [("Content-Type", "application/json")]
 class AdminError(Exception):
     """Answered as `{"errors": [{"code": code, "title": title, ...}]}` with `status`."""
 
-    def __init__(self, status: int, title: str, pointer: str = "", code: int = 10) -> None:
+    def __init__(
+        self, status: int, title: str, pointer: str = "", code: int = 10, detail: str = ""
+    ) -> None:
         super().__init__(title)
         self.status, self.title, self.pointer, self.code = status, title, pointer, code
+        self.detail = detail
 
 
 def json_response(data: Any, status: int = 200) -> Response:
     return Response(status, JSON_HEADERS, json.dumps(data).encode("utf-8"))
 
 
-def error(status: int, title: str, pointer: str = "", code: int = 10) -> Response:
+def empty_response(status: int = 200) -> Response:
+    """WireMock's answer with no body (a done import or reset; an unknown stub id: 404)."""
+    return Response(status, [], b"")
+
+
+def error(status: int, title: str, pointer: str = "", code: int = 10, detail: str = "") -> Response:
     found: dict[str, Any] = {"code": code, "title": title}
+    if detail:
+        found["detail"] = detail
     if pointer:
         found["source"] = {"pointer": pointer}
     return json_response({"errors": [found]}, status)

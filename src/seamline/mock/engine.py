@@ -33,6 +33,7 @@ log = logging.getLogger("seamline.mock")
 
 _DECISION = "seamline.mock.decision"
 _TEXT = [("Content-Type", "text/plain; charset=utf-8")]
+_NOT_FOUND_TYPE = [("Content-Type", "text/plain;charset=UTF-8")]  # as WireMock's Jetty writes it
 
 
 class StubEngine:
@@ -227,4 +228,4 @@ class StubEngine:
 
     def _not_found(self, received: ReceivedRequest) -> Response:
         body = not_found_body(received, self.stubs.ordered())
-        return Response(404, _TEXT, body.encode("utf-8"))
+        return Response(404, _NOT_FOUND_TYPE, body.encode("utf-8"))

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cached_property
 from typing import Any
-from urllib.parse import parse_qsl, unquote
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 from seamline.http.message import Headers
 
@@ -163,8 +163,21 @@ class ReceivedRequest:
             "protocol": "HTTP/1.1",
             "scheme": "http",
             "queryParams": {k: {"key": k, "values": v} for k, v in self.query.items()},
+            "formParams": {k: {"key": k, "values": v} for k, v in self.form.items()},
         }
+        host, port = self.host_and_port()
+        if host:
+            out["host"], out["port"] = host, port
         return out
+
+    def host_and_port(self) -> tuple[str, int]:
+        """Where the request was sent: the absolute URL's host and port (80 if none)."""
+        parts = urlsplit(self.absolute_url)
+        try:
+            port = parts.port
+        except ValueError:
+            port = None
+        return parts.hostname or "", port or (443 if parts.scheme == "https" else 80)
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> ReceivedRequest:
@@ -178,7 +191,10 @@ class ReceivedRequest:
         else:
             body = str(data.get("body") or "").encode("utf-8")
         url = str(data.get("url") or "/")
-        return cls(str(data.get("method") or "GET").upper(), url, Headers(headers), body)
+        absolute = str(data.get("absoluteUrl") or "")
+        base = absolute.removesuffix(url) if absolute.endswith(url) else ""
+        method = str(data.get("method") or "GET").upper()
+        return cls(method, url, Headers(headers), body, base_url=base)
 
 
 def _decoded(headers: Headers, body: bytes) -> bytes:

@@ -9,8 +9,10 @@ an existence filter `[?(@.isbn)]`, and a trailing `.length()` / `.size()`.
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 from seamline.mock.java_regex import JavaRegexError, compile_java
@@ -67,11 +69,52 @@ def as_text(value: Any) -> str:
         return value
     if isinstance(value, bool) or value is None:
         return json.dumps(value)
-    if isinstance(value, float) and value.is_integer():
-        return str(value)
-    if isinstance(value, (int, float)):
+    if isinstance(value, float):
+        return java_double(value)
+    if isinstance(value, int):
         return str(value)
     return json.dumps(value, separators=(",", ":"))
+
+
+def java_double(value: float) -> str:
+    """Java's Double.toString: `1.0`, `0.001`, `1.0E10`, `1.5E-4`."""
+    if not math.isfinite(value):
+        return {"nan": "NaN", "inf": "Infinity", "-inf": "-Infinity"}[repr(value)]
+    if value == 0 or 1e-3 <= abs(value) < 1e7:
+        return repr(value)
+    sign, digits, exponent = Decimal(repr(value)).normalize().as_tuple()
+    text = "".join(map(str, digits))
+    power = int(exponent) + len(text) - 1
+    return f"{'-' if sign else ''}{text[0]}.{text[1:] or '0'}E{power}"
+
+
+def java_string(value: Any) -> str:
+    """A value selected inside a list, as Java's toString writes it (json-smart's maps are
+    LinkedHashMaps, `{a=1, b=x}`; its lists write compact JSON)."""
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}={java_string(v)}" for k, v in value.items()) + "}"
+    return as_text(value)
+
+
+def jackson_pretty(value: Any, level: int = 0, drop_nulls: bool = True) -> str:
+    """JSON as Jackson's default pretty printer writes it (`"a" : 1`, `[ 1, 2 ]`); WireMock's
+    mapper leaves out null members of objects, formatJson keeps them."""
+    if isinstance(value, dict):
+        pad = "  " * (level + 1)
+        items = [
+            f"{pad}{json.dumps(k)} : {jackson_pretty(v, level + 1, drop_nulls)}"
+            for k, v in value.items()
+            if v is not None or not drop_nulls
+        ]
+        if not items:
+            return "{ }"
+        return "{\n" + ",\n".join(items) + "\n" + "  " * level + "}"
+    if isinstance(value, list):
+        if not value:
+            return "[ ]"
+        # Jackson writes arrays inline: they do not indent the objects inside them
+        return "[ " + ", ".join(jackson_pretty(v, level, drop_nulls) for v in value) + " ]"
+    return json.dumps(value, ensure_ascii=False)
 
 
 def _children(nodes: list[Any], name: str) -> list[Any]:
@@ -146,8 +189,8 @@ class _Parser:
         name = match.group(0)
         if name == "*":
             return _all_children
-        if name in ("length()", "size()"):
-            return lambda nodes: [len(n) for n in nodes if isinstance(n, (list, dict, str))]
+        if name in ("length()", "size()"):  # Jayway counts arrays and objects, not text
+            return lambda nodes: [len(n) for n in nodes if isinstance(n, (list, dict))]
         return _Member(name)
 
     def _bracket(self) -> Step:
@@ -197,7 +240,7 @@ _TOKEN = re.compile(
     r"\s*(?:(?P<op>==|!=|<=|>=|=~|<|>|&&|\|\||(?:nin|in|subsetof|anyof|noneof|size|empty)\b)"
     r"|(?P<regex>/(?:\\.|[^/])*/[a-z]*)|(?P<array>\[[^\]]*\])"
     r"|(?P<str>'(?:\\.|[^'])*'|\"(?:\\.|[^\"])*\")|(?P<num>-?\d+(?:\.\d+)?)"
-    r"|(?P<word>true|false|null)|(?P<path>[@$][^\s=!<>&|)]*))"
+    r"|(?P<word>true|false|null)|(?P<path>[@$](?:\(\)|[^\s=!<>&|()])*))"
 )
 
 Condition = Callable[[Any], bool]
@@ -271,7 +314,10 @@ def _comparison(left: tuple[str, str], op: str, right: tuple[str, str]) -> Condi
     compare = _COMPARE[op]
 
     def condition(node: Any) -> bool:
-        for a in get_left(node):
+        lefts = get_left(node)
+        if not lefts:  # Jayway: a missing member is "undefined", unequal to anything
+            return op in ("!=", "nin")
+        for a in lefts:
             for b in get_right(node):
                 try:
                     if compare(a, b):
@@ -302,6 +348,19 @@ def _contains(values: list[Any], item: Any) -> bool:
     return any(_COMPARE["=="](item, v) for v in values)
 
 
+def _equal(a: Any, b: Any) -> bool:
+    """Jayway's `==`: a number equals a string that reads as that number (`1 == '1'`)."""
+    if isinstance(a, bool) != isinstance(b, bool):
+        return False
+    for number, text in ((a, b), (b, a)):
+        if isinstance(number, (int, float)) and isinstance(text, str):
+            try:
+                return float(text) == number
+            except ValueError:
+                return False
+    return bool(a == b)
+
+
 def _sized(a: Any) -> bool:
     return isinstance(a, (str, list, dict))
 
@@ -314,8 +373,8 @@ _COMPARE: dict[str, Callable[[Any, Any], bool]] = {
     "noneof": lambda a, b: isinstance(a, list) and not any(_contains(_as_list(b), x) for x in a),
     "size": lambda a, b: _sized(a) and len(a) == b and not isinstance(b, bool),
     "empty": lambda a, b: _sized(a) and (len(a) == 0) == b,
-    "==": lambda a, b: a == b and isinstance(a, bool) == isinstance(b, bool),
-    "!=": lambda a, b: a != b,
+    "==": _equal,
+    "!=": lambda a, b: not _equal(a, b),
     "<": lambda a, b: a < b,
     "<=": lambda a, b: a <= b,
     ">": lambda a, b: a > b,

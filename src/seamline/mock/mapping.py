@@ -92,8 +92,13 @@ class StubMapping:
             self.extra_headers.append(("Matched-Stub-Name", str(self.name)))
 
     def to_json(self) -> dict[str, Any]:
-        """The mapping in WireMock's JSON form."""
-        return self.spec
+        """The mapping in WireMock's JSON form, with the defaults WireMock writes out
+        (`"method": "ANY"`, `"status": 200`)."""
+        out = {k: v for k, v in self.spec.items() if k != "insertionIndex"}  # not written
+        out["request"] = {"method": "ANY", **self.spec["request"]}
+        out["response"] = {**(self.spec.get("response") or {})}
+        out["response"].setdefault("status", 200)
+        return out
 
     def label(self) -> str:
         """The stub's name, else its method and URL: how reports name it."""

@@ -17,7 +17,7 @@ from seamline.mock.request_pattern import RequestPattern
 
 WIDTH = 58
 RULE = "-" * 119
-NO_STUBS = "No response could be served as there are no stub mappings in this WireMock instance.\n"
+NO_STUBS = "No response could be served as there are no stub mappings in this WireMock instance."
 MAX_NEAR_MISSES = 3
 
 

@@ -10,7 +10,8 @@ import jsonschema
 from seamline.mock import jsonpath
 from seamline.mock.errors import InvalidMapping
 from seamline.mock.jsonmatch import JsonExpectation
-from seamline.mock.value_patterns import NOT_JSON, ValuePattern, parse_json
+from seamline.mock.permissive_json import permissive_json
+from seamline.mock.value_patterns import NOT_JSON, Absent, ValuePattern, parse_json
 
 
 class EqualToJson(ValuePattern):
@@ -57,17 +58,43 @@ class MatchesJsonPath(ValuePattern):
             raise InvalidMapping(where, f"invalid JSONPath {expression!r}: {exc}") from None
 
     def matches(self, value: str | None) -> bool:
-        return self.matches_parsed(parse_json(value))
+        if value is None:  # Jayway reads nothing from no document: an empty result
+            return self._matches_selected(None)
+        parsed = parse_json(value)
+        return self.matches_parsed(permissive_json(value) if parsed is NOT_JSON else parsed)
 
     def matches_parsed(self, parsed: Any) -> bool:
         if parsed is NOT_JSON:
             return False
         found = self.path.find(parsed)
+        # Jayway answers one value for a definite path (null when nothing is there)
+        # and a list of every selected node for any other.
+        return self._matches_selected(
+            (found[0] if found else None) if self.path.definite else found
+        )
+
+    def _matches_selected(self, selected: Any) -> bool:
         if self.sub is None:
-            return any(v is not None and v != [] for v in found)
-        if not found:
-            return self.sub.matches(None)
-        return any(self.sub.matches(jsonpath.as_text(v)) for v in found)
+            if isinstance(selected, (list, dict)):
+                return bool(selected)
+            return selected is not None
+        texts = self._texts(selected)
+        if not texts and isinstance(self.sub, Absent):
+            return True  # WireMock lets only a direct `absent` match an empty result
+        return any(self.sub.matches(text) for text in texts)
+
+    def _texts(self, selected: Any) -> list[str]:
+        """The values WireMock's getExpressionResult hands the sub-matcher: an object as
+        Jackson pretty-prints it, each item of a list as Java's toString writes it."""
+        if isinstance(selected, dict) or (
+            isinstance(selected, list) and isinstance(self.sub, EqualToJson)
+        ):
+            return [jsonpath.jackson_pretty(selected)]
+        if isinstance(selected, list):
+            return [jsonpath.java_string(item) for item in selected if item is not None]
+        if selected is None:
+            return []
+        return [jsonpath.as_text(selected)]
 
     def to_json(self) -> dict[str, Any]:
         if self.sub is None:

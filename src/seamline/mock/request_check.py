@@ -53,10 +53,21 @@ def single_distance(pattern: ValuePattern, values: list[str]) -> float:
 
 
 def values_check(
-    label: str, spec: Any, where: str, values: Callable[[ReceivedRequest], list[str]]
+    label: str,
+    spec: Any,
+    where: str,
+    values: Callable[[ReceivedRequest], list[str]],
+    multi_allowed: bool = True,
 ) -> Check:
     if isinstance(spec, dict) and len(spec) == 1 and next(iter(spec)) in ("hasExactly", "includes"):
         key = next(iter(spec))
+        if not multi_allowed:  # WireMock 3.13 reads a cookie matcher as one value's pattern
+            raise InvalidMapping(
+                where,
+                f"{json.dumps(spec)} is not a valid match operation",
+                "match one cookie value (equalTo, matches, ...); hasExactly and includes "
+                "are for headers and query or form parameters",
+            )
         items = spec[key]
         if not isinstance(items, list):
             raise InvalidMapping(f"{where}.{key}", f"expected a list of matchers, found {items!r}")

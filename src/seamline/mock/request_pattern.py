@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import base64
 import json
-import re
 from collections.abc import Callable
 from typing import Any
 
@@ -17,6 +16,7 @@ from seamline.errors import did_you_mean
 from seamline.mock.errors import InvalidMapping
 from seamline.mock.incoming import NOT_JSON, ReceivedRequest
 from seamline.mock.multipart_pattern import multipart_check
+from seamline.mock.path_template import PathTemplate
 from seamline.mock.patterns import (
     EqualTo,
     EqualToJson,
@@ -52,9 +52,17 @@ def _body_check(pattern: ValuePattern, label: str = "Body") -> Check:
         json_pattern = pattern
 
         def matches(r: ReceivedRequest) -> bool:
+            if not r.body:  # WireMock hands string matchers null for an empty body
+                return json_pattern.matches(None)
             parsed = r.json
-            return parsed is not NOT_JSON and json_pattern.matches_parsed(parsed)
-    elif isinstance(pattern, (BinaryEqualTo, Logical, Not)):
+            if parsed is NOT_JSON:  # JSONPath reads permissive JSON too: the slow way
+                return isinstance(json_pattern, MatchesJsonPath) and json_pattern.matches(r.text)
+            return json_pattern.matches_parsed(parsed)
+    elif isinstance(pattern, BinaryEqualTo):
+
+        def matches(r: ReceivedRequest) -> bool:  # the bytes, even none (not null)
+            return pattern.matches_bytes(r.body)
+    elif isinstance(pattern, (Logical, Not)):
 
         def matches(r: ReceivedRequest) -> bool:  # binaryEqualTo inside sees the bytes
             return pattern.matches_bytes(r.body if r.body else None)
@@ -84,10 +92,13 @@ def _url_check(key: str, value: Any, spec: dict[str, Any], where: str) -> Check:
     if key in ("url", "urlPath"):
         pattern = EqualTo(value)
     elif key == "urlPathTemplate":
-        regex = re.sub(
-            r"\\\{([^/]+?)\\\}", lambda m: f"(?P<{_group(m.group(1))}>[^/]+)", re.escape(value)
-        )
-        pattern = Matches(regex, where=f"{where}.{key}")
+        template = PathTemplate(value)
+        return Check(
+            "URL", f"[{key}] {value}", 10.0,
+            lambda r: template.matches(r.path),
+            lambda r: 0.0 if template.matches(r.path) else 1.0,
+            part,
+        )  # fmt: skip
     else:
         pattern = Matches(value, where=f"{where}.{key}")
     return Check(
@@ -96,10 +107,6 @@ def _url_check(key: str, value: Any, spec: dict[str, Any], where: str) -> Check:
         lambda r: pattern.distance(part(r)),
         part,
     )  # fmt: skip
-
-
-def _group(name: str) -> str:
-    return re.sub(r"\W", "_", name)
 
 
 class RequestPattern:
@@ -153,7 +160,7 @@ class RequestPattern:
         for name, sub in mapping_of(spec, "cookies", where).items():
             checks.append(values_check(
                 f"Cookie: {name}", sub, f"{where}.cookies.{name}",
-                _cookie_values(name),
+                _cookie_values(name), multi_allowed=False,
             ))  # fmt: skip
         checks += _origin_checks(spec, where)
         for key in ("basicAuthCredentials", "basicAuth"):  # WireMock reads both names
@@ -168,28 +175,16 @@ class RequestPattern:
 
     def _path_parameters(self, spec: dict[str, Any], where: str) -> list[Check]:
         params = mapping_of(spec, "pathParameters", where)
-        template = spec.get("urlPathTemplate")
-        if params and not isinstance(template, str):
-            raise InvalidMapping(f"{where}.pathParameters", "pathParameters need a urlPathTemplate")
+        url_keys = [k for k in _URL_KEYS if spec.get(k) is not None]
+        if not params or url_keys[:1] != ["urlPathTemplate"]:
+            return []  # WireMock ignores path parameters unless the URL is a path template
+        template = PathTemplate(str(spec["urlPathTemplate"]))
         checks = []
         for name, sub in params.items():
-            if "{" + name + "}" not in str(template):
-                raise InvalidMapping(
-                    f"{where}.pathParameters.{name}", f"{{{name}}} is not in the template"
-                )
-            regex = re.compile(
-                re.sub(
-                    r"\\\{([^/]+?)\\\}",
-                    lambda m: f"(?P<{_group(m.group(1))}>[^/]+)",
-                    re.escape(str(template)),
-                )
-            )
 
-            def value(
-                r: ReceivedRequest, n: str = _group(name), rx: re.Pattern[str] = regex
-            ) -> list[str]:
-                found = rx.fullmatch(r.path)
-                return [found.group(n)] if found else []
+            def value(r: ReceivedRequest, n: str = name) -> list[str]:
+                found = (template.parse(r.path) or {}).get(n)
+                return [] if found is None else [found]
 
             checks.append(
                 values_check(

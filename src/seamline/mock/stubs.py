@@ -26,33 +26,32 @@ class Scenarios:
         self._state.clear()
 
     def to_json(self, stubs: Iterable[StubMapping]) -> dict[str, Any]:
-        possible: dict[str, list[str]] = {}
-        for stub in stubs:
+        members: dict[str, list[StubMapping]] = {}
+        for stub in sorted(stubs, key=lambda s: s.insertion):  # in the order they were added
             if stub.scenario:
-                states = possible.setdefault(stub.scenario, [STARTED])
-                for state in (stub.required_state, stub.new_state):
-                    if state and state not in states:
-                        states.append(state)
-        names = sorted(set(possible) | set(self._state))
+                members.setdefault(stub.scenario, []).append(stub)
+        names = sorted(set(members) | set(self._state))
         return {
             "scenarios": [
                 {
                     "id": name,
                     "name": name,
                     "state": self.state(name),
-                    "possibleStates": possible.get(name, [STARTED]),
+                    "possibleStates": self.possible(members.get(name, []), name),
+                    "mappings": [stub.to_json() for stub in members.get(name, [])],
                 }
                 for name in names
             ]
         }
 
     def possible(self, stubs: Iterable[StubMapping], name: str) -> list[str]:
-        """The states scenario `name` can be in, from its stubs."""
-        states = [STARTED]
+        """The states scenario `name` can be set to: those its stubs require or move to
+        (not "Started" unless one names it), in the order WireMock's HashSet lists them."""
+        states: list[str] = []
         for stub in stubs:
             if stub.scenario == name:
                 states += [s for s in (stub.required_state, stub.new_state) if s]
-        return states
+        return java_hash_set_order(states)
 
     def known(self, stubs: Iterable[StubMapping]) -> set[str]:
         return {s.scenario for s in stubs if s.scenario}
@@ -112,3 +111,25 @@ class StubStore:
                     scenarios.move(stub.scenario, stub.new_state)
                 return stub
         return None
+
+
+def _java_string_hash(text: str) -> int:
+    value = 0
+    for unit in text.encode("utf-16-be").hex(" ", 2).split():
+        value = (31 * value + int(unit, 16)) & 0xFFFFFFFF
+    return value
+
+
+def java_hash_set_order(items: Iterable[str]) -> list[str]:
+    """The distinct strings as a java.util.HashSet of them iterates: by bucket (the
+    spread String.hashCode masked to the table size), then in insertion order."""
+    unique = list(dict.fromkeys(items))
+    capacity = 16
+    while len(unique) > capacity * 3 // 4:
+        capacity *= 2
+
+    def bucket(text: str) -> int:
+        h = _java_string_hash(text)
+        return (h ^ (h >> 16)) & (capacity - 1)
+
+    return sorted(unique, key=bucket)  # sorted() is stable: insertion order within a bucket

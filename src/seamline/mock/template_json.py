@@ -12,12 +12,12 @@ import re
 from typing import Any
 
 from seamline.mock import jsonpath
+from seamline.mock.jsonpath import jackson_pretty
 from seamline.mock.template_model import (
     Call,
     ListValue,
     TemplateError,
     handle_error,
-    jackson_pretty,
     json_data,
     to_text,
 )

@@ -17,6 +17,8 @@ from urllib.parse import unquote
 
 from seamline.mock.errors import InvalidMapping
 from seamline.mock.incoming import ReceivedRequest
+from seamline.mock.jsonpath import jackson_pretty
+from seamline.mock.path_template import PathTemplate
 
 
 class TemplateError(InvalidMapping):
@@ -108,27 +110,6 @@ def _json_lists(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: _json_lists(v) for k, v in value.items()}
     return value
-
-
-def jackson_pretty(value: Any, level: int = 0, drop_nulls: bool = True) -> str:
-    """JSON as Jackson's default pretty printer writes it (`"a" : 1`, `[ 1, 2 ]`); WireMock's
-    mapper leaves out null members of objects, formatJson keeps them."""
-    if isinstance(value, dict):
-        pad = "  " * (level + 1)
-        items = [
-            f"{pad}{json.dumps(k)} : {jackson_pretty(v, level + 1, drop_nulls)}"
-            for k, v in value.items()
-            if v is not None or not drop_nulls
-        ]
-        if not items:
-            return "{ }"
-        return "{\n" + ",\n".join(items) + "\n" + "  " * level + "}"
-    if isinstance(value, list):
-        if not value:
-            return "[ ]"
-        # Jackson writes arrays inline: they do not indent the objects inside them
-        return "[ " + ", ".join(jackson_pretty(v, level, drop_nulls) for v in value) + " ]"
-    return json.dumps(value, ensure_ascii=False)
 
 
 def java_double(value: float) -> str:
@@ -244,9 +225,13 @@ def request_context(
         return host or base_host, int(port or base_port or 80)
 
     def path() -> PathValue:
-        segments = request.path_segments
-        decoded = unquote(request.path)  # WireMock renders the path decoded
-        return PathValue(decoded, segments, _path_parameters(path_template, segments))
+        parameters = _path_parameters(path_template, request.path)
+        if parameters:
+            # WireMock's TemplatedUrlPath: the raw path and segments, parameters on top
+            segments = [s for s in request.path.split("/") if s]
+            return PathValue(request.path, segments, parameters)
+        # WireMock's UrlPath: the path and its segments decoded
+        return PathValue(unquote(request.path), request.path_segments, {})
 
     model = LazyModel(
         {
@@ -273,15 +258,8 @@ def request_context(
     return {"request": model, "parameters": parameters or {}}
 
 
-def _path_parameters(template: str | None, segments: list[str]) -> dict[str, str]:
-    if not template:
-        return {}
-    names = [s for s in template.strip("/").split("/") if s]
-    return {
-        name[1:-1]: value
-        for name, value in zip(names, segments, strict=False)
-        if name.startswith("{") and name.endswith("}")
-    }
+def _path_parameters(template: str | None, path: str) -> dict[str, str]:
+    return (PathTemplate(template).parse(path) or {}) if template else {}
 
 
 def _parts(request: ReceivedRequest) -> dict[str, Any]:
