@@ -233,6 +233,10 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     if harness is not None:
         del session.config.stash[HARNESS_KEY]
         harness.system.stop(failed=session.testsfailed > 0)
+        lost = harness.new_record_loss()  # at the end: run.json, the last test's lines
+        if lost is not None:
+            session.config.get_terminal_writer().line(f"\n{lost}", red=True)
+            session.exitstatus = max(int(session.exitstatus), pytest.ExitCode.TESTS_FAILED)
 
 
 @pytest.fixture(autouse=True)
@@ -254,6 +258,9 @@ def _seamline_seams_per_test(request: pytest.FixtureRequest) -> Iterator[None]:
     finally:
         harness.reset_seams()
     _fail_if_a_service_died(harness.system, at_setup=False)
+    lost = harness.new_record_loss()
+    if lost is not None:
+        pytest.fail(str(lost), pytrace=False)
 
 
 def _fail_if_a_service_died(started: System, at_setup: bool) -> None:
