@@ -355,6 +355,10 @@ def pytest_runtest_makereport(
     reports = item.stash.setdefault(REPORTS_KEY, {})
     reports[report.when] = report
     harness = item.config.stash.get(HARNESS_KEY, None)
+    if report.when == "call" and report.failed and harness is not None:
+        breaks = harness.seam_breaks()  # the provider's side of an httpx.ReadError
+        if breaks:
+            report.sections.append(("seamline: no answer on the seams", "\n".join(breaks)))
     if report.when == "teardown" and harness is not None:
         outcome, message, longrepr = _outcome(reports)
         harness.end_test(item.nodeid, outcome, message, longrepr)

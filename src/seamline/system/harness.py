@@ -60,6 +60,18 @@ class Harness:
         self._lost_told = failure.lost
         return failure
 
+    def seam_breaks(self) -> list[str]:
+        """The current test's exchanges that got no answer (timeout, reset, refused, error)
+        and were no fault a test injected, one line each: what a failed test is shown."""
+        seams = self._system._seams
+        if seams is None:
+            return []
+        return [
+            f"{exchange}" + (f": {exchange.error}" if exchange.error else "")
+            for exchange in seams.exchanges()
+            if exchange.outcome not in ("ok", "fault")
+        ]
+
     def contract_violations(self) -> list[Violation]:
         """The current test's contract violations (less those it expected); none when
         `contracts = "off"`."""
