@@ -253,11 +253,11 @@ def _seamline_seams_per_test(request: pytest.FixtureRequest) -> Iterator[None]:
     if harness is None:
         return
     try:
+        _fail_if_a_service_died(harness.system, at_setup=False)  # the cause, before symptoms
         _check_replay(harness)  # first: a miss's 404 also breaks the contract, as a symptom
         _check_contracts(harness, expected=request.node.get_closest_marker(EXPECT) is not None)
     finally:
         harness.reset_seams()
-    _fail_if_a_service_died(harness.system, at_setup=False)
     lost = harness.new_record_loss()
     if lost is not None:
         pytest.fail(str(lost), pytrace=False)
