@@ -88,13 +88,24 @@ def cmd_up(args: argparse.Namespace, _: list[str]) -> int:
             if state.seams:
                 console.print(out.seams_table(state.seams))
             console.print("Press Ctrl-C to stop.")
-        stop.wait()
+        while not stop.wait(0.5):  # a service that dies is said at once, and by `status`
+            _note_deaths(system, state, state_file)
     finally:
         system.stop()
         if state_file:
             state.status = "stopped"
             write_state(state_file, state)
     return EXIT_OK
+
+
+def _note_deaths(system: System, state: UpState, state_file: Path | None) -> None:
+    fresh = [d for d in system.services_down() if d.service not in state.down]
+    for death in fresh:
+        state.down[death.service] = death.how
+        if state_file is None:
+            out.error(death.during())
+    if fresh and state_file is not None:
+        write_state(state_file, state)
 
 
 def _already_up(config: SystemConfig) -> bool:
@@ -156,7 +167,9 @@ def cmd_status(args: argparse.Namespace, _: list[str]) -> int:
     out.console().print(
         out.services_table(state.services, f"{state.status} (pid {state.pid}, run {state.run_id})")
     )
-    return EXIT_OK
+    for service, how in state.down.items():
+        out.error(f"{service} is down: it {how}; its log: {state.record_dir}/logs/{service}.log")
+    return EXIT_FAILED if state.down else EXIT_OK
 
 
 def cmd_down(args: argparse.Namespace, _: list[str]) -> int:
