@@ -11,6 +11,7 @@ Code branches on these types and their fields, never on their messages. The tree
     |   +-- ArgumentTypeError         a test API call got a wrong type (also a TypeError)
     |   +-- ContractError             an OpenAPI document cannot be used (contracts/openapi.py)
     |   +-- RecordVersionError        records/lines.py: a record line of an unknown format version
+    |   +-- RecordsError              the record dir cannot be written (.path, .cause)
     |   +-- DatabaseError             db/errors.py: a database call that cannot be done
     |   |   +-- NotATestDatabase      not a database seamline created
     |   |   +-- ResetError            the database could not be put back between tests
@@ -112,6 +113,22 @@ class StartError(SeamlineError):
         if log_tail:
             text += "\n  last lines of its log:\n" + _indent(log_tail, "    | ")
         super().__init__(text)
+
+
+class RecordsError(SeamlineError):
+    """The run's record dir cannot be made or written (read-only, full, not allowed)."""
+
+    def __init__(self, path: Path, cause: OSError, lost: int = 0) -> None:
+        self.path = path
+        self.cause = cause
+        self.lost = lost
+        reason = cause.strerror or str(cause)
+        what = f"; {lost} record line(s) lost" if lost else ""
+        super().__init__(
+            f"seamline cannot write the run's records at {path}: {reason}{what}\n"
+            "  fix: free space there or make it writable, or point SEAMLINE_RECORD_ROOT "
+            "at a writable directory with room"
+        )
 
 
 class ArgumentTypeError(SeamlineError, TypeError):

@@ -235,6 +235,10 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     if harness is not None:
         del session.config.stash[HARNESS_KEY]
         harness.system.stop(failed=session.testsfailed > 0)
+        lost = harness.new_record_loss()  # at the end: run.json, the last test's lines
+        if lost is not None:
+            session.config.get_terminal_writer().line(f"\n{lost}", red=True)
+            session.exitstatus = max(int(session.exitstatus), pytest.ExitCode.TESTS_FAILED)
 
 
 @pytest.fixture(autouse=True)
@@ -261,6 +265,9 @@ def _seamline_seams_per_test(request: pytest.FixtureRequest) -> Iterator[None]:
     finally:
         harness.reset_seams()
     _fail_if_a_service_died(harness.system, at_setup=False, also=also)
+    lost = harness.new_record_loss()
+    if lost is not None:
+        pytest.fail(str(lost), pytrace=False)
 
 
 def _fail_if_a_service_died(started: System, at_setup: bool, also: str = "") -> None:
@@ -357,6 +364,10 @@ def pytest_runtest_makereport(
     reports = item.stash.setdefault(REPORTS_KEY, {})
     reports[report.when] = report
     harness = item.config.stash.get(HARNESS_KEY, None)
+    if report.when == "call" and report.failed and harness is not None:
+        breaks = harness.seam_breaks()  # the provider's side of an httpx.ReadError
+        if breaks:
+            report.sections.append(("seamline: no answer on the seams", "\n".join(breaks)))
     if report.when == "teardown" and harness is not None:
         outcome, message, longrepr = _outcome(reports)
         harness.end_test(item.nodeid, outcome, message, longrepr)

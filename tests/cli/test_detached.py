@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import os
 import shlex
+import signal
 import subprocess
 import sys
 
 import httpx
 
+from seamline.runtime.procs import read_pids
 from seamline.system.detached import read_state, state_path
 from tests.cli.test_cli import SYSTEM, seamline
+from tests.system.test_nothing_left_behind import wait_until
 
 
 def test_two_configs_in_one_folder_are_up_and_down_independently(write_config, run_root):
@@ -62,3 +65,24 @@ def test_a_foreground_up_refuses_to_start_beside_a_detached_one(write_config, ru
         assert "already up" in again.stderr and "seamline down" in again.stderr
     finally:
         assert seamline("down", str(path), run_root=run_root).returncode == 0
+
+
+def test_status_names_a_service_of_a_detached_system_that_died(write_config, run_root):
+    path = write_config(SYSTEM)
+    assert seamline("up", "-d", str(path), run_root=run_root).returncode == 0
+    try:
+        pids = next(run_root.glob("*/pids"))
+        api = next(tracked for tracked in read_pids(pids) if tracked.service == "api")
+        os.kill(api.pid, signal.SIGKILL)
+
+        def down_said() -> bool:
+            state = read_state(state_path(path))
+            return state is not None and "api" in state.down
+
+        assert wait_until(down_said, 30)
+        status = seamline("status", str(path), run_root=run_root)
+        assert status.returncode == 1
+        assert "api is down: it exited (signal 9); its log: " in status.stderr
+    finally:
+        assert seamline("down", str(path), run_root=run_root).returncode == 0
+    assert list(run_root.iterdir()) == []

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from seamline.cli import main
 from seamline.config import load_config
 from seamline.errors import ConfigError
 
@@ -234,3 +235,37 @@ def test_missing_config_file_says_what_to_create(tmp_path: Path):
         load_config(tmp_path)
     assert "seamline.toml" in str(caught.value)
     assert "--config" in str(caught.value)
+
+
+BROKEN_PROFILE = """name = "shop"
+[services.api]
+command = "python -m api"
+ready_timeout = 5
+[profiles.pg.services.api]
+command = 3
+ready_timeout = "slow"
+[profiles.pg.services.db]
+kind = "postgress"
+"""
+
+
+def test_a_broken_profile_is_named_at_its_own_lines(write_config):
+    path = write_config(BROKEN_PROFILE)
+    with pytest.raises(ConfigError) as caught:
+        load_config(path, profile="pg")
+    said = [(p.line, p.key, p.expected) for p in caught.value.problems]
+    assert said == [
+        (6, "profiles.pg.services.api.command", "a string or a list"),
+        (7, "profiles.pg.services.api.ready_timeout", "a number"),
+        (9, "profiles.pg.services.db.kind", said[2][2]),
+    ]
+    assert "postgress" in caught.value.problems[2].found
+
+
+def test_check_without_a_profile_checks_every_profile(write_config, capsys):
+    path = write_config(BROKEN_PROFILE)
+    load_config(path)  # a run without the profile is not stopped by it
+    assert main(["check", str(path)]) == 2
+    said = capsys.readouterr().err
+    assert f"{path}:6: profiles.pg.services.api.command: expected a string or a list" in said
+    assert f"{path}:9: profiles.pg.services.db.kind" in said

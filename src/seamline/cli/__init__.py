@@ -34,6 +34,7 @@ from seamline.cli.strategy import (
     cmd_strategy,
 )
 from seamline.cli.up import cmd_down, cmd_status, cmd_up
+from seamline.config.load import check_profiles
 from seamline.errors import ConfigError, SeamlineError
 from seamline.runtime.signals import exit_code_of
 from seamline.system.documents import check_documents
@@ -162,6 +163,7 @@ def _shard_spec(text: str) -> str:
 
 def cmd_check(args: argparse.Namespace, _: list[str]) -> int:
     config = config_of(args)
+    check_profiles(config)  # without --profile: each profile too, laid over the base
     check_documents(config)  # the OpenAPI documents and stub mappings the system will use
     out.console().print(out.graph_tree(config))
     out.console().print(

@@ -93,7 +93,8 @@ def cmd_up(args: argparse.Namespace, _: list[str]) -> int:
             if state.seams:
                 console.print(out.seams_table(state.seams))
             console.print("Press Ctrl-C to stop.")
-        stop.wait()
+        while not stop.wait(0.5):  # a service that dies is said at once, and by `status`
+            _note_deaths(system, state, state_file)
         if not state_file:
             console.print(f"stopping {config.name} ...")
     finally:
@@ -104,6 +105,16 @@ def cmd_up(args: argparse.Namespace, _: list[str]) -> int:
     if not state_file:  # a person pressed Ctrl-C: say that everything is gone
         console.print(f"{config.name} stopped: every process ended, its run dir removed")
     return EXIT_OK
+
+
+def _note_deaths(system: System, state: UpState, state_file: Path | None) -> None:
+    fresh = [d for d in system.services_down() if d.service not in state.down]
+    for death in fresh:
+        state.down[death.service] = death.how
+        if state_file is None:
+            out.error(death.during())
+    if fresh and state_file is not None:
+        write_state(state_file, state)
 
 
 def _already_up(config: SystemConfig) -> bool:
@@ -167,7 +178,9 @@ def cmd_status(args: argparse.Namespace, _: list[str]) -> int:
     )
     if state.seams:
         out.console().print(out.seams_table(state.seams))
-    return EXIT_OK
+    for service, how in state.down.items():
+        out.error(f"{service} is down: it {how}; its log: {state.record_dir}/logs/{service}.log")
+    return EXIT_FAILED if state.down else EXIT_OK
 
 
 def cmd_down(args: argparse.Namespace, _: list[str]) -> int:

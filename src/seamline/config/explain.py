@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Sequence
 from typing import Any
@@ -72,8 +73,21 @@ def explain(error: ValidationError, data: dict[str, Any], prefix: Loc = ()) -> l
     problems: list[ConfigProblem] = []
     for item in error.errors(include_url=False):
         loc = _clean_loc((*prefix, *item["loc"]))
+        if loc and _UNION_MEMBER.match(loc[-1]):  # `str | list[str]`: one problem, not two
+            loc = loc[:-1]
+            said = next((p for p in problems if p.key == ".".join(loc)), None)
+            if said is not None:
+                problem = _one(item, loc, data)
+                problems[problems.index(said)] = dataclasses.replace(
+                    said, expected=f"{said.expected} or {problem.expected}"
+                )
+                continue
         problems.append(_one(item, loc, data))
     return problems
+
+
+# pydantic puts the member tried after the key of a union (`command.str`, `command.list[str]`)
+_UNION_MEMBER = re.compile(r"^(str|int|float|bool|list\[.*\]|dict\[.*\])$")
 
 
 def _one(item: Any, loc: tuple[str, ...], data: dict[str, Any]) -> ConfigProblem:

@@ -27,7 +27,7 @@ from seamline.config.model import (
     ServiceSpec,
     SystemSpec,
 )
-from seamline.config.prepare import UNKNOWN_KIND, prepare
+from seamline.config.prepare import UNKNOWN_KIND, in_profile, prepare
 from seamline.config.templates import Ref, TemplateSyntaxError, refs
 from seamline.errors import ConfigError, ConfigProblem
 
@@ -157,9 +157,10 @@ def load_config(path: Path | str, profile: str | None = None) -> SystemConfig:
     if file.name == "pyproject.toml":
         data, prefix = data.get("tool", {}).get("seamline", {}), ("tool", "seamline")
     locator = KeyLocator(source, prefix)
-    data, problems = prepare(data, profile)
-    spec, found = _validate(data)
-    problems += found
+    merged, problems = prepare(data, profile)
+    spec, found = _validate(merged)
+    problems += in_profile(found, data, profile) if profile else found
+    data = merged
     base_dir = file.parent.resolve()
     declared = list(data.get("services") or {}) if isinstance(data.get("services"), dict) else []
     edges, links, found = _check_services(spec, declared, base_dir)
@@ -181,6 +182,22 @@ def load_config(path: Path | str, profile: str | None = None) -> SystemConfig:
 
 
 _SERVICE = TypeAdapter[ServiceSpec](ServiceSpec)
+
+
+def check_profiles(config: SystemConfig) -> None:
+    """For `seamline check` without a profile: load the config with each profile laid over
+    it, and raise one `ConfigError` with what each breaks (a run checks only its own)."""
+    profiles = tomllib.loads(config.path.read_text(encoding="utf-8"))
+    if config.path.name == "pyproject.toml":
+        profiles = profiles.get("tool", {}).get("seamline", {})
+    problems: list[ConfigProblem] = []
+    for name in profiles.get("profiles", {}) if config.profile is None else ():
+        try:
+            load_config(config.path, name)
+        except ConfigError as err:
+            problems += err.problems
+    if problems:
+        raise ConfigError(problems)
 
 
 def _validate(data: dict[str, Any]) -> tuple[SystemSpec, list[ConfigProblem]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 from typing import Any
 
 from seamline.config import explain, keys
@@ -88,3 +89,32 @@ def _merge(base: dict[str, Any], overlay: dict[str, Any]) -> dict[str, Any]:
         else:
             merged[key] = value
     return merged
+
+
+def in_profile(
+    problems: list[ConfigProblem], data: dict[str, Any], profile: str
+) -> list[ConfigProblem]:
+    """`problems` found with `profile` laid over the base config, each that comes from the
+    profile's own table keyed as `profiles.<profile>.<key>`: its line is the profile's, where
+    the fix goes, not the base table's (or none, for a service only the profile declares)."""
+    overlay = data.get("profiles", {}).get(profile)
+    if not isinstance(overlay, dict):
+        return problems
+    return [
+        dataclasses.replace(p, key=f"profiles.{profile}.{p.key}")
+        if _set_by(overlay, data, p.key.split("."))
+        else p
+        for p in problems
+    ]
+
+
+def _set_by(overlay: Any, base: Any, parts: list[str]) -> bool:
+    """Whether the value at `parts` (or the table holding it) is the overlay's, not base's."""
+    for part in parts:
+        if not isinstance(overlay, dict) or part not in overlay:
+            return base is None  # a table only the overlay has: a missing key is its too
+        overlay = overlay[part]
+        base = base.get(part) if isinstance(base, dict) else None
+        if not isinstance(overlay, dict):
+            return True  # a value the overlay sets
+    return True

@@ -55,7 +55,13 @@ class Databases:
 
     def end_test(self, *, keep_data: bool = False) -> None:
         errors: list[str] = []
-        for database in self._attached.values():
+        for name, database in list(self._attached.items()):
+            if self._services[name].ended() is not None:
+                # died in the test (said by the plugin, with its log): its changes cannot be
+                # read, and a restart gives it a fresh cluster, attached again on first use
+                database.close()
+                del self._attached[name]
+                continue
             try:
                 database.end_test(keep_data=keep_data)
             except DatabaseError as err:  # still reset the other databases

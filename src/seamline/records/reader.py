@@ -211,6 +211,7 @@ def _read_lines(
     if not path.is_file():
         return
     unreadable: list[int] = []
+    foreign: list[int] = []
     other_versions: dict[object, list[int]] = {}
     with path.open(encoding="utf-8", errors="replace") as lines:
         for number, line in enumerate(lines, start=1):
@@ -225,13 +226,24 @@ def _read_lines(
                 unreadable.append(number)
                 continue
             try:
-                yield upgrade(record)
+                upgraded = upgrade(record)
             except RecordVersionError as err:
                 other_versions.setdefault(err.version, []).append(number)
+                continue
+            if _IDENTIFIED_BY[path.name] <= record.keys():  # upgraded in place
+                yield upgraded
+            else:  # JSON, but no record of this file: it would show as an empty exchange or test
+                foreign.append(number)
     if unreadable:
         problems.append(
             f"{path.name}: skipped {len(unreadable)} unreadable line(s) (line "
             f"{_numbers(unreadable)}); a killed run leaves its last line cut"
+        )
+    if foreign:
+        problems.append(
+            f"{path.name}: skipped {len(foreign)} line(s) that are no record of it (line "
+            f"{_numbers(foreign)}): each needs {', '.join(sorted(_IDENTIFIED_BY[path.name]))}; "
+            "the file was changed by something other than seamline"
         )
     for version, numbers in other_versions.items():
         problems.append(
@@ -239,6 +251,15 @@ def _read_lines(
             f"{_numbers(numbers)}): this seamline reads versions {READABLE}; "
             "re-render with the seamline that wrote them"
         )
+
+
+# The fields that make a line a record of its file (what every reader of it indexes).
+_IDENTIFIED_BY = {
+    TESTS: {"event", "test"},
+    JOURNAL: {"seam", "request", "outcome"},
+    DB_CHANGES: {"table"},
+    MESSAGES: {"seam", "direction"},
+}
 
 
 def _numbers(lines: list[int]) -> str:

@@ -9,6 +9,7 @@ Lines are written as they happen (`records.writer`), so a killed run keeps what 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import time
 from datetime import UTC, datetime
@@ -17,7 +18,7 @@ from pathlib import Path
 
 from seamline.records.layout import RUN_JSON, TESTS
 from seamline.records.lines import FORMAT_VERSION, EndEvent, RunInfo, StartEvent
-from seamline.records.writer import LineWriter
+from seamline.records.writer import LineWriter, note_write_failure
 
 
 def now_iso() -> str:
@@ -114,5 +115,10 @@ def write_run_json(record_dir: Path, info: RunInfo) -> None:
     """Write run.json whole, then move it in place: a reader never sees half of it."""
     path = record_dir / RUN_JSON
     tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps({"v": FORMAT_VERSION, **info}, indent=2, default=str))
-    tmp.replace(path)
+    try:
+        tmp.write_text(json.dumps({"v": FORMAT_VERSION, **info}, indent=2, default=str))
+        tmp.replace(path)
+    except OSError as err:  # full or read-only: the run goes on and says so (write_failure)
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
+        note_write_failure(path, err, 1)

@@ -1,5 +1,10 @@
 """The one way a record file is written: appended line by line, each on disk at once
-(and a failed test's screenshot, a file of its own)."""
+(and a failed test's screenshot, a file of its own).
+
+A record dir that fills up or turns read-only mid-run must not break the system under test
+(a seam that cannot journal still forwards): a write that fails is dropped and counted, and
+`write_failure(record_dir)` says so, for the test and the run to fail naming it.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +14,26 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from seamline.errors import RecordsError
 from seamline.records.layout import SCREENSHOTS, screenshot_name
+
+_FAILURES: dict[Path, RecordsError] = {}  # by record dir: the first failure, lines lost since
+_FAILURES_LOCK = threading.Lock()
+
+
+def note_write_failure(path: Path, cause: OSError, lines: int) -> None:
+    """Count `lines` lost at `path` (a file in a record dir), keeping the first cause."""
+    with _FAILURES_LOCK:
+        known = _FAILURES.get(path.parent)
+        first = known.path if known is not None else path
+        lost = (known.lost if known is not None else 0) + lines
+        _FAILURES[path.parent] = RecordsError(first, known.cause if known else cause, lost)
+
+
+def write_failure(record_dir: Path) -> RecordsError | None:
+    """The first failed write into `record_dir` and the lines lost since; None when none."""
+    with _FAILURES_LOCK:
+        return _FAILURES.get(record_dir)
 
 
 def encode(record: Mapping[str, Any]) -> bytes:
@@ -41,7 +65,10 @@ class LineWriter:
         """Lines already encoded, each ending in a newline (the journal encodes its own)."""
         with self._lock:
             if lines and not self._file.closed:
-                self._file.write(lines)
+                try:
+                    self._file.write(lines)
+                except OSError as err:  # full or read-only: said by write_failure()
+                    note_write_failure(self.path, err, lines.count(b"\n"))
 
     def close(self) -> None:
         with self._lock:

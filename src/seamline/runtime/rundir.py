@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from seamline.errors import RecordsError
 from seamline.records.layout import LOGS, session_of
 from seamline.runtime.procs import alive, kill_run, proc_start_time, read_pids
 
@@ -86,7 +87,11 @@ def create_run(run_root: Path, record_root: Path, worker: str | None = None) -> 
     owner = {"pid": os.getpid(), "start_time": proc_start_time(os.getpid()), "run_id": run_id}
     (run_dir / "owner.json").write_text(json.dumps(owner))
     record_dir = record_root / run_id
-    (record_dir / LOGS).mkdir(parents=True, exist_ok=True)
+    try:
+        (record_dir / LOGS).mkdir(parents=True, exist_ok=True)
+    except OSError as err:  # read-only, full, not allowed: said before anything starts
+        remove_run_dir(run_dir)
+        raise RecordsError(record_dir, err) from None
     return RunDirs(run_id, run_dir, record_dir)
 
 

@@ -9,6 +9,7 @@ never needs to survive a crash, and writes are much faster without it.
 
 from __future__ import annotations
 
+import ctypes
 import os
 import re
 import signal
@@ -101,8 +102,10 @@ class PostgresService(Service[PostgresSpec]):
     def stop(self) -> None:
         if self.process is not None:
             # SIGINT is PostgreSQL's fast shutdown: it does not wait for clients to leave.
+            postmaster = self.process.pid
             self.process.stop(10.0, term=signal.SIGINT)
             self.process = None
+            remove_orphan_shared_memory(postmaster)
 
     def version(self) -> str | None:
         return f"PostgreSQL {self.install.version}" if self.install else None
@@ -249,3 +252,28 @@ def _setting(value: object) -> str:
     if isinstance(value, bool):
         return "on" if value else "off"
     return str(value)
+
+
+SHM_TABLE = Path("/proc/sysvipc/shm")
+IPC_RMID = 0
+
+
+def remove_orphan_shared_memory(postmaster: int) -> list[int]:
+    """Remove the System V shared memory segment a postmaster made, once nothing is attached.
+
+    A postmaster removes it when it shuts down; one killed (SIGKILL, the OOM killer, a chaos
+    test) leaves it for good, 56 bytes and a slot of the system's segment table per kill
+    (seen: four left on this machine in a day). Returns the ids removed.
+    """
+    try:
+        rows = SHM_TABLE.read_text().splitlines()[1:]
+    except OSError:  # not Linux, or no /proc: nothing to look at
+        return []
+    removed = []
+    libc = ctypes.CDLL(None, use_errno=True)
+    for row in rows:
+        fields = row.split()
+        shmid, creator, attached = int(fields[1]), int(fields[4]), int(fields[6])
+        if creator == postmaster and attached == 0 and libc.shmctl(shmid, IPC_RMID, None) == 0:
+            removed.append(shmid)
+    return removed

@@ -43,6 +43,7 @@ class UpState:
     record_dir: str = ""
     services: list[ServiceRow] = field(default_factory=list)
     seams: list[SeamRow] = field(default_factory=list)
+    down: dict[str, str] = field(default_factory=dict)  # services that died: how each ended
 
     @classmethod
     def for_this_process(cls, config: Path, profile: str | None) -> UpState:

@@ -16,9 +16,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from seamline.errors import RecordsError
 from seamline.http.loop import LoopThread
 from seamline.records.exchange import Violation
 from seamline.records.lines import RunInfo
+from seamline.records.writer import write_failure
 from seamline.seams.view import SeamView
 from seamline.services.base import AnyService
 from seamline.system.core import System
@@ -30,6 +32,7 @@ class Harness:
 
     def __init__(self, system: System) -> None:
         self._system = system
+        self._lost_told = 0  # record lines lost so far that a test was already failed for
 
     @property
     def system(self) -> System:
@@ -47,6 +50,27 @@ class Harness:
         tests = self._system._tests
         if tests is not None:
             tests.end(test_id, outcome, message, longrepr)
+
+    def new_record_loss(self) -> RecordsError | None:
+        """The record dir's first failed write, when lines were lost since the last call:
+        each loss fails the test it happened in, and no later one."""
+        failure = write_failure(self._system.record_dir)
+        if failure is None or failure.lost <= self._lost_told:
+            return None
+        self._lost_told = failure.lost
+        return failure
+
+    def seam_breaks(self) -> list[str]:
+        """The current test's exchanges that got no answer (timeout, reset, refused, error)
+        and were no fault a test injected, one line each: what a failed test is shown."""
+        seams = self._system._seams
+        if seams is None:
+            return []
+        return [
+            f"{exchange}" + (f": {exchange.error}" if exchange.error else "")
+            for exchange in seams.exchanges()
+            if exchange.outcome not in ("ok", "fault")
+        ]
 
     def contract_violations(self) -> list[Violation]:
         """The current test's contract violations (less those it expected); none when
