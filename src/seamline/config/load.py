@@ -18,17 +18,15 @@ from seamline.config import explain, keys
 from seamline.config.graph import Edge, find_cycle, start_waves
 from seamline.config.locate import KeyLocator
 from seamline.config.model import (
-    ATTRIBUTES,
     BROKER_PROTOCOLS,
     BROKER_SEAM_ATTRIBUTES,
     HTTP_KINDS,
-    HTTPS_ATTRIBUTES,
     ExternalSpec,
     ServiceSpec,
     SystemSpec,
 )
 from seamline.config.prepare import UNKNOWN_KIND, in_profile, prepare
-from seamline.config.templates import Ref, TemplateSyntaxError, refs
+from seamline.config.template_checks import check_template, service_templates
 from seamline.errors import ConfigError, ConfigProblem
 
 CONFIG_NAMES = ("seamline.toml", "pyproject.toml")
@@ -257,8 +255,8 @@ def _check_services(
                 problems.append(_unknown_service(f"{where}.depends_on", dep, declared))
             elif dep != name and dep in spec.services:
                 edges.append(Edge(name, dep, f"{name}.depends_on lists {dep}"))
-        for key, template in _templates(service):
-            found, bad = _check_template(spec, declared, name, f"{where}.{key}", template)
+        for key, template in service_templates(service):
+            found, bad = check_template(spec, declared, name, f"{where}.{key}", template)
             problems.extend(bad)
             for ref in found:
                 if ref.service in ("", "self", name) or ref.service not in spec.services:
@@ -336,85 +334,6 @@ def _check_external(service: ExternalSpec, where: str) -> list[ConfigProblem]:
             "host really is a test system, set allow_remote = true on this service",
         )
     ]
-
-
-def _templates(service: Any) -> list[tuple[str, str]]:
-    found = [(f"env.{k}", v) for k, v in service.env.items()]
-    if service.ready is not None and service.ready.command:
-        found.extend(("ready", part) for part in service.ready.command)
-    command = getattr(service, "command", None)
-    if isinstance(command, str):
-        found.append(("command", command))
-    elif isinstance(command, list):
-        found.extend(("command", part) for part in command)
-    return found
-
-
-def _check_template(
-    spec: SystemSpec, declared: list[str], owner: str, key: str, template: str
-) -> tuple[list[Ref], list[ConfigProblem]]:
-    try:
-        found = refs(template)
-    except TemplateSyntaxError as err:
-        return [], [ConfigProblem(key, "a valid template", repr(template), str(err))]
-    problems = [
-        problem
-        for ref in found
-        if ref.service and (problem := _ref_problem(spec, declared, owner, key, ref)) is not None
-    ]
-    return found, problems
-
-
-def _ref_problem(
-    spec: SystemSpec, declared: list[str], owner: str, key: str, ref: Ref
-) -> ConfigProblem | None:
-    """What is wrong with `ref`, a service's reference in the template at `key` of `owner`."""
-    target = owner if ref.service == "self" else ref.service
-    if target not in declared:
-        near = keys.suggest(ref.service, [*declared, "self"])
-        fix = (
-            f"did you mean {{{near}.{ref.attr}}}?"
-            if near
-            else "declared services: " + ", ".join(declared)
-        )
-        return ConfigProblem(
-            key, "a reference to a declared service", f"{ref} (no service '{ref.service}')", fix
-        )
-    if target not in spec.services:
-        return None  # its own table is broken, and said so
-    return _attribute_problem(spec.services[target], target, key, ref)
-
-
-def _attribute_problem(
-    service: ServiceSpec, target: str, key: str, ref: Ref
-) -> ConfigProblem | None:
-    """What is wrong with `ref`'s attribute of `service` (named `target`): one its kind lacks,
-    or one its settings turn off."""
-    attrs = ATTRIBUTES[service.kind]
-    if ref.attr not in attrs:
-        near = keys.suggest(ref.attr, attrs)
-        fix = f"did you mean {{{ref.service}.{near}}}?" if near else ""
-        return ConfigProblem(
-            key,
-            f"an attribute of a {service.kind} service ({', '.join(sorted(attrs))})",
-            str(ref),
-            fix or f"use one of the attributes of '{target}'",
-        )
-    if ref.attr in HTTPS_ATTRIBUTES and not getattr(service, "https", True):
-        return ConfigProblem(
-            key,
-            f"'{target}' serving HTTPS",
-            f"{ref}, but services.{target} has no https = true",
-            f"add https = true to services.{target}",
-        )
-    if ref.attr == "management_url" and not getattr(service, "management", True):
-        return ConfigProblem(
-            key,
-            f"'{target}' running the management plugin",
-            f"{ref}, but services.{target} has management = false",
-            f"remove management = false from services.{target}",
-        )
-    return None
 
 
 def _check_paths(service: Any, where: str, base_dir: Path) -> list[ConfigProblem]:
