@@ -62,12 +62,8 @@ def seams(records: list[RecordDir], tests: list[dict[str, Any]]) -> list[dict[st
     with their faults and contract violations."""
     table: dict[str, dict[str, Any]] = {}
     for record in records:
-        for seam in record.run.get("seams") or []:
-            if isinstance(seam, dict):
-                name = f"{seam.get('consumer')} -> {seam.get('provider')}"
-                entry = _seam_entry(table, name, seam.get("consumer"), seam.get("provider"))
-                entry["variable"] = entry["variable"] or seam.get("variable")
-                entry["declared"] = True
+        _declare(table, record.run.get("seams") or [], "http")
+        _declare(table, record.run.get("message_seams") or [], "message")
     latencies: dict[str, list[float]] = {}
     for exchange in (x for t in tests for x in t["exchanges"]):
         entry = _seam_entry(table, exchange["seam"], exchange["consumer"], exchange["provider"])
@@ -89,6 +85,16 @@ def seams(records: list[RecordDir], tests: list[dict[str, Any]]) -> list[dict[st
         entry["p50_ms"] = round(statistics.median(values), 3) if values else None
         entry["max_ms"] = round(values[-1], 3) if values else None
     return sorted(table.values(), key=lambda e: (not e["declared"], e["name"]))
+
+
+def _declare(table: dict[str, dict[str, Any]], declared: list[Any], kind: str) -> None:
+    """The links run.json declares, listed even when nothing crossed them."""
+    for seam in declared:
+        if isinstance(seam, dict):
+            name = f"{seam.get('consumer')} -> {seam.get('provider')}"
+            entry = _seam_entry(table, name, seam.get("consumer"), seam.get("provider"))
+            entry["variable"] = entry["variable"] or seam.get("variable")
+            entry["declared"], entry["kind"] = True, kind
 
 
 def _count_message(entry: dict[str, Any], message: dict[str, Any]) -> None:
