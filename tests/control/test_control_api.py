@@ -193,3 +193,26 @@ def test_keep_data_leaves_a_tests_rows_for_the_next_one(running):
     assert system.db().count("items") == 0  # a test without keep_data puts the data back
     wrong = control.post("/tests/end", json={"test": "use", "keep_data": "yes"})
     assert wrong.status_code == 400 and "true or false" in wrong.json()["error"]
+
+
+def test_ending_a_test_other_than_the_running_one_is_a_conflict_that_names_both(running):
+    system, _, control = running
+    never_begun = control.post("/tests/end", json={"test": "never begun"})
+    assert never_begun.status_code == 409
+    assert never_begun.json()["error"] == (
+        "POST /tests/end for 'never begun', but no test is running: "
+        "call /tests/begin with this id first, and end each test once"
+    )
+    control.post("/tests/begin", json={"test": "cart > adds"})
+    other = control.post("/tests/end", json={"test": "cart > add", "outcome": "passed"})
+    assert other.status_code == 409
+    assert other.json()["error"] == (
+        "POST /tests/end for 'cart > add', but the test running is 'cart > adds': "
+        "end the test with the id it was begun with (/tests/begin)"
+    )
+    # nothing was ended: the running test keeps its seams and ends as it should
+    assert control.post("/tests/end", json={"test": "cart > adds"}).status_code == 200
+    assert control.post("/tests/end", json={"test": "cart > adds"}).status_code == 409
+    lines = (system.record_dir / "tests.jsonl").read_text().splitlines()
+    events = [(json.loads(line)["event"], json.loads(line)["test"]) for line in lines]
+    assert events == [("start", "cart > adds"), ("end", "cart > adds")]

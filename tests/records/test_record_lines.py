@@ -111,6 +111,7 @@ def a_run_info() -> RunInfo:
             }
         },
         "seams": [{"consumer": "api", "provider": "payments", "variable": "PAYMENTS_URL"}],
+        "message_seams": [{"consumer": "api", "provider": "bus", "variable": "BUS_URL"}],
         "seams_used": ["api -> payments"],
     }
 

@@ -7,10 +7,11 @@ import json
 
 import jsonschema
 
-from seamline.report import build, schema_path
+from seamline.report import build, github_summary, schema_path
 from seamline.report.model import build_model, load_records
 from seamline.report.options import ReportOptions
 from tests.report.message_records import write_message_run
+from tests.report.shop_records import T
 
 
 def checkout(tmp_path) -> dict:
@@ -76,3 +77,36 @@ def test_report_json_with_messages_keeps_the_published_schema(tmp_path):
     schema = json.loads(schema_path().read_text())
     jsonschema.validate(report, schema, cls=jsonschema.Draft202012Validator)
     assert report["summary"]["violations"] == 1
+
+
+def test_the_seam_summary_counts_each_message_seams_messages_faults_acks_and_violations(
+    tmp_path,
+):
+    run = write_message_run(tmp_path / "runs")
+    with run.test(T + "test_a_lost_order_is_not_shipped") as test:
+        test.broker_message("api -> bus", "published", subject="order.paid", fault="drop")
+        test.broker_message("fulfilment -> bus", "delivered", subject="order.paid", ack="acked")
+        test.broker_message("fulfilment -> bus", "delivered", subject="order.paid", ack="unacked")
+    run.finish()
+    paths = build([run.path], tmp_path / "out", environ={})
+    report = json.loads(paths.json.read_text())
+    jsonschema.validate(
+        report, json.loads(schema_path().read_text()), cls=jsonschema.Draft202012Validator
+    )
+    seams = {seam["name"]: seam for seam in report["seams"]}
+    figures = ("kind", "published", "delivered", "acks", "unacked", "faults", "violations")
+    assert {name: [seams[name][f] for f in figures] for name in seams} == {
+        "api -> bus": ["message", 3, 0, {}, 0, 1, 0],
+        "fulfilment -> bus": ["message", 0, 3, {"acked": 1, "unacked": 1}, 1, 0, 1],
+        "test -> api": ["http", 0, 0, {}, 0, 0, 0],
+        "api -> payments": ["http", 0, 0, {}, 0, 0, 0],
+    }
+    assert seams["api -> bus"]["declared"] and not seams["fulfilment -> bus"]["declared"]
+    page = paths.html.read_text()
+    table = page[page.index("<caption>Message seams</caption>") :]
+    table = table[: table.index("</table>")]
+    for text in ("fulfilment -> bus", "acked 1", "unacked 1", "BUS_URL"):
+        assert text.replace(">", "&gt;") in table, text
+    summary = github_summary(report)
+    assert "| `fulfilment -> bus` | 0 published, 3 delivered, 1 unacked |" in summary
+    assert "| `test -> api` | 1 | real 1 |" in summary

@@ -191,6 +191,14 @@ def test_far_over_budget_failed_tests_keep_their_exchanges_and_passed_ones_their
     assert catalog["trimmed"].startswith("exchanges, database changes and logs left out")
 
 
+def test_the_summary_and_seam_figures_count_what_the_budget_left_out(shop):
+    whole, small = model_of(shop), model_of(shop, size_budget=1)
+    assert by_name(small)["test_catalog_and_logo"]["exchanges"] == []  # left out
+    assert small["seams"] == whole["seams"]
+    figures = ("exchanges", "violations", "faults", "db_changes")
+    assert [small["summary"][f] for f in figures] == [whole["summary"][f] for f in figures]
+
+
 def test_log_lines_beyond_the_limit_keep_the_start_and_the_end(shop):
     catalog = by_name(model_of(shop, log_lines_per_test=8))["test_catalog_and_logo"]
     assert [line["text"][-2:].strip() for line in catalog["logs"]] == [

@@ -86,6 +86,7 @@ class Operations:
         outcome = optional(body, "outcome", str, "passed, failed, skipped or error") or "passed"
         message = optional(body, "message", str, "a string") or ""
         keep_data = optional(body, "keep_data", bool, "true or false") or False
+        self._check_running(test)
         checked = self.violations({})
         try:
             if self._has_databases():
@@ -98,6 +99,22 @@ class Operations:
             self._harness.end_test(test, outcome, message)
             self._current = None
         return {"test": test, "outcome": outcome, **checked}
+
+    def _check_running(self, test: str) -> None:
+        """Ending a test that is not the one running is a 409, and ends nothing: a helper that
+        lost track of its ids would otherwise file the running test's exchanges under another."""
+        if self._current is None:
+            raise ControlError(
+                409,
+                f"POST /tests/end for {test!r}, but no test is running: "
+                "call /tests/begin with this id first, and end each test once",
+            )
+        if test != self._current:
+            raise ControlError(
+                409,
+                f"POST /tests/end for {test!r}, but the test running is {self._current!r}: "
+                "end the test with the id it was begun with (/tests/begin)",
+            )
 
     def _has_databases(self) -> bool:
         return bool(self._system.databases.names)

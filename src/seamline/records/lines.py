@@ -203,6 +203,9 @@ class RunInfo(TypedDict):
     seamline: str
     services: dict[str, ServiceInfo]
     seams: list[SeamInfo]  # the declared links
+    # the declared links to brokers; a key of its own, so older readers see no HTTP seam in it
+    # (run.json files written before it have none)
+    message_seams: NotRequired[list[SeamInfo]]
     seams_used: list[str]  # the seams that carried traffic
 
 

@@ -40,13 +40,13 @@ def github_summary(model: dict[str, Any], report_path: Path | None = None) -> st
             lines.append(f"| … and {len(failed) - MAX_FAILURES} more | | | |")
         lines.append("")
     if model["seams"]:
-        lines += ["#### Seams", "", "| seam | exchanges | modes | violations | faults | p50 |"]
+        lines += ["#### Seams", "", "| seam | crossed | modes | violations | faults | p50 |"]
         lines.append("| --- | ---: | --- | ---: | ---: | ---: |")
         for seam in model["seams"]:
             modes = ", ".join(f"{mode} {n}" for mode, n in sorted(seam["modes"].items()))
             p50 = f"{seam['p50_ms']:.1f} ms" if seam["p50_ms"] is not None else ""
             lines.append(
-                f"| `{_code(seam['name'])}` | {seam['exchanges']} | {_cell(modes)} | "
+                f"| `{_code(seam['name'])}` | {_crossed(seam)} | {_cell(modes)} | "
                 f"{seam['violations']} | {seam['faults']} | {p50} |"
             )
         lines.append("")
@@ -101,6 +101,14 @@ def _code(text: str) -> str:
 
 def _duration(seconds: float | None) -> str:
     return "" if seconds is None else f"{seconds:.2f} s"
+
+
+def _crossed(seam: dict[str, Any]) -> str:
+    """An HTTP seam's exchanges; a message seam's messages each way and those never acked."""
+    if seam.get("kind") != "message":
+        return str(seam["exchanges"])
+    unacked = f", {seam['unacked']} unacked" if seam["unacked"] else ""
+    return f"{seam['published']} published, {seam['delivered']} delivered{unacked}"
 
 
 def _shard_lines(shards: dict[str, Any] | None) -> list[str]:

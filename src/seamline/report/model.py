@@ -44,6 +44,8 @@ def build_model(records: list[RecordDir], options: ReportOptions) -> dict[str, A
     tests = [test_view(group, masker, options) for group in groups]
     # Tests of all workers in the order they started; session entries last.
     tests.sort(key=lambda t: (t["outcome"] == "session", t["started"] or "~"))
+    # counted before the budget leaves details out: the figures are the whole run's
+    summary, seam_figures = summarize(tests, records), seams(records, tests)
     detail_bytes = fit_budget(tests, options.size_budget)
     problems = [f"{r.path.name}: {problem}" for r in records for problem in r.problems]
     if options.interrupted:
@@ -63,9 +65,9 @@ def build_model(records: list[RecordDir], options: ReportOptions) -> dict[str, A
         "seamline": __version__,
         "title": options.title or _title(records),
         "runs": [_run_view(record, masker) for record in records],
-        "summary": {**summarize(tests, records), "detail_bytes": detail_bytes},
+        "summary": {**summary, "detail_bytes": detail_bytes},
         "services": services(records, masker),
-        "seams": seams(records, tests),
+        "seams": seam_figures,
         "secret_names": list(options.secret_names),
         "problems": problems,
         "tests": tests,

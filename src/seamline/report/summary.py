@@ -57,15 +57,13 @@ def services(records: list[RecordDir], masker: Masker) -> list[dict[str, Any]]:
 
 
 def seams(records: list[RecordDir], tests: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Declared and observed seams with how often each mode and outcome was seen."""
+    """Declared and observed seams: an HTTP seam with how often each mode and outcome was
+    seen, a message seam with its messages published and delivered and their acks; both
+    with their faults and contract violations."""
     table: dict[str, dict[str, Any]] = {}
     for record in records:
-        for seam in record.run.get("seams") or []:
-            if isinstance(seam, dict):
-                name = f"{seam.get('consumer')} -> {seam.get('provider')}"
-                entry = _seam_entry(table, name, seam.get("consumer"), seam.get("provider"))
-                entry["variable"] = entry["variable"] or seam.get("variable")
-                entry["declared"] = True
+        _declare(table, record.run.get("seams") or [], "http")
+        _declare(table, record.run.get("message_seams") or [], "message")
     latencies: dict[str, list[float]] = {}
     for exchange in (x for t in tests for x in t["exchanges"]):
         entry = _seam_entry(table, exchange["seam"], exchange["consumer"], exchange["provider"])
@@ -76,12 +74,39 @@ def seams(records: list[RecordDir], tests: list[dict[str, Any]]) -> list[dict[st
         entry["faults"] += is_fault(exchange)
         if exchange["duration_ms"] is not None:
             latencies.setdefault(exchange["seam"], []).append(exchange["duration_ms"])
+    for message in (m for t in tests for m in t["messages"]):
+        _count_message(
+            _seam_entry(table, message["seam"], message["consumer"], message["provider"]), message
+        )
     for name, entry in table.items():
         entry["modes"], entry["outcomes"] = dict(entry["modes"]), dict(entry["outcomes"])
+        entry["acks"] = dict(entry["acks"])
         values = sorted(latencies.get(name, []))
         entry["p50_ms"] = round(statistics.median(values), 3) if values else None
         entry["max_ms"] = round(values[-1], 3) if values else None
     return sorted(table.values(), key=lambda e: (not e["declared"], e["name"]))
+
+
+def _declare(table: dict[str, dict[str, Any]], declared: list[Any], kind: str) -> None:
+    """The links run.json declares, listed even when nothing crossed them."""
+    for seam in declared:
+        if isinstance(seam, dict):
+            name = f"{seam.get('consumer')} -> {seam.get('provider')}"
+            entry = _seam_entry(table, name, seam.get("consumer"), seam.get("provider"))
+            entry["variable"] = entry["variable"] or seam.get("variable")
+            entry["declared"], entry["kind"] = True, kind
+
+
+def _count_message(entry: dict[str, Any], message: dict[str, Any]) -> None:
+    """A broker message on its seam: a message seam's figures are what crossed it and how
+    each delivery was settled (an `unacked` one was never acked: lost if its consumer died)."""
+    entry["kind"] = "message"
+    entry[message["direction"]] += 1
+    if message["ack"]:
+        entry["acks"][message["ack"]] += 1
+    entry["unacked"] += message["ack"] == "unacked"
+    entry["faults"] += message["fault"] is not None
+    entry["violations"] += len(message["violations"])
 
 
 def _seam_entry(
@@ -94,7 +119,12 @@ def _seam_entry(
             "provider": str(provider),
             "variable": None,
             "declared": False,
+            "kind": "http",  # "message" once a broker message crossed it
             "exchanges": 0,
+            "published": 0,
+            "delivered": 0,
+            "acks": Counter(),
+            "unacked": 0,
             "modes": Counter(),
             "outcomes": Counter(),
             "violations": 0,

@@ -250,6 +250,10 @@ class System(ServiceControls, MessageLinks):
                 {"consumer": link.consumer, "provider": link.provider, "variable": link.variable}
                 for link in self._config.links
             ],
+            "message_seams": [
+                {"consumer": link.consumer, "provider": link.provider, "variable": link.variable}
+                for link in self._config.message_links
+            ],
             "seams_used": self._seams.names() if self._seams is not None else [],
         }
 
