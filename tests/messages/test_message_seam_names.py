@@ -15,7 +15,7 @@ def test_a_fault_on_a_misspelt_consumer_is_refused_naming_the_links(bus_system):
     assert str(error.value) == (
         "no message seam 'fulfilmnt -> bus'; did you mean 'fulfilment'?; the links into bus: "
         "fulfilment -> bus, test -> bus (a service has one when its env holds {bus.url} or "
-        "{bus.port})"
+        "{bus.port}, or {bus.amqp_url} on RabbitMQ)"
     )
     system.message_seam("fulfilment", "bus").fault("drop")  # the real links still work
     system.message_seam("test", "bus").use_real()

@@ -92,18 +92,22 @@ class BrokerSeams:
         )
 
     def link(self, consumer: str, provider: str) -> BrokerSeam:
-        """The existing seam `consumer -> provider` (`test -> provider` is opened on first use);
-        any other raises naming the links into `provider`, so a misspelt consumer is not a
-        fault on a link nobody uses."""
+        """The seam `consumer -> provider`. A service's link exists from the start; a name
+        that is no service's opens a link of the test's own under that name, on first use
+        (`address` is where a client of the test connects as that party), unless it looks
+        like a typo of a consumer's: then it raises naming the links into `provider`, so a
+        misspelt consumer is not a fault on a link nobody uses."""
         self.require_broker(provider)
         name = seam_name(consumer, provider)
-        if consumer != "test" and name not in self._seams:
-            links = [n for n in self.names() if n.endswith(f" -> {provider}")]
-            consumers = [n.partition(" -> ")[0] for n in links]
+        links = [n for n in self.names() if n.endswith(f" -> {provider}")]
+        consumers = [n.partition(" -> ")[0] for n in links]
+        near = did_you_mean(consumer, [c for c in consumers if c != "test"])
+        if consumer != "test" and name not in self._seams and near:
             raise SeamlineError(
-                f"no message seam {name!r}{did_you_mean(consumer, consumers)}; "
+                f"no message seam {name!r}{near}; "
                 f"the links into {provider}: {', '.join([*links, f'test -> {provider}'])} "
-                f"(a service has one when its env holds {{{provider}.url}} or {{{provider}.port}})"
+                f"(a service has one when its env holds {{{provider}.url}} or {{{provider}.port}}, "
+                f"or {{{provider}.amqp_url}} on RabbitMQ)"
             )
         return self.seam(consumer, provider)
 
