@@ -82,6 +82,27 @@ def test_a_popped_message_that_is_dropped_is_lost(bus_system):
     assert client.llen("celery") == 0  # taken off the list, never handled
 
 
+def test_a_blocking_pop_that_lost_its_message_waits_on_for_the_next(bus_system):
+    """`BRPOP celery 0` is never answered nil by Redis: the seam pops again for the worker."""
+    system = bus_system("forever")
+    system.message_seam("fulfilment", "bus").fault("drop", first=1)
+    client = redis.Redis.from_url(system.url("bus"))
+    client.lpush("celery", celery_message(1))
+    eventually(lambda: delivered(system).count == 1)
+    client.lpush("celery", celery_message(2))
+    eventually(lambda: shipments(system) == [2])
+    assert [m.fault for m in delivered(system)] == ["drop", None]
+    assert "Traceback" not in system.logs("fulfilment")
+
+
+def test_a_reordered_blocking_pop_gets_the_next_message_instead(bus_system):
+    system = bus_system("forever")
+    system.message_seam("fulfilment", "bus").fault("reorder", first=1)
+    redis.Redis.from_url(system.url("bus")).lpush("celery", celery_message(1), celery_message(2))
+    eventually(lambda: shipments(system) == [2, 1])
+    assert "Traceback" not in system.logs("fulfilment")
+
+
 def test_a_duplicated_pop_is_delivered_again(bus_system):
     system = bus_system("list")
     system.message_seam("fulfilment", "bus").fault("duplicate", first=1)
