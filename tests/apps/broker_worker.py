@@ -2,6 +2,7 @@
 
     broker_worker.py pubsub   SUBSCRIBE order.paid; for each, LPUSH shipments <payload>
     broker_worker.py list     BRPOP celery (kombu's way); for each, LPUSH shipments <payload>
+    broker_worker.py forever  the same with BRPOP celery 0, written for real Redis (no None)
     broker_worker.py stream   XREADGROUP on orders; XACK each, unless its "ack" field is "no"
 
 It prints `ready` once it listens, and a line per message it handled.
@@ -34,6 +35,12 @@ elif mode == "list":
         if popped is not None:
             client.lpush("shipments", popped[1])
             print("handled", popped[1], flush=True)
+elif mode == "forever":
+    print("ready", flush=True)
+    while True:
+        _key, value = client.brpop(["celery"], 0)  # Redis never answers BRPOP ... 0 with nil
+        client.lpush("shipments", value)
+        print("handled", value, flush=True)
 elif mode == "stream":
     with contextlib.suppress(redis.ResponseError):  # the group exists: a restart
         client.xgroup_create("orders", "fulfilment", id="0", mkstream=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 import redis
 
 from seamline.seams.assertions import eventually
@@ -71,8 +72,11 @@ def celery_message(order_id: int) -> str:
     return json.dumps({"order_id": order_id})
 
 
-def test_a_popped_message_that_is_dropped_is_lost(bus_system):
-    system = bus_system("list")
+# "list" pops with a 1 s timeout (Celery's way); "forever" with `BRPOP celery 0`, which Redis
+# never answers nil: a worker written for real Redis would crash on a None
+@pytest.mark.parametrize("mode", ["list", "forever"])
+def test_a_popped_message_that_is_dropped_is_lost_and_the_pop_gets_the_next(bus_system, mode):
+    system = bus_system(mode)
     system.message_seam("fulfilment", "bus").fault("drop", first=1)
     client = redis.Redis.from_url(system.url("bus"))
     client.lpush("celery", celery_message(1))
@@ -80,6 +84,16 @@ def test_a_popped_message_that_is_dropped_is_lost(bus_system):
     client.lpush("celery", celery_message(2))
     eventually(lambda: shipments(system) == [2])
     assert client.llen("celery") == 0  # taken off the list, never handled
+    assert [m.fault for m in delivered(system)] == ["drop", None]
+    assert "Traceback" not in system.logs("fulfilment")
+
+
+def test_a_reordered_blocking_pop_gets_the_next_message_instead(bus_system):
+    system = bus_system("forever")
+    system.message_seam("fulfilment", "bus").fault("reorder", first=1)
+    redis.Redis.from_url(system.url("bus")).lpush("celery", celery_message(1), celery_message(2))
+    eventually(lambda: shipments(system) == [2, 1])
+    assert "Traceback" not in system.logs("fulfilment")
 
 
 def test_a_duplicated_pop_is_delivered_again(bus_system):

@@ -11,7 +11,7 @@ import random
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Literal, Protocol
+from typing import Any, Literal, Protocol
 
 from seamline.seams import amqp, resp
 from seamline.seams.message_capture import Link
@@ -52,7 +52,13 @@ class Faulted(Protocol):
 
     def to_consumer(self, data: bytes) -> None: ...
 
-    def to_broker(self, data: bytes, *, swallow_reply: bool = False) -> None: ...
+    def to_broker(
+        self,
+        data: bytes,
+        *,
+        swallow_reply: bool = False,
+        as_consumer: tuple[str, list[Any]] | None = None,
+    ) -> None: ...
 
     def record(self, found: resp.Found, fault: str | None = None) -> None: ...
 
@@ -87,8 +93,9 @@ async def apply(
     if action == "delay":
         to.to_consumer(frame.raw)
     elif action == "drop":
-        # a pop already took it off the broker: the consumer gets "nothing yet" instead
-        to.to_consumer(b"" if push else resp.NIL_ARRAY if answers.startswith("B") else b"$-1\r\n")
+        # a pop already took it off the broker: the consumer waits on, or gets "nothing yet"
+        if not push and not _pop_again(found, to):
+            to.to_consumer(_nothing(answers))
     elif action == "duplicate":
         to.to_consumer(frame.raw)
         if push:
@@ -100,9 +107,27 @@ async def apply(
         if push:
             to.held.append(frame.raw)
         else:  # to the far end of the queue: what was queued behind it goes first
-            to.to_consumer(resp.NIL_ARRAY if answers.startswith("B") else b"$-1\r\n")
-            _push_back(found, answers, to, next_out=False)
+            _push_back(found, answers, to, next_out=False)  # before a pop sent again blocks
+            if not _pop_again(found, to):
+                to.to_consumer(_nothing(answers))
     return False
+
+
+def _nothing(answers: str) -> bytes:
+    """What a pop answers when it popped nothing: nil (a blocking pop's, once timed out)."""
+    return resp.NIL_ARRAY if answers in resp.BLOCKING_POPS else b"$-1\r\n"
+
+
+def _pop_again(found: resp.Found, to: Faulted) -> bool:
+    """Send the blocking pop whose answer a fault took upstream again, for the consumer, who
+    still waits on it: Redis never answers `BRPOP key 0` with nil, so a lost message must look
+    like one that never came. False if no pop waits, or its time-out has passed."""
+    wait = found.wait
+    command = wait.again(time.monotonic()) if wait is not None else None
+    if wait is None or command is None:
+        return False
+    to.to_broker(command, as_consumer=(wait.name, wait.args))
+    return True
 
 
 def _apply_amqp(action: str, frame: resp.Frame, found: resp.Found, to: Faulted) -> None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 from collections import Counter, deque
 from collections.abc import Callable
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from seamline.seams import resp
 from seamline.seams.message_capture import SWALLOW, Decoder, not_decoded
@@ -84,7 +84,8 @@ class Relay:
         self.sent_ahead = {True: 0, False: 0}  # bytes of an unfinished frame already forwarded
         self.held: list[bytes] = []  # a reordered push, let out after the next one
         self.swallowing = 0  # replies to the seam's own commands still to come
-        self.injections: list[tuple[bytes, bool]] = []  # the seam's, once a frame is whole
+        # the seam's own commands, once the consumer's frame is whole: (bytes, reply to whom)
+        self.injections: list[tuple[bytes, tuple[str, list[Any]] | None]] = []
         self.closed = self.ending = False
         seam.relays.add(self)
         self._connecting = asyncio.ensure_future(self._connect())
@@ -177,8 +178,8 @@ class Relay:
             self.to_broker_raw(raw) if side else self.to_consumer(raw)
         if side and not self.sent_ahead[True] and self.injections:
             injections, self.injections = self.injections, []
-            for data, swallow_reply in injections:
-                self._inject(data, swallow_reply)
+            for data, answers in injections:
+                self._inject(data, answers)
 
     def _commands(self, data: bytes) -> None:
         """The consumer's chunk, frame by frame: whole frames only go up, so what the seam
@@ -249,22 +250,31 @@ class Relay:
         if self.broker is not None and not self.broker.transport.is_closing():
             self.broker.transport.write(data)
 
-    def to_broker(self, data: bytes, *, swallow_reply: bool = False) -> None:
-        """The seam's own bytes upstream, between two of the consumer's frames."""
+    def to_broker(
+        self,
+        data: bytes,
+        *,
+        swallow_reply: bool = False,
+        as_consumer: tuple[str, list[Any]] | None = None,
+    ) -> None:
+        """The seam's own bytes upstream, between two of the consumer's frames; the reply
+        swallowed, or paired as the answer to the consumer's command `as_consumer`."""
+        answers = (SWALLOW, []) if swallow_reply else as_consumer
         with self.capture.lock:
             self.capture.catch_up()  # the consumer's commands so far come first in the pairing
             consumer = self.decoders[True]
             ahead = self.sent_ahead[True] if self.framed[True] else consumer.reader.held()
         if ahead and consumer.decoding:
-            self.injections.append((data, swallow_reply))
+            self.injections.append((data, answers))
         else:
-            self._inject(data, swallow_reply)
+            self._inject(data, answers)
 
-    def _inject(self, data: bytes, swallow_reply: bool) -> None:
-        if swallow_reply:
+    def _inject(self, data: bytes, answers: tuple[str, list[Any]] | None) -> None:
+        if answers is not None:
             with self.capture.lock:
-                self.link.pending.append((SWALLOW, []))
-            self.swallowing += 1
+                self.link.pending.append(answers)
+            if answers[0] == SWALLOW:
+                self.swallowing += 1
         self.to_broker_raw(data)
 
     def forget(self, channel: int, tag: int) -> None:

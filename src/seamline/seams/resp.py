@@ -8,6 +8,8 @@ replies and `XREADGROUP`/`XREAD` replies deliver; `XACK` settles stream entries.
 
 from __future__ import annotations
 
+import math
+import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -26,6 +28,7 @@ _SUBSCRIBE_COMMANDS = frozenset(
     {"SUBSCRIBE", "PSUBSCRIBE", "SSUBSCRIBE", "UNSUBSCRIBE", "PUNSUBSCRIBE", "SUNSUBSCRIBE"}
 )
 NIL_ARRAY = b"*-1\r\n"  # what BRPOP answers when its time-out passes with nothing popped
+BLOCKING_POPS = frozenset({"BRPOP", "BLPOP", "BZPOPMIN"})  # their last argument: the time-out
 
 
 class Incomplete(Exception):
@@ -135,6 +138,39 @@ class Found:
     exchange: str | None = None  # AMQP's
     properties: dict[str, Any] | None = None  # AMQP's basic properties and delivery
     task: dict[str, Any] | None = None  # a Celery task, where the protocol says so
+    wait: Wait | None = None  # the blocking pop it answers, which the consumer still waits on
+
+
+@dataclass
+class Wait:
+    """A consumer's blocking pop: sent again by the seam when a fault loses its answer, since
+    Redis never answers `BRPOP key 0` with nil (a lost message must look like none came)."""
+
+    name: str
+    args: list[Any]  # the keys, then the time-out in seconds
+    deadline: float | None  # time.monotonic() when the consumer's time-out passes; None: never
+
+    @classmethod
+    def of(cls, name: str, args: list[Any]) -> Wait | None:
+        """The wait a blocking pop starts now; None if its time-out cannot be read."""
+        try:
+            timeout = float(args[-1])
+        except (IndexError, ValueError):
+            return None
+        if not math.isfinite(timeout) or timeout < 0:
+            return None
+        return cls(name, args, None if timeout == 0 else time.monotonic() + timeout)
+
+    def again(self, now: float) -> bytes | None:
+        """The pop to send again, with what is left of the time-out (rounded up to whole
+        seconds, which every Redis reads); None once the time-out has passed."""
+        if self.deadline is None:
+            timeout = b"0"
+        elif (left := self.deadline - now) > 0:
+            timeout = b"%d" % math.ceil(left)
+        else:
+            return None
+        return encode_command(self.name.encode(), *self.args[:-1], timeout)
 
 
 def encode_command(*parts: bytes) -> bytes:
@@ -164,6 +200,7 @@ class RespLink:
         self.pending: deque[tuple[str, list[Any]]] = deque()
         self.subscribed = False
         self.decoding = True  # False once the commands could not be read
+        self.waiting: Wait | None = None  # the latest blocking pop
 
     def command(self, value: Any) -> list[Found]:
         """The messages a command publishes (and which reply it now waits for)."""
@@ -175,6 +212,8 @@ class RespLink:
             return []  # answered by pushes, one per channel, not by one reply
         if not (name == "PING" and self.subscribed):
             self.pending.append((name, args))
+        if name in BLOCKING_POPS:
+            self.waiting = Wait.of(name, args)
         return published_by(name, args)
 
     def reply(self, value: Any) -> tuple[str, list[Found]]:
@@ -193,7 +232,11 @@ class RespLink:
         if not self.pending:
             return "", []
         name, args = self.pending.popleft()
-        return name, delivered_by(name, args, value)
+        found = delivered_by(name, args, value)
+        if found and name in BLOCKING_POPS and not self.pending:
+            # the consumer sent nothing after it: sending it again keeps the replies in order
+            found[0].wait = self.waiting
+        return name, found
 
 
 def published_by(name: str, args: list[Any]) -> list[Found]:
@@ -227,7 +270,7 @@ def _xadd_fields_at(args: list[Any]) -> int:
 def delivered_by(name: str, args: list[Any], value: Any) -> list[Found]:
     if value is None or isinstance(value, RespError):
         return []
-    if name in ("BRPOP", "BLPOP", "BZPOPMIN") and isinstance(value, list) and len(value) >= 2:
+    if name in BLOCKING_POPS and isinstance(value, list) and len(value) >= 2:
         return [Found("delivered", value[1], queue=text(value[0]))]
     if name in ("LPOP", "RPOP") and args:
         values = value if isinstance(value, list) else [value]
