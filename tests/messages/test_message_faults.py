@@ -122,3 +122,25 @@ def test_a_fault_is_cleared_by_use_real_and_by_the_next_test(bus_system):
     seam.fault("drop")
     Harness(system).reset_seams()
     assert "real" in repr(seam)
+
+
+@pytest.mark.parametrize("action", ["reorder", "duplicate"])
+def test_a_sorted_set_member_put_back_by_a_fault_keeps_its_score_and_is_not_lost(
+    bus_system, action
+):
+    system = bus_system("list")
+    link = system.message_seam("zworker", "bus")  # the test's own consumer, as a party
+    direct = redis.Redis.from_url(system.url("bus"))
+    direct.zadd("jobs", {"a": 1, "b": 2})
+    link.fault(action, first=1)
+    host, port = link.address
+    consumer = redis.Redis(host=host, port=port)
+    try:
+        popped = [consumer.bzpopmin("jobs", 2) for _ in range(2 if action == "reorder" else 3)]
+    finally:
+        consumer.close()
+    # back with its score, so it comes in its turn again (a sorted set keeps no other order)
+    expected = [(b"jobs", b"a", 1.0)] * (1 if action == "reorder" else 2) + [(b"jobs", b"b", 2.0)]
+    assert popped == expected
+    assert direct.zcard("jobs") == 0
+    assert action in [m.fault for m in link.messages()]

@@ -175,9 +175,11 @@ def is_copy(copies: Counter[tuple[str | None, bytes]], found: resp.Found) -> boo
 
 
 def _push_back(found: resp.Found, popped_by: str, to: Faulted, *, next_out: bool) -> None:
+    key = (found.queue or "").encode()
+    if popped_by == "BZPOPMIN":  # a sorted set: back with its score, so in its turn again
+        score = str((found.properties or {}).get("score", "0")).encode()
+        to.to_broker(resp.encode_command(b"ZADD", key, score, found.payload), swallow_reply=True)
+        return
     pops_right = popped_by in ("BRPOP", "RPOP")
     command = b"RPUSH" if pops_right == next_out else b"LPUSH"
-    to.to_broker(
-        resp.encode_command(command, (found.queue or "").encode(), found.payload),
-        swallow_reply=True,
-    )
+    to.to_broker(resp.encode_command(command, key, found.payload), swallow_reply=True)

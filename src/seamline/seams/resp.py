@@ -271,7 +271,9 @@ def delivered_by(name: str, args: list[Any], value: Any) -> list[Found]:
     if value is None or isinstance(value, RespError):
         return []
     if name in BLOCKING_POPS and isinstance(value, list) and len(value) >= 2:
-        return [Found("delivered", value[1], queue=text(value[0]))]
+        # BZPOPMIN answers [key, member, score]: the score is what puts a member back in place
+        score = {"score": text(value[2])} if len(value) >= 3 else None
+        return [Found("delivered", value[1], queue=text(value[0]), properties=score)]
     if name in ("LPOP", "RPOP") and args:
         values = value if isinstance(value, list) else [value]
         return [Found("delivered", v, queue=text(args[0])) for v in values if v is not None]
