@@ -35,7 +35,7 @@ from seamline.browser import (
     skip_or_fail,
     where_chromium_was_looked_for,
 )
-from seamline.config import keys
+from seamline.errors import did_you_mean
 from seamline.records.writer import write_screenshot
 from seamline.system.core import System
 
@@ -152,11 +152,9 @@ def page_target(node: pytest.Item, system: System) -> tuple[str, str | None]:
     if service is None:
         return _default_service(system, declared), path
     if service not in declared:
-        near = keys.suggest(str(service), declared)
-        hint = f"; did you mean {near!r}?" if near else ""
         pytest.fail(
             f"@pytest.mark.{MARKER}({service!r}): no such service in {system.config.path} "
-            f"(services: {', '.join(declared)}){hint}",
+            f"(services: {', '.join(declared)}){did_you_mean(str(service), declared)}",
             pytrace=False,
         )
     return str(service), path

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from seamline.config.keys import suggest
-from seamline.errors import SeamlineError
+from seamline.errors import SeamlineError, did_you_mean
 from seamline.http.loop import LoopThread
 from seamline.mock.server import MockServer
 from seamline.seams.modes import Fault
@@ -35,11 +34,10 @@ def known_parameters(query: dict[str, str], allowed: tuple[str, ...]) -> None:
     otherwise answer every call, as if it matched."""
     for name in query:
         if name not in allowed:
-            near = suggest(name, allowed)
             raise ControlError(
                 400,
                 f"query parameter {name!r}: expected one of {', '.join(allowed)}"
-                + (f"; did you mean {near!r}?" if near else ""),
+                + did_you_mean(name, allowed),
             )
 
 
@@ -144,12 +142,10 @@ class Operations:
         if name not in known and (
             consumer != "test" or provider not in self._system.config.spec.services
         ):
-            near = suggest(name, known)
             raise ControlError(
                 404,
-                f"no seam {name!r}"
-                + (f"; did you mean {near!r}?" if near else "")
-                + f" (seams: {', '.join(known) or 'none'})",
+                f"no seam {name!r}{did_you_mean(name, known)}"
+                f" (seams: {', '.join(known) or 'none'})",
             )
         try:
             return self._system.seam(consumer, provider)
@@ -243,10 +239,10 @@ class Operations:
         name = optional(body, "database", str, "a database service's name")
         names = self._system.databases.names
         if name is not None and name not in names:
-            near = suggest(name, names)
-            hint = f"; did you mean {near!r}?" if near else ""
             raise ControlError(
-                404, f"no database {name!r}{hint} (databases: {', '.join(names) or 'none'})"
+                404,
+                f"no database {name!r}{did_you_mean(name, names)}"
+                f" (databases: {', '.join(names) or 'none'})",
             )
         database = self._system.db(name)
         table = optional(body, "table", str, "a table name")

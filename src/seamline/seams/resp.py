@@ -136,7 +136,7 @@ class Found:
     headers: list[tuple[str, str]] | None = None
     ack: str | None = None
     exchange: str | None = None  # AMQP's
-    properties: dict[str, Any] | None = None  # AMQP's basic properties and delivery
+    properties: dict[str, Any] | None = None  # AMQP's properties and delivery; a ZSET's score
     task: dict[str, Any] | None = None  # a Celery task, where the protocol says so
     wait: Wait | None = None  # the blocking pop it answers, which the consumer still waits on
 

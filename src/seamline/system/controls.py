@@ -4,8 +4,7 @@ and the ones that died on their own."""
 from __future__ import annotations
 
 from seamline.config import SystemConfig
-from seamline.config.keys import suggest
-from seamline.errors import SeamlineError, check_argument
+from seamline.errors import SeamlineError, check_argument, did_you_mean
 from seamline.seams.manager import Seams
 from seamline.services.base import AnyService, Render
 from seamline.system.watch import Death, ServiceWatch
@@ -35,11 +34,9 @@ class ServiceControls:
         try:
             return self._services[name]
         except KeyError:
-            near = suggest(name, declared)
             raise SeamlineError(
                 f"no service named {name!r} in {self._config.path}"
-                + (f"; did you mean {near!r}?" if near else "")
-                + f" (declared: {', '.join(declared) or 'none'})"
+                f"{did_you_mean(name, declared)} (declared: {', '.join(declared) or 'none'})"
             ) from None
 
     def stop_service(self, name: str) -> None:
